@@ -1,0 +1,86 @@
+# oomtest build. Everything goes to build/; sources are never written to.
+#   make            host binary, guest agent + hog for x86_64 and i386, modules per target
+#   make images     fetch the default targets (Debian kernels) if missing
+#   make check      unit tests (cmocka, ASan+UBSan) and integration tests (real guests)
+#   make test       ./run-tests.sh
+#   make fuzz       run each fuzz target for FUZZ_SECONDS
+CC      ?= gcc
+B       := build
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g
+CFLAGS  ?= -O2
+HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
+SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(B)/harness/%.o)
+SAN_OBJS     := $(HARNESS_SRCS:harness/%.c=$(B)/san/%.o)
+TEST_SRCS    := $(wildcard harness/tests/test_*.c)
+TEST_BINS    := $(TEST_SRCS:harness/tests/%.c=$(B)/tests/%)
+FUZZ_SRCS    := $(wildcard harness/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:harness/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+ARCHES := x86_64 i386
+GUEST_BINS := $(foreach a,$(ARCHES),$(B)/guest/$(a)/oomtest-init $(B)/guest/$(a)/hog)
+GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
+m32_i386 := -m32
+m32_x86_64 :=
+
+.PHONY: all images modules check unit integration test fuzz clean deps
+all: $(B)/oomtest $(GUEST_BINS)
+
+deps:
+	@./images/install-deps.sh
+
+$(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(B)/oomtest: harness/main.c $(HARNESS_OBJS)
+	$(CC) $(HOST_CFLAGS) $^ -o $@ -lkmod
+
+$(B)/guest/%/oomtest-init: guest/agent.c guest/proto.h
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) guest/agent.c -o $@
+
+$(B)/guest/%/hog: apps/hog.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) $< -o $@
+
+images:
+	@./images/fetch-targets.sh
+
+# Modules and initramfs per target; they need the images.
+modules: all
+	@./images/build-initramfs.sh
+
+$(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
+
+$(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -Iharness $^ -o $@ -lcmocka -lkmod
+
+$(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
+	@mkdir -p $(@D)
+	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -Iharness $^ -o $@ -lkmod
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done
+
+integration: all
+	@./harness/tests/integration.sh
+
+check: unit integration
+
+test:
+	./run-tests.sh
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \
+	  echo "# $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(B)/fuzz/corpus-$$n harness/fuzz/corpus/$${n#fuzz_}; done
+
+clean:
+	rm -rf $(B)

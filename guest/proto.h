@@ -1,0 +1,35 @@
+/* proto.h: the line protocol between the harness and the guest agent.
+ *
+ * One message per line; fields separated by one space; every field is
+ * percent-encoded so it may hold any byte: '%', bytes <= 0x20 and >= 0x7f
+ * become %XX, and the empty field is "%-". Shared by guest/agent.c and harness/record.c.
+ *
+ * agent -> harness:  ready VERSION RELEASE MACHINE
+ *                    start STEP PID | exit STEP STATUS | left STEP
+ *                    out STEP LINE
+ *                    snap SNAPSHOT KIND KEY CONTENT
+ *                    err MESSAGE | done
+ * harness -> agent:  a plan: lines up to "end" (see harness/plan.c).
+ */
+#ifndef OOMTEST_PROTO_H
+#define OOMTEST_PROTO_H
+
+#define OOMTEST_PROTO_VERSION "1"
+
+static inline int proto_needs_escape(unsigned char c)
+{
+	return c == '%' || c <= 0x20 || c >= 0x7f;
+}
+
+static inline int proto_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+#endif

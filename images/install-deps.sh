@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages oomtest needs to build, fetch targets and run
+# guests. As root it runs apt-get (adding the i386 architecture that the i386
+# kernel packages need); otherwise it prints the exact commands and fails.
+set -euo pipefail
+
+PKGS=(make gcc gcc-12 gcc-multilib libc6-dev-i386 libcmocka-dev libkmod-dev
+      qemu-system-x86 cpio xz-utils kmod clang)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+need_i386=0
+dpkg --print-foreign-architectures | grep -qx i386 || need_i386=1
+
+[ ${#missing[@]} -eq 0 ] && [ $need_i386 -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "oomtest: missing packages: ${missing[*]:-none}${need_i386:+ (and the i386 architecture)}" >&2
+	echo "oomtest: run as root:" >&2
+	[ $need_i386 -eq 1 ] && echo "  dpkg --add-architecture i386" >&2
+	echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+[ $need_i386 -eq 1 ] && dpkg --add-architecture i386
+# An index can fail while a mirror syncs: retry, then judge by what resolves.
+for try in 1 2 3; do
+	apt-get update -qq && break
+	echo "oomtest: apt-get update failed (try $try), retrying" >&2
+	sleep 5
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
