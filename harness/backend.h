@@ -1,0 +1,37 @@
+/* backend: how a guest is started and stopped (one file per backend, like
+ * fio's ioengines). A backend hands the runner two byte streams — the
+ * kernel console and the agent channel — and reports how the guest ended. */
+#ifndef OOMTEST_BACKEND_H
+#define OOMTEST_BACKEND_H
+
+#include "strbuf.h"
+#include "target.h"
+
+struct vm_config {
+	const struct target *target;
+	const char *initrd;
+	unsigned long long memory;     /* bytes */
+	const char *extra_cmdline;     /* may be NULL */
+	const char *run_dir;           /* logs go here (qemu.log, qemu.cmdline) */
+};
+
+struct vm;
+
+struct backend_ops {
+	const char *name;
+	/* Starts the guest; on success the two fds are readable streams. */
+	int (*start)(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
+	int (*console_fd)(struct vm *vm);
+	int (*agent_fd)(struct vm *vm);
+	/* Waits up to timeout_ms for the guest to be gone: 1 if it is. */
+	int (*wait)(struct vm *vm, int timeout_ms);
+	/* Ends the guest now (whole process group / domain). */
+	void (*kill)(struct vm *vm);
+	/* Describes how it ended (exit status), for logs. */
+	void (*describe_exit)(struct vm *vm, struct strbuf *out);
+	void (*destroy)(struct vm *vm);
+};
+
+extern const struct backend_ops backend_qemu;
+
+#endif

@@ -1,0 +1,258 @@
+/* backend_qemu: runs the guest in a QEMU started directly. The console
+ * (ttyS0) and agent channel (ttyS1) are Unix sockets QEMU listens on and
+ * waits for before it starts the guest, so not one byte is lost. */
+#include "backend.h"
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct vm {
+	struct child qemu;
+	char *sockdir;
+	int con_fd, agent_fd;
+};
+
+static char *sock_path(const struct vm *vm, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s/%s", vm->sockdir, name);
+	return strbuf_detach(&sb);
+}
+
+static long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* QEMU creates the socket and waits in accept(): retry until it is there. */
+static int connect_to(struct vm *vm, const char *name, struct strbuf *err)
+{
+	char *path = sock_path(vm, name);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timespec start;
+	int fd = -1;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		strbuf_addf(err, "socket path too long: %s", path);
+		free(path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	for (;;) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			break;
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		close(fd);
+		fd = -1;
+		if (child_wait(&vm->qemu, 0)) {
+			strbuf_addstr(err, "QEMU exited before the guest started");
+			break;
+		}
+		if (elapsed_ms(&start) > 20000) {
+			strbuf_addf(err, "QEMU did not open %s within 20 s", name);
+			break;
+		}
+		poll(NULL, 0, 5);
+	}
+	free(path);
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+static void add(char ***argv, size_t *n, const char *s)
+{
+	*argv = xrealloc(*argv, (*n + 2) * sizeof(char *));
+	(*argv)[(*n)++] = xstrdup(s);
+	(*argv)[*n] = NULL;
+}
+
+static const char *accel(void)
+{
+	const char *a = getenv("OOMTEST_ACCEL");
+	return a && !strcmp(a, "kvm") ? "kvm" : "tcg";
+}
+
+static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
+{
+	const struct target *t = cfg->target;
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+	struct strbuf sb = STRBUF_INIT, append = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+	char tmpl[] = "/tmp/oomtest-qemu.XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	int logfd;
+
+	vm->con_fd = vm->agent_fd = -1;
+	/* Unix socket paths are short: keep them out of the results tree. */
+	if (tmpdir && *tmpdir && strlen(tmpdir) < 60) {
+		strbuf_addf(&sb, "%s/oomtest-qemu.XXXXXX", tmpdir);
+		vm->sockdir = strbuf_detach(&sb);
+	} else {
+		vm->sockdir = xstrdup(tmpl);
+	}
+	if (!mkdtemp(vm->sockdir)) {
+		strbuf_addf(err, "mkdtemp %s: %s", vm->sockdir, strerror(errno));
+		free(vm->sockdir);
+		free(vm);
+		return -1;
+	}
+
+	strbuf_addstr(&append, "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp");
+	if (cfg->extra_cmdline && *cfg->extra_cmdline)
+		strbuf_addf(&append, " %s", cfg->extra_cmdline);
+
+	add(&argv, &argc, qemu_binary(t->arch));
+	add(&argv, &argc, "-M");
+	add(&argv, &argc, "pc");
+	add(&argv, &argc, "-accel");
+	/* TCG unless asked: a /dev/kvm that opens is not proof that KVM runs
+	 * guests (nested setups hang). */
+	add(&argv, &argc, accel());
+	add(&argv, &argc, "-m");
+	strbuf_addf(&sb, "%llu", cfg->memory >> 20);
+	add(&argv, &argc, sb.buf);
+	strbuf_reset(&sb);
+	add(&argv, &argc, "-smp");
+	add(&argv, &argc, "1");
+	add(&argv, &argc, "-nodefaults");
+	add(&argv, &argc, "-no-user-config");
+	add(&argv, &argc, "-display");
+	add(&argv, &argc, "none");
+	add(&argv, &argc, "-no-reboot");
+	add(&argv, &argc, "-kernel");
+	add(&argv, &argc, t->kernel);
+	add(&argv, &argc, "-initrd");
+	add(&argv, &argc, cfg->initrd);
+	add(&argv, &argc, "-append");
+	add(&argv, &argc, append.buf);
+	add(&argv, &argc, "-chardev");
+	strbuf_addf(&sb, "socket,id=con,path=%s/con,server=on,wait=on", vm->sockdir);
+	add(&argv, &argc, sb.buf);
+	strbuf_reset(&sb);
+	add(&argv, &argc, "-serial");
+	add(&argv, &argc, "chardev:con");
+	add(&argv, &argc, "-chardev");
+	strbuf_addf(&sb, "socket,id=agent,path=%s/agent,server=on,wait=on", vm->sockdir);
+	add(&argv, &argc, sb.buf);
+	strbuf_reset(&sb);
+	add(&argv, &argc, "-serial");
+	add(&argv, &argc, "chardev:agent");
+
+	/* The command line, one argument a line, for the user to rerun. */
+	for (size_t i = 0; i < argc; i++)
+		strbuf_addf(&sb, "%s\n", argv[i]);
+	{
+		struct strbuf p = STRBUF_INIT;
+		FILE *f;
+		strbuf_addf(&p, "%s/qemu.cmdline", cfg->run_dir);
+		if ((f = fopen(p.buf, "w"))) {
+			fputs(sb.buf, f);
+			fclose(f);
+		}
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/qemu.log", cfg->run_dir);
+		logfd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		strbuf_release(&p);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&append);
+
+	int r = child_start(&vm->qemu, argv, logfd);
+	if (logfd >= 0)
+		close(logfd);
+	for (size_t i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	if (r) {
+		strbuf_addf(err, "cannot start %s: %s (install qemu-system-x86)", qemu_binary(t->arch),
+			    strerror(-r));
+		goto fail;
+	}
+	vm->con_fd = connect_to(vm, "con", err);
+	if (vm->con_fd < 0)
+		goto fail;
+	vm->agent_fd = connect_to(vm, "agent", err);
+	if (vm->agent_fd < 0)
+		goto fail;
+	*out = vm;
+	return 0;
+fail:
+	strbuf_addf(err, " (see %s/qemu.log)", cfg->run_dir);
+	backend_qemu.destroy(vm);
+	return -1;
+}
+
+static int qemu_console_fd(struct vm *vm) { return vm->con_fd; }
+static int qemu_agent_fd(struct vm *vm) { return vm->agent_fd; }
+
+static int qemu_wait(struct vm *vm, int timeout_ms)
+{
+	return child_wait(&vm->qemu, timeout_ms);
+}
+
+static void qemu_kill(struct vm *vm)
+{
+	child_stop(&vm->qemu);
+}
+
+static void qemu_describe_exit(struct vm *vm, struct strbuf *out)
+{
+	int st = vm->qemu.status;
+
+	if (vm->qemu.pid)
+		strbuf_addstr(out, "running");
+	else if (WIFEXITED(st))
+		strbuf_addf(out, "exit %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		strbuf_addf(out, "signal %d", WTERMSIG(st));
+}
+
+static void qemu_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	child_stop(&vm->qemu);
+	if (vm->con_fd >= 0)
+		close(vm->con_fd);
+	if (vm->agent_fd >= 0)
+		close(vm->agent_fd);
+	if (vm->sockdir) {
+		char *p = sock_path(vm, "con");
+		unlink(p);
+		free(p);
+		p = sock_path(vm, "agent");
+		unlink(p);
+		free(p);
+		rmdir(vm->sockdir);
+		free(vm->sockdir);
+	}
+	free(vm);
+}
+
+const struct backend_ops backend_qemu = {
+	.name = "qemu",
+	.start = qemu_start,
+	.console_fd = qemu_console_fd,
+	.agent_fd = qemu_agent_fd,
+	.wait = qemu_wait,
+	.kill = qemu_kill,
+	.describe_exit = qemu_describe_exit,
+	.destroy = qemu_destroy,
+};

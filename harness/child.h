@@ -1,0 +1,30 @@
+/* child: starting and ending child processes (after git's run-command).
+ * Children get an argv vector (never a shell), their own process group, and
+ * die with the harness (PR_SET_PDEATHSIG). Every started child is tracked
+ * so that a signal handler can end them all. */
+#ifndef OOMTEST_CHILD_H
+#define OOMTEST_CHILD_H
+
+#include <sys/types.h>
+
+struct child {
+	pid_t pid;                 /* also the process group id; 0 when reaped */
+	int status;                /* wait status once reaped */
+};
+
+/* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout
+ * and stderr to out_fd (or /dev/null when out_fd < 0).
+ * Returns 0 or -errno (exec failures are reported as -errno too). */
+int child_start(struct child *c, char *const argv[], int out_fd);
+/* Waits up to timeout_ms (-1: forever). Returns 1 when reaped, 0 if still running. */
+int child_wait(struct child *c, int timeout_ms);
+/* Sends sig to the child's whole process group. */
+void child_kill(struct child *c, int sig);
+/* Kills and reaps. */
+void child_stop(struct child *c);
+/* SIGKILLs every tracked child's group; async-signal-safe. */
+void child_kill_all(void);
+/* Runs argv to completion with output to out_fd; returns the wait status or -errno. */
+int child_run(char *const argv[], int out_fd);
+
+#endif

@@ -1,0 +1,488 @@
+/* oomtest: command line entry — run, list, parse, help. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "casefile.h"
+#include "child.h"
+#include "cmd_parse.h"
+#include "modcheck.h"
+#include "results.h"
+#include "runner.h"
+#include "tap.h"
+#include "target.h"
+
+#define OOMTEST_VERSION "0.1"
+
+static const char usage_text[] =
+	"usage: oomtest COMMAND [ARGS]\n"
+	"\n"
+	"Boots QEMU guests with a fixed amount of RAM, drives their kernels out of\n"
+	"memory as case files describe, and judges what the kernel did.\n"
+	"\n"
+	"commands:\n"
+	"  run [OPTIONS] CASE|DIR...   run cases (a DIR means its *.case files); TAP on stdout\n"
+	"      -t, --target NAME       run on this target only (repeatable; default: the\n"
+	"                              case's targets, else every default target)\n"
+	"      --timeout SECONDS       override every case's timeout\n"
+	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
+	"                              run on your own kernel (bzImage or vmlinux) with the\n"
+	"                              module built against DIR; ARCH is x86_64 or i386\n"
+	"      --results DIR           where results go (default: results/ in the project)\n"
+	"  list [CASE|DIR...]          list targets and cases\n"
+	"  parse [--json] FILE...      read OOM reports from any kernel log ('-': stdin)\n"
+	"  help case                   the case file format: every section, key and fact\n"
+	"\n"
+	"Exit status of run: 0 every run ok, 1 something not ok, 2 usage or case errors.\n"
+	"Results: results/<run-id>/<case>/<target>/ (console.log, agent.log, facts.json,\n"
+	"result.json, plan.txt, qemu.cmdline); results/latest is the newest run.\n";
+
+static char *project_root(void)
+{
+	const char *env = getenv("OOMTEST_ROOT");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* ROOT/build/oomtest */
+		for (int i = 0; i < 2; i++) {
+			char *s = strrchr(exe, '/');
+			if (s)
+				*s = '\0';
+		}
+		struct strbuf probe = STRBUF_INIT;
+		strbuf_addf(&probe, "%s/images/build-initramfs.sh", exe);
+		int ok = !access(probe.buf, X_OK);
+		strbuf_release(&probe);
+		if (ok)
+			return xstrdup(exe);
+	}
+	return xstrdup(".");
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expands directories to their *.case files (sorted). */
+static int collect_case_paths(char **args, int n, char ***out, size_t *nout)
+{
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(args[i], &st)) {
+			fprintf(stderr, "oomtest: %s: %s\n", args[i], strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			*out = xrealloc(*out, (*nout + 1) * sizeof(char *));
+			(*out)[(*nout)++] = xstrdup(args[i]);
+			continue;
+		}
+		DIR *d = opendir(args[i]);
+		struct dirent *de;
+		size_t first = *nout;
+		if (!d) {
+			fprintf(stderr, "oomtest: %s: %s\n", args[i], strerror(errno));
+			return -1;
+		}
+		while ((de = readdir(d))) {
+			if (!ends_with(de->d_name, ".case") || de->d_name[0] == '.')
+				continue;
+			struct strbuf p = STRBUF_INIT;
+			strbuf_addf(&p, "%s%s%s", args[i], ends_with(args[i], "/") ? "" : "/", de->d_name);
+			*out = xrealloc(*out, (*nout + 1) * sizeof(char *));
+			(*out)[(*nout)++] = strbuf_detach(&p);
+		}
+		closedir(d);
+		qsort(*out + first, *nout - first, sizeof(char *), cmp_str);
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	runner_interrupted = 1;
+	child_kill_all();
+}
+
+/* Builds (if needed) the module and initramfs of a target. */
+static int prepare_target(const char *root, const struct target *t, struct strbuf *initrd,
+			  struct strbuf *err)
+{
+	struct strbuf script = STRBUF_INIT, log = STRBUF_INIT, dir = STRBUF_INIT;
+	int ret = 0;
+
+	strbuf_addf(&script, "%s/images/build-initramfs.sh", root);
+	strbuf_addf(&dir, "%s/build/targets", root);
+	results_mkdirs(dir.buf);
+	strbuf_addf(&log, "%s/build/targets/%s.prepare.log", root, t->name);
+	FILE *lf = fopen(log.buf, "w+");
+	char *argv[] = { script.buf, t->name, t->arch, t->kdir, NULL };
+	int st = child_run(argv, lf ? fileno(lf) : -1);
+	if (st != 0) {
+		strbuf_addf(err, "target %s: preparing the module and initramfs failed", t->name);
+		if (lf) {
+			char buf[4096];
+			size_t n;
+			rewind(lf);
+			strbuf_addstr(err, ":\n");
+			while ((n = fread(buf, 1, sizeof(buf), lf)) > 0)
+				strbuf_add(err, buf, n);
+			strbuf_rtrim(err);
+		}
+		ret = -1;
+	}
+	if (lf)
+		fclose(lf);
+	strbuf_addf(initrd, "%s/build/targets/%s/initramfs.cpio", root, t->name);
+	strbuf_release(&script);
+	strbuf_release(&log);
+	strbuf_release(&dir);
+	return ret;
+}
+
+static int case_wants_target(const struct oomcase *c, const struct target *t)
+{
+	if (!c->ntargets)
+		return 1;
+	for (size_t i = 0; i < c->ntargets; i++)
+		if (!strcmp(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
+			return 1;
+	return 0;
+}
+
+struct prepared {
+	int ok;
+	struct strbuf initrd;
+	struct strbuf err;
+};
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "kdir", required_argument, NULL, 'd' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "results", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char **want_targets = NULL, **paths = NULL;
+	size_t nwant = 0, npaths = 0;
+	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
+	long timeout_ms = 0;
+	int c, ret = 2;
+	char *root = project_root();
+	struct target_list tl = { 0 };
+	struct target custom = { 0 };
+	struct strbuf err = STRBUF_INIT, run_dir = STRBUF_INIT, results_root = STRBUF_INIT;
+	struct oomcase *cases = NULL;
+	size_t ncases = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			want_targets = xrealloc(want_targets, (nwant + 1) * sizeof(char *));
+			want_targets[nwant++] = optarg;
+			break;
+		case 'T':
+			if (parse_duration(optarg, &timeout_ms)) {
+				fprintf(stderr, "oomtest: --timeout %s: expected seconds (e.g. 60 or 90s)\n", optarg);
+				goto out;
+			}
+			break;
+		case 'k': kernel = optarg; break;
+		case 'd': kdir = optarg; break;
+		case 'a': arch = optarg; break;
+		case 'r': results_opt = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			ret = 0;
+			goto out;
+		default:
+			fputs(usage_text, stderr);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "oomtest run: no case given\n%s", usage_text);
+		goto out;
+	}
+	if (collect_case_paths(argv + optind, argc - optind, &paths, &npaths))
+		goto out;
+	if (!npaths) {
+		fprintf(stderr, "oomtest run: no *.case files found\n");
+		goto out;
+	}
+
+	/* Every case is read before any guest starts. */
+	cases = xcalloc(npaths, sizeof(*cases));
+	int bad = 0;
+	for (size_t i = 0; i < npaths; i++) {
+		if (case_load(&cases[ncases], paths[i], &err)) {
+			bad = 1;
+			case_release(&cases[ncases]);
+		} else {
+			ncases++;
+		}
+	}
+	if (bad) {
+		fputs(err.buf, stderr);
+		if (err.len && err.buf[err.len - 1] != '\n')
+			fputc('\n', stderr);
+		goto out;
+	}
+
+	if (kernel || kdir || arch) {
+		if (!kernel || !kdir || !arch) {
+			fprintf(stderr, "oomtest run: --kernel, --kdir and --arch go together\n");
+			goto out;
+		}
+		if (target_custom(&custom, kernel, kdir, arch, &err)) {
+			fprintf(stderr, "oomtest run: %s\n", err.buf);
+			goto out;
+		}
+		tl.v = xcalloc(1, sizeof(*tl.v));
+		tl.v[0] = custom;
+		memset(&custom, 0, sizeof(custom));
+		tl.n = 1;
+	} else {
+		struct strbuf lp = STRBUF_INIT;
+		strbuf_addf(&lp, "%s/build/images/targets.list", root);
+		int r = targets_load(&tl, root, lp.buf, &err);
+		strbuf_release(&lp);
+		if (r) {
+			fprintf(stderr, "oomtest: %s\n", err.buf);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < nwant; i++)
+		if (!targets_find(&tl, want_targets[i])) {
+			fprintf(stderr, "oomtest run: no target '%s' (have:", want_targets[i]);
+			for (size_t j = 0; j < tl.n; j++)
+				fprintf(stderr, " %s", tl.v[j].name);
+			fprintf(stderr, ")\n");
+			goto out;
+		}
+
+	if (results_opt)
+		strbuf_addstr(&results_root, results_opt);
+	else
+		strbuf_addf(&results_root, "%s/results", root);
+	if (results_new_run(results_root.buf, &run_dir, &err)) {
+		fprintf(stderr, "oomtest: %s\n", err.buf);
+		goto out;
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Which (case, target) pairs, in order: case by case. */
+	size_t planned = 0;
+	for (size_t i = 0; i < ncases; i++)
+		for (size_t j = 0; j < tl.n; j++) {
+			int chosen = !nwant;
+			for (size_t k = 0; k < nwant; k++)
+				chosen |= !strcmp(want_targets[k], tl.v[j].name);
+			planned += chosen;
+		}
+	struct prepared *prep = xcalloc(tl.n, sizeof(*prep));
+	for (size_t j = 0; j < tl.n; j++) {
+		strbuf_init(&prep[j].initrd);
+		strbuf_init(&prep[j].err);
+		prep[j].ok = -1; /* not yet */
+	}
+
+	tap_begin(stdout, planned);
+	size_t n = 0, not_ok = 0;
+	for (size_t i = 0; i < ncases && !runner_interrupted; i++) {
+		const struct oomcase *oc = &cases[i];
+		for (size_t j = 0; j < tl.n && !runner_interrupted; j++) {
+			const struct target *t = &tl.v[j];
+			int chosen = !nwant;
+			for (size_t k = 0; k < nwant; k++)
+				chosen |= !strcmp(want_targets[k], t->name);
+			if (!chosen)
+				continue;
+			struct run_result res;
+			run_result_init(&res);
+			n++;
+			if (!case_wants_target(oc, t)) {
+				res.verdict = V_SKIP;
+				strbuf_addf(&res.reason, "the case names other targets");
+				tap_result(stdout, n, oc->name, t->name, &res, NULL);
+				run_result_release(&res);
+				continue;
+			}
+			if (prep[j].ok < 0)
+				prep[j].ok = !prepare_target(root, t, &prep[j].initrd, &prep[j].err);
+			struct strbuf dir = STRBUF_INIT;
+			strbuf_addf(&dir, "%s/%s/%s", run_dir.buf, oc->name, t->name);
+			int r = results_mkdirs(dir.buf);
+			if (r) {
+				res.verdict = V_ERROR;
+				strbuf_addf(&res.reason, "cannot create %s: %s", dir.buf, strerror(-r));
+			} else if (!prep[j].ok) {
+				res.verdict = V_ERROR;
+				strbuf_addbuf(&res.reason, &prep[j].err);
+			} else {
+				/* The module must fit the kernel and have the parameters the case sets. */
+				struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
+				strbuf_addf(&ko, "%s/build/targets/%s/oom_trigger.ko", root, t->name);
+				int mok = 1;
+				for (size_t s = 0; s < oc->nsteps && mok; s++)
+					if (oc->steps[s].kind == STEP_MODULE)
+						mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1,
+								oc->steps[s].argc - 1, &merr);
+				if (!mok) {
+					res.verdict = V_ERROR;
+					strbuf_addbuf(&res.reason, &merr);
+				} else {
+					struct run_request rq = {
+						.c = oc, .t = t, .backend = &backend_qemu,
+						.initrd = prep[j].initrd.buf, .run_dir = dir.buf,
+						.timeout_ms = timeout_ms ? timeout_ms : oc->timeout_ms,
+					};
+					run_one(&rq, &res);
+				}
+				strbuf_release(&ko);
+				strbuf_release(&merr);
+			}
+			if (res.verdict != V_PASS && res.verdict != V_SKIP)
+				not_ok++;
+			tap_result(stdout, n, oc->name, t->name, &res, dir.buf);
+			strbuf_release(&dir);
+			run_result_release(&res);
+		}
+	}
+	if (runner_interrupted) {
+		tap_bail_out(stdout, "interrupted");
+		ret = 1;
+	} else {
+		ret = not_ok ? 1 : 0;
+	}
+	fprintf(stderr, "oomtest: %zu run, %zu not ok; results in %s\n", n, not_ok, run_dir.buf);
+	for (size_t j = 0; j < tl.n; j++) {
+		strbuf_release(&prep[j].initrd);
+		strbuf_release(&prep[j].err);
+	}
+	free(prep);
+out:
+	for (size_t i = 0; i < ncases; i++)
+		case_release(&cases[i]);
+	free(cases);
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(want_targets);
+	targets_release(&tl);
+	target_release(&custom);
+	strbuf_release(&err);
+	strbuf_release(&run_dir);
+	strbuf_release(&results_root);
+	free(root);
+	return ret;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	char *root = project_root();
+	struct target_list tl;
+	struct strbuf err = STRBUF_INIT, lp = STRBUF_INIT, cdir = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int ret = 0;
+
+	strbuf_addf(&lp, "%s/build/images/targets.list", root);
+	printf("targets:\n");
+	if (targets_load(&tl, root, lp.buf, &err)) {
+		printf("  (none: %s)\n", err.buf);
+	} else {
+		for (size_t i = 0; i < tl.n; i++)
+			printf("  %-10s %-7s %-18s %s\n", tl.v[i].name, tl.v[i].arch, tl.v[i].release,
+			       tl.v[i].boot == BOOT_PVH ? "pvh" : "bzimage");
+		targets_release(&tl);
+	}
+	strbuf_addf(&cdir, "%s/cases", root);
+	char *def[] = { cdir.buf };
+	if (collect_case_paths(argc > 1 ? argv + 1 : def, argc > 1 ? argc - 1 : 1, &paths, &npaths))
+		ret = 2;
+	printf("cases:\n");
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase c;
+		strbuf_reset(&err);
+		if (case_load(&c, paths[i], &err)) {
+			printf("  %s: %s", paths[i], err.buf);
+			ret = 2;
+		} else {
+			printf("  %-28s %s\n", c.name, c.description ? c.description : "");
+		}
+		case_release(&c);
+		free(paths[i]);
+	}
+	free(paths);
+	strbuf_release(&err);
+	strbuf_release(&lp);
+	strbuf_release(&cdir);
+	free(root);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		if (argc > 2 && !strcmp(argv[2], "case")) {
+			struct strbuf sb = STRBUF_INIT;
+			case_print_help(&sb);
+			fputs(sb.buf, stdout);
+			strbuf_release(&sb);
+			return 0;
+		}
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("oomtest %s\n", OOMTEST_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "parse"))
+		return cmd_parse(argc - 1, argv + 1);
+	fprintf(stderr, "oomtest: unknown command '%s'\n%s", cmd, usage_text);
+	return 2;
+}

@@ -1,0 +1,384 @@
+/* runner: drives one guest from plan to verdict. */
+#include "runner.h"
+#include "klog.h"
+#include "plan.h"
+#include "record.h"
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What is kept of the console in memory for `console ~ re`; console.log
+ * on disk gets everything. */
+#define CONSOLE_KEEP (16u << 20)
+
+volatile sig_atomic_t runner_interrupted;
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case V_PASS: return "pass";
+	case V_FAIL: return "fail";
+	case V_ERROR: return "error";
+	case V_TIMEOUT: return "timeout";
+	case V_SKIP: return "skip";
+	}
+	return "?";
+}
+
+void run_result_init(struct run_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->reason);
+}
+
+void run_result_release(struct run_result *r)
+{
+	for (size_t i = 0; i < r->nfailed; i++) {
+		free(r->failed[i].text);
+		free(r->failed[i].expected);
+		free(r->failed[i].seen);
+	}
+	free(r->failed);
+	strbuf_release(&r->reason);
+	facts_release(&r->facts);
+	memset(r, 0, sizeof(*r));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct stream {
+	int fd;
+	int eof;
+	int log_fd;
+	struct strbuf line;        /* partial line */
+};
+
+struct run_ctx {
+	const struct run_request *rq;
+	struct run_result *res;
+	struct vm *vm;
+	struct klog *klog;
+	struct record_state rec;
+	struct strbuf console;     /* first CONSOLE_KEEP bytes */
+	struct strbuf plan;
+	int plan_sent;
+	double t0, t_ready;
+	struct stream con, agent;
+};
+
+static int open_log(const char *dir, const char *name)
+{
+	struct strbuf p = STRBUF_INIT;
+	strbuf_addf(&p, "%s/%s", dir, name);
+	int fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	strbuf_release(&p);
+	return fd;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (fd >= 0 && n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				struct pollfd pfd = { fd, POLLOUT, 0 };
+				poll(&pfd, 1, 100);
+				continue;
+			}
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Calls fn for each complete line in s->line, keeping the rest. */
+static void each_line(struct run_ctx *x, struct stream *s,
+		      void (*fn)(struct run_ctx *, const char *, size_t))
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
+		size_t len = (size_t)(nl - (s->line.buf + start));
+		const char *l = s->line.buf + start;
+		if (len && l[len - 1] == '\r')
+			len--;
+		fn(x, l, len);
+		start += (size_t)(nl - (s->line.buf + start)) + 1;
+	}
+	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
+	s->line.len -= start;
+	s->line.buf[s->line.len] = '\0';
+}
+
+static void console_line(struct run_ctx *x, const char *l, size_t len)
+{
+	record_console_line(&x->res->facts, l, len);
+}
+
+static void agent_line(struct run_ctx *x, const char *l, size_t len)
+{
+	int was_ready = x->rec.ready;
+
+	record_apply(&x->rec, &x->res->facts, l, len);
+	if (!was_ready && x->rec.ready) {
+		x->t_ready = now_s();
+		facts_setf(&x->res->facts, "boot.seconds", "%.2f", x->t_ready - x->t0);
+		if (!x->plan_sent) {
+			write_all(x->agent.fd, x->plan.buf, x->plan.len);
+			x->plan_sent = 1;
+		}
+	}
+}
+
+/* Reads what is there; returns 1 if anything was read. */
+static int pump(struct run_ctx *x, struct stream *s, int is_console)
+{
+	char buf[65536];
+	int any = 0;
+
+	while (!s->eof) {
+		ssize_t n = read(s->fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				s->eof = 1;
+			break;
+		}
+		if (n == 0) {
+			s->eof = 1;
+			break;
+		}
+		any = 1;
+		write_all(s->log_fd, buf, (size_t)n);
+		if (is_console) {
+			klog_feed(x->klog, buf, (size_t)n);
+			if (x->console.len < CONSOLE_KEEP)
+				strbuf_add(&x->console, buf,
+					   (size_t)n < CONSOLE_KEEP - x->console.len ? (size_t)n
+										      : CONSOLE_KEEP - x->console.len);
+		}
+		/* Lines are bounded: a line past 1 MiB is cut. */
+		if (s->line.len < (1u << 20))
+			strbuf_add(&s->line, buf, (size_t)n);
+		else
+			strbuf_addch(&s->line, '\n');
+		each_line(x, s, is_console ? console_line : agent_line);
+	}
+	return any;
+}
+
+static void fail_expect(struct run_result *res, const struct expectation *e, const char *seen)
+{
+	struct failed_expect *f;
+	struct strbuf exp = STRBUF_INIT;
+
+	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
+	f = &res->failed[res->nfailed++];
+	f->text = xstrdup(e->text);
+	f->line = e->line;
+	strbuf_addf(&exp, "%s %s", expect_op_name(e->op), e->value);
+	f->expected = strbuf_detach(&exp);
+	f->seen = xstrdup(seen);
+}
+
+void run_judge(const struct oomcase *c, const char *console, size_t console_len,
+	       struct run_result *res)
+{
+	struct strbuf seen = STRBUF_INIT;
+
+	for (size_t i = 0; i < c->nexpects; i++) {
+		strbuf_reset(&seen);
+		if (!expect_eval(&c->expects[i], &res->facts, console, console_len, &seen))
+			fail_expect(res, &c->expects[i], seen.buf);
+	}
+	strbuf_release(&seen);
+	res->verdict = res->nfailed ? V_FAIL : V_PASS;
+}
+
+static void write_facts(const struct run_request *rq, struct run_result *res)
+{
+	struct strbuf json = STRBUF_INIT, path = STRBUF_INIT;
+
+	facts_to_json(&res->facts, &json);
+	strbuf_addf(&path, "%s/facts.json", rq->run_dir);
+	results_write_atomic(path.buf, json.buf, json.len);
+	strbuf_reset(&json);
+	strbuf_reset(&path);
+
+	strbuf_addstr(&json, "{\n  \"case\": ");
+	json_add_string(&json, rq->c->name, strlen(rq->c->name));
+	strbuf_addstr(&json, ",\n  \"target\": ");
+	json_add_string(&json, rq->t->name, strlen(rq->t->name));
+	strbuf_addf(&json, ",\n  \"verdict\": \"%s\",\n  \"reason\": ", verdict_name(res->verdict));
+	json_add_string(&json, res->reason.buf, res->reason.len);
+	strbuf_addf(&json, ",\n  \"seconds\": %.2f,\n  \"failed\": [", res->seconds);
+	for (size_t i = 0; i < res->nfailed; i++) {
+		struct failed_expect *f = &res->failed[i];
+		strbuf_addstr(&json, i ? ",\n    {\"expectation\": " : "\n    {\"expectation\": ");
+		json_add_string(&json, f->text, strlen(f->text));
+		strbuf_addf(&json, ", \"line\": %d, \"expected\": ", f->line);
+		json_add_string(&json, f->expected, strlen(f->expected));
+		strbuf_addstr(&json, ", \"seen\": ");
+		json_add_string(&json, f->seen, strlen(f->seen));
+		strbuf_addch(&json, '}');
+	}
+	strbuf_addstr(&json, res->nfailed ? "\n  ]\n}\n" : "]\n}\n");
+	strbuf_addf(&path, "%s/result.json", rq->run_dir);
+	results_write_atomic(path.buf, json.buf, json.len);
+	strbuf_release(&json);
+	strbuf_release(&path);
+}
+
+static void first_line(struct strbuf *out, const char *s)
+{
+	strbuf_add(out, s, strcspn(s, "\n"));
+}
+
+void run_one(const struct run_request *rq, struct run_result *res)
+{
+	struct run_ctx x = { .rq = rq, .res = res };
+	struct vm_config cfg = {
+		.target = rq->t,
+		.initrd = rq->initrd,
+		.memory = rq->c->memory,
+		.extra_cmdline = rq->c->cmdline,
+		.run_dir = rq->run_dir,
+	};
+	struct strbuf err = STRBUF_INIT;
+	int timed_out = 0;
+
+	x.t0 = now_s();
+	x.klog = klog_new();
+	record_init(&x.rec);
+	strbuf_init(&x.console);
+	strbuf_init(&x.plan);
+	strbuf_init(&x.con.line);
+	strbuf_init(&x.agent.line);
+	x.con.log_fd = open_log(rq->run_dir, "console.log");
+	x.agent.log_fd = open_log(rq->run_dir, "agent.log");
+
+	if (plan_build(rq->c, &x.plan, &err)) {
+		res->verdict = V_ERROR;
+		strbuf_addstr(&res->reason, err.buf);
+		goto out;
+	}
+	{
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/plan.txt", rq->run_dir);
+		results_write_atomic(p.buf, x.plan.buf, x.plan.len);
+		strbuf_release(&p);
+	}
+	if (rq->backend->start(&cfg, &x.vm, &err)) {
+		res->verdict = V_ERROR;
+		strbuf_addstr(&res->reason, err.buf);
+		goto out;
+	}
+	x.con.fd = rq->backend->console_fd(x.vm);
+	x.agent.fd = rq->backend->agent_fd(x.vm);
+
+	double deadline = x.t0 + rq->timeout_ms / 1000.0;
+	double done_at = 0;
+	int vm_gone = 0;
+	while (!vm_gone) {
+		struct pollfd pfd[2];
+		int n = 0;
+
+		if (runner_interrupted) {
+			res->interrupted = 1;
+			break;
+		}
+		if (!x.con.eof)
+			pfd[n++] = (struct pollfd){ x.con.fd, POLLIN, 0 };
+		if (!x.agent.eof)
+			pfd[n++] = (struct pollfd){ x.agent.fd, POLLIN, 0 };
+		poll(pfd, (nfds_t)n, n ? 50 : 10);
+		pump(&x, &x.con, 1);
+		pump(&x, &x.agent, 0);
+		if (x.rec.done && !done_at)
+			done_at = now_s();
+		if (rq->backend->wait(x.vm, 0))
+			vm_gone = 1;
+		else if (now_s() > deadline) {
+			timed_out = 1;
+			break;
+		} else if (done_at && now_s() - done_at > 10) {
+			/* The plan finished but the guest did not power off. */
+			break;
+		}
+	}
+	rq->backend->kill(x.vm);
+	/* What QEMU wrote before it went is still in the sockets. */
+	pump(&x, &x.con, 1);
+	pump(&x, &x.agent, 0);
+	if (x.con.line.len) {
+		strbuf_addch(&x.con.line, '\n');
+		each_line(&x, &x.con, console_line);
+	}
+	klog_end(x.klog);
+	klog_add_facts(x.klog, &res->facts);
+	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
+	{
+		struct strbuf how = STRBUF_INIT;
+		rq->backend->describe_exit(x.vm, &how);
+		facts_set(&res->facts, "vm.exit", how.buf);
+		strbuf_release(&how);
+	}
+
+	const char *panic = facts_get(&res->facts, "panic");
+	int panicked = panic && strcmp(panic, "0");
+	if (res->interrupted) {
+		res->verdict = V_ERROR;
+		strbuf_addstr(&res->reason, "interrupted");
+	} else if (timed_out) {
+		res->verdict = V_TIMEOUT;
+		strbuf_addf(&res->reason, "the guest did not finish within %ld s (%s); QEMU was killed",
+			    rq->timeout_ms / 1000,
+			    !x.rec.ready ? "the agent never said ready" : "the agent was still running the plan");
+	} else if (x.rec.errors.len) {
+		res->verdict = V_ERROR;
+		strbuf_addstr(&res->reason, "guest agent: ");
+		first_line(&res->reason, x.rec.errors.buf);
+	} else if (!x.rec.ready && !panicked) {
+		res->verdict = V_ERROR;
+		strbuf_addstr(&res->reason, "boot failure: the guest agent never said ready (see console.log)");
+	} else if (!x.rec.done && !panicked) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "the guest stopped before the plan finished (QEMU %s; see console.log)",
+			    facts_get(&res->facts, "vm.exit"));
+	} else {
+		run_judge(rq->c, x.console.buf, x.console.len, res);
+	}
+out:
+	res->seconds = now_s() - x.t0;
+	facts_setf(&res->facts, "run.seconds", "%.2f", res->seconds);
+	write_facts(rq, res);
+	if (x.vm)
+		rq->backend->destroy(x.vm);
+	if (x.con.log_fd >= 0)
+		close(x.con.log_fd);
+	if (x.agent.log_fd >= 0)
+		close(x.agent.log_fd);
+	klog_free(x.klog);
+	record_release(&x.rec);
+	strbuf_release(&x.console);
+	strbuf_release(&x.plan);
+	strbuf_release(&x.con.line);
+	strbuf_release(&x.agent.line);
+	strbuf_release(&err);
+}

@@ -1,0 +1,84 @@
+/* tap: TAP 14 output. */
+#include "tap.h"
+
+#include <string.h>
+
+void tap_begin(FILE *out, size_t planned)
+{
+	fprintf(out, "TAP version 14\n1..%zu\n", planned);
+	fflush(out);
+}
+
+void tap_yaml_string(struct strbuf *out, const char *s)
+{
+	/* JSON strings are valid YAML double-quoted scalars. */
+	json_add_string(out, s, strlen(s));
+}
+
+/* A test point's description must not hold '#' (it would start a directive)
+ * or a newline. */
+static void description(struct strbuf *out, const char *s)
+{
+	for (; *s; s++)
+		strbuf_addch(out, (*s == '#' || *s == '\n' || *s == '\r') ? '_' : *s);
+}
+
+void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
+		const struct run_result *r, const char *run_dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ok = r->verdict == V_PASS || r->verdict == V_SKIP;
+
+	strbuf_addf(&sb, "%s %zu - ", ok ? "ok" : "not ok", n);
+	description(&sb, case_name);
+	strbuf_addstr(&sb, " [");
+	description(&sb, target);
+	strbuf_addstr(&sb, "]");
+	if (r->verdict == V_SKIP) {
+		strbuf_addstr(&sb, " # SKIP ");
+		description(&sb, r->reason.buf);
+	}
+	strbuf_addch(&sb, '\n');
+	if (!ok) {
+		strbuf_addf(&sb, "  ---\n  verdict: %s\n", verdict_name(r->verdict));
+		if (r->reason.len) {
+			strbuf_addstr(&sb, "  message: ");
+			tap_yaml_string(&sb, r->reason.buf);
+			strbuf_addch(&sb, '\n');
+		}
+		if (r->nfailed) {
+			strbuf_addstr(&sb, "  failed:\n");
+			for (size_t i = 0; i < r->nfailed; i++) {
+				strbuf_addstr(&sb, "    - expectation: ");
+				tap_yaml_string(&sb, r->failed[i].text);
+				strbuf_addf(&sb, "\n      line: %d\n      expected: ", r->failed[i].line);
+				tap_yaml_string(&sb, r->failed[i].expected);
+				strbuf_addstr(&sb, "\n      seen: ");
+				tap_yaml_string(&sb, r->failed[i].seen);
+				strbuf_addch(&sb, '\n');
+			}
+		}
+		if (run_dir) {
+			static const char *const files[] = { "console.log", "agent.log", "facts.json", "qemu.cmdline" };
+			strbuf_addstr(&sb, "  logs:\n");
+			for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+				struct strbuf p = STRBUF_INIT;
+				strbuf_addf(&p, "%s/%s", run_dir, files[i]);
+				strbuf_addf(&sb, "    %s: ", files[i]);
+				tap_yaml_string(&sb, p.buf);
+				strbuf_addch(&sb, '\n');
+				strbuf_release(&p);
+			}
+		}
+		strbuf_addf(&sb, "  seconds: %.2f\n  ...\n", r->seconds);
+	}
+	fputs(sb.buf, out);
+	fflush(out);
+	strbuf_release(&sb);
+}
+
+void tap_bail_out(FILE *out, const char *why)
+{
+	fprintf(out, "Bail out! %s\n", why);
+	fflush(out);
+}

@@ -1,0 +1,17 @@
+/* tap: TAP version 14 on a FILE — the plan, one test point per (case,
+ * target), YAML diagnostics for everything that is not a pass. */
+#ifndef OOMTEST_TAP_H
+#define OOMTEST_TAP_H
+
+#include <stdio.h>
+#include "runner.h"
+
+void tap_begin(FILE *out, size_t planned);
+/* n is 1-based. run_dir may be NULL (nothing was run). */
+void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
+		const struct run_result *r, const char *run_dir);
+void tap_bail_out(FILE *out, const char *why);
+/* Appends s as a YAML double-quoted scalar (control bytes escaped). */
+void tap_yaml_string(struct strbuf *out, const char *s);
+
+#endif

@@ -1,0 +1,157 @@
+/* target: the target list and user-supplied kernels. */
+#include "target.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int arch_valid(const char *arch)
+{
+	return !strcmp(arch, "x86_64") || !strcmp(arch, "i386");
+}
+
+const char *qemu_binary(const char *arch)
+{
+	return !strcmp(arch, "i386") ? "qemu-system-i386" : "qemu-system-x86_64";
+}
+
+static char *rooted(const char *root, const char *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (p[0] != '/')
+		strbuf_addf(&sb, "%s/", root);
+	strbuf_addstr(&sb, p);
+	return strbuf_detach(&sb);
+}
+
+void target_release(struct target *t)
+{
+	free(t->name);
+	free(t->arch);
+	free(t->release);
+	free(t->kernel);
+	free(t->kdir);
+	memset(t, 0, sizeof(*t));
+}
+
+void targets_release(struct target_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		target_release(&l->v[i]);
+	free(l->v);
+	free(l->abi_comment);
+	memset(l, 0, sizeof(*l));
+}
+
+int targets_load(struct target_list *l, const char *root, const char *path, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	int r = strbuf_read_file(&text, path);
+	char *line, *save = NULL;
+	int lineno = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (r) {
+		strbuf_addf(err, "%s: %s (run 'make images' to fetch the default targets)",
+			    path, strerror(-r));
+		strbuf_release(&text);
+		return -1;
+	}
+	for (line = strtok_r(text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[7];
+		int n = 0;
+		char *tok, *s2 = NULL;
+
+		lineno++;
+		if (!strncmp(line, "# abi ", 6)) {
+			free(l->abi_comment);
+			l->abi_comment = xstrdup(line + 6);
+		}
+		if (line[0] == '#' || !line[0])
+			continue;
+		for (tok = strtok_r(line, " \t", &s2); tok && n < 7; tok = strtok_r(NULL, " \t", &s2))
+			f[n++] = tok;
+		if (n != 6 || !arch_valid(f[1])) {
+			strbuf_addf(err, "%s:%d: expected 'name arch release kernel kdir boot'", path, lineno);
+			targets_release(l);
+			strbuf_release(&text);
+			return -1;
+		}
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		struct target *t = &l->v[l->n++];
+		t->name = xstrdup(f[0]);
+		t->arch = xstrdup(f[1]);
+		t->release = xstrdup(f[2]);
+		t->kernel = rooted(root, f[3]);
+		t->kdir = rooted(root, f[4]);
+		t->boot = !strcmp(f[5], "pvh") ? BOOT_PVH : BOOT_BZIMAGE;
+	}
+	strbuf_release(&text);
+	if (!l->n) {
+		strbuf_addf(err, "%s: no targets listed", path);
+		return -1;
+	}
+	return 0;
+}
+
+const struct target *targets_find(const struct target_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			return &l->v[i];
+	return NULL;
+}
+
+/* An uncompressed vmlinux (ELF) enters through PVH; a bzImage does not. */
+static int is_elf(const char *path)
+{
+	unsigned char m[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ok = fd >= 0 && read(fd, m, 4) == 4 && !memcmp(m, "\177ELF", 4);
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
+		  struct strbuf *err)
+{
+	struct strbuf rel = STRBUF_INIT, path = STRBUF_INIT;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	if (!arch_valid(arch)) {
+		strbuf_addf(err, "--arch %s: unknown architecture (x86_64, i386)", arch);
+		return -1;
+	}
+	if (access(kernel, R_OK)) {
+		strbuf_addf(err, "--kernel %s: %s", kernel, strerror(errno));
+		return -1;
+	}
+	strbuf_addf(&path, "%s/include/config/kernel.release", kdir);
+	r = strbuf_read_file(&rel, path.buf);
+	if (r) {
+		strbuf_addf(err, "--kdir %s: cannot read %s: %s (is it a configured kernel build directory?)",
+			    kdir, path.buf, strerror(-r));
+		strbuf_release(&path);
+		return -1;
+	}
+	strbuf_rtrim(&rel);
+	t->boot = is_elf(kernel) ? BOOT_PVH : BOOT_BZIMAGE;
+	t->name = xstrdup(strcmp(arch, "i386") ? "custom-x86_64" : "custom-i386");
+	t->arch = xstrdup(arch);
+	t->release = strbuf_detach(&rel);
+	t->kernel = realpath(kernel, NULL);
+	t->kdir = realpath(kdir, NULL);
+	if (!t->kernel)
+		t->kernel = xstrdup(kernel);
+	if (!t->kdir)
+		t->kdir = xstrdup(kdir);
+	strbuf_release(&path);
+	return 0;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Integration tests: real guests on every default target (x86_64 and i386).
+# Each check provokes the behaviour for real and asserts what a user sees.
+# Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+oomtest=$root/build/oomtest
+work=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-it.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+check() { # name, then a command that must succeed
+	local name=$1; shift
+	if "$@" > "$work/last.out" 2>&1; then
+		echo "ok - $name"; passed=$((passed + 1))
+	else
+		echo "not ok - $name"; failed=$((failed + 1))
+		sed 's/^/    /' "$work/last.out" | tail -n 40
+	fi
+}
+
+qemus() { pgrep -f 'qemu-system-(x86_64|i386).*oomtest-qemu' | wc -l; }
+
+make -s images >/dev/null || { echo "make images failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# 1. The whole suite through the CI entry: valid TAP, every case ok on x86_64 and i386.
+suite() {
+	./run-tests.sh > "$work/suite.tap" 2> "$work/suite.err" || { cat "$work/suite.tap" "$work/suite.err"; return 1; }
+	prove --exec cat "$work/suite.tap" || return 1
+	for t in x86_64 i386; do
+		for c in cases/*.case; do
+			n=$(basename "$c" .case)
+			grep -q "^ok [0-9]* - $n \[$t\]\$" "$work/suite.tap" || { echo "no ok for $n [$t]"; cat "$work/suite.tap"; return 1; }
+		done
+	done
+	test -L results/latest && test -s results/latest/memcg-v1-kill/i386/console.log &&
+	test -s results/latest/memcg-v1-kill/x86_64/facts.json &&
+	test -s results/latest/memcg-v1-kill/x86_64/agent.log &&
+	test -s results/latest/memcg-v1-kill/x86_64/qemu.cmdline
+}
+check "run-tests.sh: every case ok on x86_64 and i386, TAP accepted by prove" suite
+
+# 2. One changed expectation turns exactly that case not ok, with a diagnostic.
+changed() {
+	mkdir -p "$work/changed"
+	cp cases/memcg-v1-kill.case cases/memcg-v1-oom-control.case "$work/changed/"
+	sed -i 's/^oom.1.victim.comm == hog$/oom.1.victim.comm == init/' "$work/changed/memcg-v1-kill.case"
+	"$oomtest" run --target x86_64 --results "$work/res" "$work/changed" > "$work/changed.tap"
+	rc=$?
+	cat "$work/changed.tap"
+	[ $rc -eq 1 ] || { echo "exit $rc, expected 1"; return 1; }
+	grep -q '^not ok 1 - memcg-v1-kill \[x86_64\]$' "$work/changed.tap" &&
+	grep -q '^ok 2 - memcg-v1-oom-control \[x86_64\]$' "$work/changed.tap" &&
+	grep -q 'expectation: "oom.1.victim.comm == init"' "$work/changed.tap" &&
+	grep -q 'expected: "== init"' "$work/changed.tap" &&
+	grep -q 'seen: "hog"' "$work/changed.tap" &&
+	[ "$(grep -c '^not ok' "$work/changed.tap")" -eq 1 ]
+}
+check "a changed expectation fails that case alone, naming expected and seen" changed
+
+# 3. A typo in a case file: file:line, exit 2, no guest started.
+typo() {
+	mkdir -p "$work/typo"
+	sed 's/^memory      = 128M/memroy      = 128M/' cases/memcg-v1-kill.case > "$work/typo/typo.case"
+	before=$(ls results 2>/dev/null | wc -l)
+	"$oomtest" run "$work/typo/typo.case" > "$work/typo.out" 2>&1
+	rc=$?
+	cat "$work/typo.out"
+	line=$(grep -n '^memroy' "$work/typo/typo.case" | cut -d: -f1)
+	[ $rc -eq 2 ] && grep -q "^$work/typo/typo.case:$line: .*memroy" "$work/typo.out" &&
+	! grep -q '^ok\|^not ok\|TAP' "$work/typo.out" &&
+	[ "$(ls results 2>/dev/null | wc -l)" -eq "$before" ]
+}
+check "a case file typo gives file:line and starts no guest" typo
+
+# 4. A guest that hangs: timeout verdict soon after the timeout, QEMU gone, logs kept.
+hang() {
+	mkdir -p "$work/hang"
+	cat > "$work/hang/hang.case" <<'CASE'
+[case]
+description = the plan outlives its timeout
+timeout = 8s
+[step hog]
+run = hog --chunk 4K --interval 1000
+background = yes
+[step wait]
+sleep = 120s
+[expect]
+oom.count == 0
+CASE
+	start=$(date +%s)
+	"$oomtest" run --target x86_64 --results "$work/hres" "$work/hang/hang.case" > "$work/hang.tap"
+	rc=$?
+	took=$(( $(date +%s) - start ))
+	cat "$work/hang.tap"; echo "took ${took}s"
+	[ $rc -eq 1 ] && grep -q '^not ok 1 - hang \[x86_64\]' "$work/hang.tap" &&
+	grep -q 'verdict: timeout' "$work/hang.tap" &&
+	[ "$took" -lt 20 ] && [ "$(qemus)" -eq 0 ] &&
+	test -s "$work"/hres/latest/hang/x86_64/console.log &&
+	grep -q '^start hog' "$work"/hres/latest/hang/x86_64/agent.log
+}
+check "a hanging guest gets timeout, QEMU is killed, logs are kept" hang
+
+# 5. oomtest parse reads the console of a real run.
+parse() {
+	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
+	rc=$?
+	cat "$work/parse.out"
+	[ $rc -eq 0 ] && grep -q 'hog' "$work/parse.out"
+}
+check "oomtest parse summarises a live console log" parse
+
+check "no QEMU left behind" test "$(qemus)" -eq 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,703 @@
+/* test_casefile: case file parsing, every error message, the help table,
+ * parse_size and parse_duration. Run from harness/tests (fixtures/). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casefile.h"
+
+#define KNOWN_CASE "(known: description targets memory timeout cmdline)"
+#define KNOWN_STEP "(known: run module rmmod cgroup background sleep collect)"
+#define SECTIONS "(known: [case] [cgroup NAME] [step NAME] [expect])"
+#define DURATION_HELP "a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
+#define SIZE_HELP "a whole number of bytes with optional K, M or G suffix, e.g. 128M"
+#define COLLECT_HELP "(known: buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP; " \
+	"NAME, STEP: letters, digits, _ and -)"
+#define OPS "(allowed: == != < <= > >= ~ !~)"
+#define EXPECT "\n[expect]\noom.count == 0\n"
+
+static int parse(struct oomcase *c, const char *text, struct strbuf *err)
+{
+	return case_parse(c, "t.case", text, strlen(text), err);
+}
+
+/* The text must fail with exactly `want` as the whole error output. */
+static void fails_with(const char *text, const char *want)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+	struct oomcase zero;
+
+	memset(&zero, 0, sizeof(zero));
+	assert_int_equal(parse(&c, text, &err), -1);
+	assert_string_equal(err.buf, want);
+	/* a failed parse leaves nothing to release */
+	assert_memory_equal(&c, &zero, sizeof(c));
+	case_release(&c);
+	strbuf_release(&err);
+}
+
+static void parses(const char *text, struct oomcase *c)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = parse(c, text, &err);
+
+	if (rc)
+		fprintf(stderr, "unexpected errors:\n%s", err.buf);
+	assert_int_equal(rc, 0);
+	assert_int_equal(err.len, 0);
+	strbuf_release(&err);
+}
+
+static char *regerr(const char *pattern)
+{
+	regex_t re;
+	int rc = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB);
+	size_t n;
+	char *msg;
+
+	assert_int_not_equal(rc, 0);
+	n = regerror(rc, &re, NULL, 0);
+	msg = malloc(n);
+	regerror(rc, &re, msg, n);
+	return msg;
+}
+
+static void test_good_file(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+	const struct case_step *s;
+
+	(void)state;
+	assert_int_equal(case_load(&c, "fixtures/cases/good.case", &err), 0);
+	assert_string_equal(err.buf, "");
+	assert_string_equal(c.path, "fixtures/cases/good.case");
+	assert_string_equal(c.name, "good");
+	assert_string_equal(c.description,
+			    "memcg v1 with oom_control=1: the hog waits, nobody is killed");
+	assert_int_equal(c.ntargets, 2);
+	assert_string_equal(c.targets[0], "x86_64");
+	assert_string_equal(c.targets[1], "i386");
+	assert_null(c.targets[2]);
+	assert_true(c.memory == 256ULL << 20);
+	assert_int_equal(c.timeout_ms, 90000);
+	assert_string_equal(c.cmdline, "loglevel=7 \"quoted # not a comment\"");
+
+	assert_int_equal(c.ncgroups, 1);
+	assert_string_equal(c.cgroups[0].name, "hog");
+	assert_int_equal(c.cgroups[0].version, 1);
+	assert_int_equal(c.cgroups[0].line, 9);
+	assert_int_equal(c.cgroups[0].nsettings, 2);
+	assert_string_equal(c.cgroups[0].settings[0].file, "memory.limit_in_bytes");
+	assert_string_equal(c.cgroups[0].settings[0].value, "512K");
+	assert_int_equal(c.cgroups[0].settings[0].line, 11);
+	assert_string_equal(c.cgroups[0].settings[1].file, "memory.oom_control");
+	assert_string_equal(c.cgroups[0].settings[1].value, "1");
+
+	assert_int_equal(c.nsteps, 3);
+	s = &c.steps[0];
+	assert_string_equal(s->name, "hog");
+	assert_int_equal(s->kind, STEP_RUN);
+	assert_int_equal(s->argc, 5);
+	assert_string_equal(s->argv[0], "hog");
+	assert_string_equal(s->argv[3], "--name");
+	assert_string_equal(s->argv[4], "two words");
+	assert_null(s->argv[5]);
+	assert_string_equal(s->cgroup, "hog");
+	assert_int_equal(s->background, 1);
+	assert_int_equal(s->sleep_ms, 0);
+	assert_int_equal(s->ncollect, 0);
+	assert_null(s->rmmod);
+	assert_int_equal(s->line, 14);
+
+	s = &c.steps[1];
+	assert_string_equal(s->name, "load");
+	assert_int_equal(s->kind, STEP_MODULE);
+	assert_int_equal(s->argc, 4);
+	assert_string_equal(s->argv[0], "oom_trigger");
+	assert_string_equal(s->argv[3], "release=4096");
+	assert_string_equal(s->rmmod, "oom_trigger");
+	assert_null(s->cgroup);
+	assert_int_equal(s->background, 0);
+
+	s = &c.steps[2];
+	assert_string_equal(s->name, "look");
+	assert_int_equal(s->kind, STEP_NONE);
+	assert_int_equal(s->argc, 0);
+	assert_int_equal(s->sleep_ms, 2000);
+	assert_int_equal(s->ncollect, 4);
+	assert_string_equal(s->collect[0], "buddyinfo");
+	assert_string_equal(s->collect[2], "cgroup:hog");
+	assert_string_equal(s->collect[3], "proc:hog");
+
+	assert_int_equal(c.nexpects, 5);
+	assert_string_equal(c.expects[0].text, "oom.count == 0");
+	assert_int_equal(c.expects[0].line, 28);
+	assert_string_equal(c.expects[2].text, "proc.hog.state == D");
+	assert_string_equal(c.expects[2].value, "D");
+	assert_string_equal(c.expects[3].fact, "console");
+	assert_int_equal(c.expects[3].op, OP_NOMATCH);
+	assert_string_equal(c.expects[3].value, "Kernel panic");
+	assert_string_equal(c.expects[4].fact, "oom.1.victim.comm");
+	assert_int_equal(c.expects[4].line, 34);
+
+	case_release(&c);
+	case_release(&c);	/* released twice: harmless */
+	strbuf_release(&err);
+}
+
+static void test_defaults(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(case_load(&c, "fixtures/cases/minimal.case", &err), 0);
+	assert_string_equal(c.name, "minimal");
+	assert_null(c.description);
+	assert_null(c.targets);
+	assert_int_equal(c.ntargets, 0);
+	assert_true(c.memory == 128ULL << 20);
+	assert_int_equal(c.timeout_ms, 60000);
+	assert_null(c.cmdline);
+	assert_int_equal(c.ncgroups, 0);
+	assert_int_equal(c.nsteps, 0);
+	assert_int_equal(c.nexpects, 1);
+	assert_string_equal(c.expects[0].fact, "oom.count");
+	assert_int_equal(c.expects[0].op, OP_GT);
+	assert_string_equal(c.expects[0].value, "0");
+	case_release(&c);
+	strbuf_release(&err);
+}
+
+static void test_crlf(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(case_load(&c, "fixtures/cases/crlf.case", &err), 0);
+	assert_string_equal(c.description, "crlf");
+	assert_true(c.memory == 64ULL << 20);
+	assert_int_equal(c.steps[0].sleep_ms, 500);
+	assert_string_equal(c.expects[0].value, "a|b");
+	assert_int_equal(c.expects[0].line, 8);
+	case_release(&c);
+	strbuf_release(&err);
+}
+
+static void test_errors_file(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	const char *p = "fixtures/cases/errors.case";
+	char *re = regerr("(unclosed");
+
+	(void)state;
+	strbuf_addf(&want,
+		"%s:4: unknown key 'memroy' in [case] " KNOWN_CASE "\n"
+		"%s:5: memory 12 is out of range (allowed: 32M to 16G)\n"
+		"%s:6: bad duration 'soon' for 'timeout' (" DURATION_HELP ")\n"
+		"%s:7: duplicate key 'timeout' in [case] (first at line 6)\n"
+		"%s:9: [cgroup hog] needs 'version' (1 or 2)\n"
+		"%s:13: unknown program 'hug' (known: hog)\n"
+		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
+		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
+		"%s:19: [step both] has both run and module (allowed: one of them)\n"
+		"%s:21: [step idle] does nothing (needs run, module, sleep or collect)\n"
+		"%s:22: 'background' in [step idle] needs run or module\n"
+		"%s:25: unknown collect item 'slabinfo' " COLLECT_HELP "\n"
+		"%s:25: collect item 'proc:later' names a later step (allowed: this step or an earlier one)\n"
+		"%s:30: unknown section [bogus] " SECTIONS "\n"
+		"%s:32: unknown operator '=' in 'oom.count = 0' " OPS "\n"
+		"%s:33: bad regex '(unclosed': %s\n",
+		p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, re);
+	assert_int_equal(case_load(&c, p, &err), -1);
+	assert_string_equal(err.buf, want.buf);
+	assert_null(c.path);
+	case_release(&c);
+	free(re);
+	strbuf_release(&err);
+	strbuf_release(&want);
+}
+
+static void test_load_missing(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(case_load(&c, "fixtures/cases/nosuch.case", &err), -1);
+	assert_string_equal(err.buf, "fixtures/cases/nosuch.case: cannot read: No such file or directory\n");
+	case_release(&c);
+	strbuf_release(&err);
+}
+
+static void test_name(void **state)
+{
+	static const struct { const char *path, *name; } t[] = {
+		{ "a/b/x.case", "x" }, { "y.case", "y" }, { "noext", "noext" },
+		{ "d/z.case.bak", "z.case.bak" }, { ".case", ".case" },
+	};
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(case_parse(&c, t[i].path, EXPECT, strlen(EXPECT), &err), 0);
+		assert_string_equal(c.name, t[i].name);
+		assert_string_equal(c.path, t[i].path);
+		case_release(&c);
+	}
+	strbuf_release(&err);
+}
+
+static void test_sections(void **state)
+{
+	(void)state;
+	fails_with("[foo]" EXPECT, "t.case:1: unknown section [foo] " SECTIONS "\n");
+	fails_with("[foo bar]\nx = 1" EXPECT,
+		   "t.case:1: unknown section [foo bar] " SECTIONS "\n");
+	fails_with("[case\n" EXPECT,
+		   "t.case:1: bad section header '[case' (expected one of [case] [cgroup NAME] [step NAME] [expect])\n");
+	fails_with("[case] x\n" EXPECT,
+		   "t.case:1: bad section header '[case] x' (expected one of [case] [cgroup NAME] [step NAME] [expect])\n");
+	fails_with("[case]\n[case]\n" EXPECT,
+		   "t.case:2: duplicate section [case] (first at line 1)\n");
+	fails_with("[case x]\n" EXPECT, "t.case:1: section [case] takes no name (got 'x')\n");
+	fails_with("[expect x]\n" EXPECT, "t.case:1: section [expect] takes no name (got 'x')\n");
+	fails_with("[cgroup]\nversion = 1\n" EXPECT,
+		   "t.case:1: section [cgroup] needs a name, e.g. [cgroup hog]\n");
+	fails_with("[step  ]\n" EXPECT, "t.case:1: section [step] needs a name, e.g. [step hog]\n");
+	fails_with("[step a.b]\n" EXPECT,
+		   "t.case:1: bad name 'a.b' for [step] (allowed: letters, digits, _ and -)\n");
+	fails_with("[cgroup a b]\n" EXPECT,
+		   "t.case:1: bad name 'a b' for [cgroup] (allowed: letters, digits, _ and -)\n");
+	fails_with("[cgroup g]\nversion = 2\n[cgroup g]\nversion = 2\n" EXPECT,
+		   "t.case:3: duplicate section [cgroup g] (first at line 1)\n");
+	fails_with("[step s]\nsleep = 1s\n[step s]\nsleep = 1s\n" EXPECT,
+		   "t.case:3: duplicate section [step s] (first at line 1)\n");
+	fails_with("description = x\n" EXPECT,
+		   "t.case:1: 'description = x' is outside a section (start one with [case] [cgroup NAME] [step NAME] [expect])\n");
+}
+
+static void test_names_per_kind(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	/* a cgroup and a step may share a name; spaces inside brackets are fine */
+	parses("[ cgroup  hog ]\nversion = 2\nmemory.max = 1M\n[step hog]\nrun = hog\ncgroup = hog\n"
+	       "[step Hog_2-x]\nsleep=1\n" EXPECT, &c);
+	assert_string_equal(c.cgroups[0].name, "hog");
+	assert_int_equal(c.cgroups[0].version, 2);
+	assert_string_equal(c.steps[1].name, "Hog_2-x");
+	assert_int_equal(c.steps[1].sleep_ms, 1000);
+	case_release(&c);
+}
+
+static void test_key_errors(void **state)
+{
+	(void)state;
+	/* the message from the format's description */
+	fails_with("# x\n\n\n\n\n\n[case]\nmemroy = 128M\n" EXPECT,
+		   "t.case:8: unknown key 'memroy' in [case] " KNOWN_CASE "\n");
+	fails_with("[step s]\nsleep = 1\nrum = hog\n" EXPECT,
+		   "t.case:3: unknown key 'rum' in [step s] " KNOWN_STEP "\n");
+	fails_with("[cgroup g]\nversion = 1\nlimit = 1\n" EXPECT,
+		   "t.case:3: unknown key 'limit' in [cgroup g] (known: version, or a cgroup file such as memory.max)\n");
+	fails_with("[case]\ndescription\n" EXPECT,
+		   "t.case:2: missing '=' in 'description' in [case] (expected key = value)\n");
+	fails_with("[case]\n = x\n" EXPECT, "t.case:2: missing key before '=' in [case]\n");
+	fails_with("[case]\ndescription =   # nothing\n" EXPECT,
+		   "t.case:2: empty value for 'description' in [case]\n");
+	fails_with("[cgroup g]\nversion = 1\nmemory.max =\n" EXPECT,
+		   "t.case:3: empty value for 'memory.max' in [cgroup g]\n");
+	fails_with("[case]\ncmdline = a\ncmdline = b\n" EXPECT,
+		   "t.case:3: duplicate key 'cmdline' in [case] (first at line 2)\n");
+	fails_with("[cgroup g]\nversion = 1\nmemory.max = 1\nmemory.max = 2\n" EXPECT,
+		   "t.case:4: duplicate key 'memory.max' in [cgroup g] (first at line 3)\n");
+	fails_with("[cgroup g]\nversion = 1\nversion = 2\n" EXPECT,
+		   "t.case:3: duplicate key 'version' in [cgroup g] (first at line 2)\n");
+	fails_with("[cgroup g]\nversion = 1\nmemory/../x.y = 1\n" EXPECT,
+		   "t.case:3: bad cgroup file name 'memory/../x.y' (allowed: letters, digits, _ and - and '.', not first)\n");
+	fails_with("[cgroup g]\nversion = 1\n.x = 1\n" EXPECT,
+		   "t.case:3: bad cgroup file name '.x' (allowed: letters, digits, _ and - and '.', not first)\n");
+	/* keys are per section: the same key in two steps is fine */
+	{
+		struct oomcase c;
+
+		parses("[step a]\nsleep = 1\n[step b]\nsleep = 2\n" EXPECT, &c);
+		assert_int_equal(c.steps[1].sleep_ms, 2000);
+		case_release(&c);
+	}
+}
+
+static void test_value_errors(void **state)
+{
+	(void)state;
+	fails_with("[case]\nmemory = lots\n" EXPECT,
+		   "t.case:2: bad size 'lots' for 'memory' (" SIZE_HELP ")\n");
+	fails_with("[case]\nmemory = -128M\n" EXPECT,
+		   "t.case:2: bad size '-128M' for 'memory' (" SIZE_HELP ")\n");
+	fails_with("[case]\nmemory = 31M\n" EXPECT,
+		   "t.case:2: memory 31M is out of range (allowed: 32M to 16G)\n");
+	fails_with("[case]\nmemory = 17G\n" EXPECT,
+		   "t.case:2: memory 17G is out of range (allowed: 32M to 16G)\n");
+	fails_with("[case]\ntimeout = 0s\n" EXPECT,
+		   "t.case:2: bad duration '0s' for 'timeout' (" DURATION_HELP ")\n");
+	fails_with("[step s]\nsleep = 1h\n" EXPECT,
+		   "t.case:2: bad duration '1h' for 'sleep' (" DURATION_HELP ")\n");
+	fails_with("[step s]\nrun = hog\nbackground = on\n" EXPECT,
+		   "t.case:3: bad bool 'on' for 'background' (allowed: yes no true false 1 0)\n");
+	fails_with("[cgroup g]\nversion = 3\n" EXPECT,
+		   "t.case:2: bad version '3' for [cgroup g] (allowed: 1 or 2)\n");
+	fails_with("[cgroup g]\nversion = v1\n" EXPECT,
+		   "t.case:2: bad version 'v1' for [cgroup g] (allowed: 1 or 2)\n");
+	fails_with("[cgroup g]\nmemory.max = 1M\n" EXPECT,
+		   "t.case:1: [cgroup g] needs 'version' (1 or 2)\n");
+	fails_with("[case]\ntargets = x86_64 \"i386\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'targets'\n");
+}
+
+static void test_case_values(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[case]\nmemory = 32M\ntimeout = 1500ms\ntargets = a\n" EXPECT, &c);
+	assert_true(c.memory == 32ULL << 20);
+	assert_int_equal(c.timeout_ms, 1500);
+	assert_int_equal(c.ntargets, 1);
+	case_release(&c);
+	parses("[case]\nmemory = 16GiB\ntimeout = 2m\n" EXPECT, &c);
+	assert_true(c.memory == 16ULL << 30);
+	assert_int_equal(c.timeout_ms, 120000);
+	case_release(&c);
+	/* an empty [case] is fine */
+	parses("[case]\n" EXPECT, &c);
+	assert_true(c.memory == 128ULL << 20);
+	case_release(&c);
+}
+
+static void test_step_run_module(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[step s]\nrun = hog a\"b c\"d \"\" \"x\\\"y\\\\z\" \t e\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].argc, 5);
+	assert_string_equal(c.steps[0].argv[1], "ab cd");
+	assert_string_equal(c.steps[0].argv[2], "");
+	assert_string_equal(c.steps[0].argv[3], "x\"y\\z");
+	assert_string_equal(c.steps[0].argv[4], "e");
+	case_release(&c);
+
+	parses("[step s]\nmodule = oom_trigger\nbackground = 1\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].kind, STEP_MODULE);
+	assert_int_equal(c.steps[0].argc, 1);
+	assert_int_equal(c.steps[0].background, 1);
+	case_release(&c);
+
+	parses("[step s]\nrun = hog\nbackground = FALSE\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].background, 0);
+	case_release(&c);
+
+	fails_with("[step s]\nrun = ls -l\n" EXPECT,
+		   "t.case:2: unknown program 'ls' (known: hog)\n");
+	fails_with("[step s]\nrun = \"\"\n" EXPECT,
+		   "t.case:2: unknown program '' (known: hog)\n");
+	fails_with("[step s]\nrun = hog \"x\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'run'\n");
+	fails_with("[step s]\nmodule = oom_killer order=0\n" EXPECT,
+		   "t.case:2: unknown module 'oom_killer' (known: oom_trigger)\n");
+	fails_with("[step s]\nmodule = oom_trigger order=0 verbose =1\n" EXPECT,
+		   "t.case:2: module parameter 'verbose' is not key=value\n"
+		   "t.case:2: module parameter '=1' is not key=value\n");
+	fails_with("[step s]\nmodule = oom_trigger\nrun = hog\n" EXPECT,
+		   "t.case:3: [step s] has both run and module (allowed: one of them)\n");
+	fails_with("[step s]\nmodule = oom_trigger\nrmmod = oom\n" EXPECT,
+		   "t.case:3: unknown module 'oom' for 'rmmod' (known: oom_trigger)\n");
+	fails_with("[step s]\nrmmod = oom_trigger\n" EXPECT,
+		   "t.case:1: [step s] does nothing (needs run, module, sleep or collect)\n");
+	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
+		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
+		   "t.case:4: 'background' in [step s] needs run or module\n");
+}
+
+static void test_references(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	/* a cgroup may be defined after the step that uses it; proc: may name
+	 * the step itself */
+	parses("[step s]\nrun = hog\ncgroup = late\nsleep = 1\ncollect = proc:s cgroup:late vmstat zoneinfo\n"
+	       "[cgroup late]\nversion = 2\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].cgroup, "late");
+	assert_int_equal(c.steps[0].ncollect, 4);
+	case_release(&c);
+
+	fails_with("[step s]\nrun = hog\ncgroup = nope\n" EXPECT,
+		   "t.case:3: 'cgroup' names no [cgroup nope] (defined: none)\n");
+	fails_with("[cgroup a]\nversion=1\n[cgroup b]\nversion=1\n[step s]\ncollect = cgroup:c\n" EXPECT,
+		   "t.case:6: collect item 'cgroup:c' names no [cgroup c] (defined: a b)\n");
+	fails_with("[cgroup c0]\nversion=1\n[cgroup c1]\nversion=1\n[cgroup c2]\nversion=1\n"
+		   "[cgroup c3]\nversion=1\n[cgroup c4]\nversion=1\n[cgroup c5]\nversion=1\n"
+		   "[cgroup c6]\nversion=1\n[cgroup c7]\nversion=1\n[cgroup c8]\nversion=1\n"
+		   "[step s]\nrun = hog\ncgroup = c9\n" EXPECT,
+		   "t.case:21: 'cgroup' names no [cgroup c9] (defined: c0 c1 c2 c3 c4 c5 c6 c7 ...)\n");
+	fails_with("[step s]\ncollect = proc:nope\n" EXPECT,
+		   "t.case:2: collect item 'proc:nope' names no [step nope]\n");
+	fails_with("[step s]\ncollect = proc:t\n[step t]\nrun = hog\n" EXPECT,
+		   "t.case:2: collect item 'proc:t' names a later step (allowed: this step or an earlier one)\n");
+	fails_with("[step t]\nsleep = 1\n[step s]\ncollect = proc:t\n" EXPECT,
+		   "t.case:4: collect item 'proc:t' names a step with no run or module\n");
+	fails_with("[step s]\ncollect = meminfo cgroup: proc:a.b slabinfo\n" EXPECT,
+		   "t.case:2: unknown collect item 'cgroup:' " COLLECT_HELP "\n"
+		   "t.case:2: unknown collect item 'proc:a.b' " COLLECT_HELP "\n"
+		   "t.case:2: unknown collect item 'slabinfo' " COLLECT_HELP "\n");
+}
+
+static void test_expect_sections(void **state)
+{
+	struct oomcase c;
+	char *re = regerr("a(");
+	struct strbuf want = STRBUF_INIT;
+
+	(void)state;
+	parses("[expect]\na == 1\n[step s]\nsleep = 1\n[expect]\nb != 2\n\n[expect]\nc ~ x\n", &c);
+	assert_int_equal(c.nexpects, 3);
+	assert_string_equal(c.expects[0].fact, "a");
+	assert_int_equal(c.expects[1].line, 6);
+	assert_string_equal(c.expects[2].fact, "c");
+	assert_int_equal(c.expects[2].has_re, 1);
+	case_release(&c);
+
+	fails_with("[case]\n", "t.case: no expectations\n");
+	fails_with("", "t.case: no expectations\n");
+	fails_with("[expect]\n# nothing\n", "t.case: no expectations\n");
+	/* line errors come first, whole-file ones last */
+	fails_with("[bad]\n",
+		   "t.case:1: unknown section [bad] " SECTIONS "\nt.case: no expectations\n");
+	/* an expectation that fails to parse still counts as one */
+	fails_with("[expect]\n== 1\n",
+		   "t.case:2: expected a fact name (letters, digits and _ . : / -) at the start of '== 1'\n");
+	strbuf_addf(&want, "t.case:2: bad regex 'a(': %s\n", re);
+	fails_with("[expect]\nconsole ~ a(\n", want.buf);
+	fails_with("[expect]\noom.count 0\n",
+		   "t.case:2: missing operator after 'oom.count' in 'oom.count 0' " OPS "\n");
+	fails_with("[expect]\nx == \"a\n",
+		   "t.case:2: unterminated \"quoted\" value in 'x == \"a'\n");
+	free(re);
+	strbuf_release(&want);
+}
+
+static void test_comments(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("  # indented comment\n[case] # comment\ndescription = issue#5 is \"# kept\" # gone\n"
+	       "cmdline = a\t# tab comment\n[expect]\n#c\nconsole ~ \"# \\\" #\" # x\nx == a#b\n", &c);
+	assert_string_equal(c.description, "issue#5 is \"# kept\"");
+	assert_string_equal(c.cmdline, "a");
+	assert_string_equal(c.expects[0].value, "# \" #");
+	assert_string_equal(c.expects[1].value, "a#b");
+	case_release(&c);
+}
+
+static void test_nul_and_crlf(void **state)
+{
+	static const char text[] = "[case]\ndescr\0iption = x\n[expect]\na == 1\r\nb == \0\n";
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(case_parse(&c, "n.case", text, sizeof(text) - 1, &err), -1);
+	assert_string_equal(err.buf, "n.case:2: NUL byte\nn.case:5: NUL byte\n");
+	strbuf_release(&err);
+
+	/* no newline at the end; a lone CR inside a line is not a line end */
+	parses("[case]\r\ndescription = a\rb\r\n[expect]\r\na == 1", &c);
+	assert_string_equal(c.description, "a\rb");
+	assert_string_equal(c.expects[0].value, "1");
+	case_release(&c);
+}
+
+static void test_long_lines(void **state)
+{
+	size_t n = 200000;
+	struct strbuf text = STRBUF_INIT;
+	struct oomcase c;
+
+	(void)state;
+	strbuf_addstr(&text, "[case]\ndescription = ");
+	for (size_t i = 0; i < n; i++)
+		strbuf_addch(&text, 'a' + (char)(i % 26));
+	strbuf_addstr(&text, "\n[step s]\nrun = hog");
+	for (size_t i = 0; i < 5000; i++)
+		strbuf_addstr(&text, " --arg");
+	strbuf_addstr(&text, "\n[expect]\nconsole !~ \"");
+	for (size_t i = 0; i < 3000; i++)
+		strbuf_addch(&text, 'x');
+	strbuf_addstr(&text, "\"\n");
+	parses(text.buf, &c);
+	assert_int_equal(strlen(c.description), n);
+	assert_int_equal(c.steps[0].argc, 5001);
+	assert_int_equal(strlen(c.expects[0].value), 3000);
+	case_release(&c);
+	strbuf_release(&text);
+}
+
+static void test_all_errors_collected(void **state)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+	size_t lines = 0;
+
+	(void)state;
+	assert_int_equal(parse(&c, "[case]\nmemory = x\ntimeout = y\nfoo = 1\n[expect]\n= 1\n", &err), -1);
+	for (size_t i = 0; i < err.len; i++)
+		lines += err.buf[i] == '\n';
+	assert_int_equal(lines, 4);
+	assert_int_equal(err.buf[err.len - 1], '\n');
+	strbuf_release(&err);
+}
+
+static void test_help(void **state)
+{
+	static const char *const want[] = {
+		"[case]", "[cgroup NAME]", "[step NAME]", "[expect]",
+		"description", "targets", "memory ", "128M", "timeout", "60s", "cmdline",
+		"version", "(required)", "<file>",
+		"run ", "module", "rmmod", "cgroup ", "background", "sleep", "collect",
+		"size", "duration", "bool", "argv",
+		"buddyinfo", "meminfo", "vmstat", "zoneinfo", "cgroup:NAME", "proc:STEP",
+		"hog", "oom_trigger",
+		"<fact> <op> <value>", "== != < <= > >=", "~ !~", "regex", "0x", "console",
+	};
+	struct strbuf out = STRBUF_INIT;
+
+	(void)state;
+	case_print_help(&out);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!strstr(out.buf, want[i]))
+			fail_msg("help lacks '%s':\n%s", want[i], out.buf);
+	}
+	/* one row per key: name, type, default, help */
+	assert_non_null(strstr(out.buf, "  memory       size      128M        "));
+	assert_non_null(strstr(out.buf, "  background   bool      no          "));
+	assert_int_equal(out.buf[out.len - 1], '\n');
+	strbuf_release(&out);
+}
+
+static void test_parse_size(void **state)
+{
+	static const struct { const char *s; unsigned long long v; } ok[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "512K", 512ULL << 10 }, { "512k", 512ULL << 10 },
+		{ "128M", 128ULL << 20 }, { "128m", 128ULL << 20 }, { "1G", 1ULL << 30 },
+		{ "2g", 2ULL << 30 }, { "1KiB", 1024 }, { "3MiB", 3ULL << 20 }, { "4GiB", 4ULL << 30 },
+		{ "1kib", 1024 }, { "007", 7 },
+		{ "18446744073709551615", ULLONG_MAX },
+		{ "17179869183G", 17179869183ULL << 30 },
+	};
+	static const char *const bad[] = {
+		"", "K", "-1", "+1", " 1", "1 ", "1.5M", "1KB", "1T", "1Mi", "1MiBx", "0x10",
+		"18446744073709551616", "99999999999999999999999", "17179869184G",
+		"18014398509481984K", "1e3", "1,000",
+	};
+	unsigned long long v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		v = 1;
+		if (parse_size(ok[i].s, &v))
+			fail_msg("parse_size(\"%s\") failed", ok[i].s);
+		assert_true(v == ok[i].v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 12345;
+		if (!parse_size(bad[i], &v))
+			fail_msg("parse_size(\"%s\") took it as %llu", bad[i], v);
+		assert_true(v == 12345);
+	}
+}
+
+static void test_parse_duration(void **state)
+{
+	static const struct { const char *s; long ms; } ok[] = {
+		{ "3", 3000 }, { "2s", 2000 }, { "500ms", 500 }, { "1m", 60000 }, { "1ms", 1 },
+		{ "09s", 9000 }, { "9223372036854775807ms", LONG_MAX },
+		{ "9223372036854775s", 9223372036854775000L },
+		{ "153722867280912m", 9223372036854720000L },
+	};
+	static const char *const bad[] = {
+		"", "s", "0", "0s", "0ms", "-1s", "1.5s", "1h", "1S", "1 s", " 1s", "1sec", "2mss",
+		"9223372036854775808ms", "9223372036854776s", "153722867280913m",
+		"99999999999999999999999", "1e3",
+	};
+	long v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		v = -1;
+		if (parse_duration(ok[i].s, &v))
+			fail_msg("parse_duration(\"%s\") failed", ok[i].s);
+		assert_int_equal(v, ok[i].ms);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = -7;
+		if (!parse_duration(bad[i], &v))
+			fail_msg("parse_duration(\"%s\") took it as %ld", bad[i], v);
+		assert_int_equal(v, -7);
+	}
+}
+
+static void test_guest_lists(void **state)
+{
+	(void)state;
+	assert_string_equal(case_guest_programs[0], "hog");
+	assert_null(case_guest_programs[1]);
+	assert_string_equal(case_guest_modules[0], "oom_trigger");
+	assert_null(case_guest_modules[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_errors_file),
+		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_names_per_kind),
+		cmocka_unit_test(test_key_errors),
+		cmocka_unit_test(test_value_errors),
+		cmocka_unit_test(test_case_values),
+		cmocka_unit_test(test_step_run_module),
+		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_expect_sections),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_nul_and_crlf),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_all_errors_collected),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_guest_lists),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

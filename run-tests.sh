@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# oomtest CI entry: installs what is missing, fetches the default targets,
+# builds, and runs every case on every default target. TAP on stdout,
+# everything else on stderr; results/ holds the logs. Exit 0 only when every
+# run is ok.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+usage() {
+	cat <<'USAGE'
+usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--timeout S]
+  --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
+  --target NAME     run on this target only (see: build/oomtest list); repeatable
+  -j N              run N guests at a time (default 1)
+  --timeout S       override every case's timeout (seconds)
+Installs missing Debian packages (as root; otherwise prints the command),
+fetches the default targets (make images), builds (make), then runs
+build/oomtest run. Results: results/latest/.
+USAGE
+}
+
+cases=() run_opts=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--case) [ $# -ge 2 ] || { usage >&2; exit 2; }
+		if [ -f "$2" ]; then cases+=("$2"); elif [ -f "cases/$2.case" ]; then cases+=("cases/$2.case")
+		else echo "run-tests.sh: no case '$2' (neither a file nor cases/$2.case)" >&2; exit 2; fi
+		shift 2 ;;
+	--target) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--target "$2"); shift 2 ;;
+	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(-j "$2"); shift 2 ;;
+	-j*) run_opts+=(-j "${1#-j}"); shift ;;
+	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "run-tests.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+	esac
+done
+[ ${#cases[@]} -gt 0 ] || cases=(cases)
+
+./images/install-deps.sh >&2
+make -s all >&2
+make -s images >&2
+exec build/oomtest run "${run_opts[@]}" "${cases[@]}"
