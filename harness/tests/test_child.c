@@ -1,0 +1,163 @@
+/* Tests for child.c and target.c: process groups, reaping, kill-all;
+ * target lists and user kernels. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "target.h"
+
+static void test_run_status(void **state)
+{
+	(void)state;
+	char *t[] = { "true", NULL }, *f[] = { "false", NULL }, *none[] = { "/nonexistent/x", NULL };
+	int st = child_run(t, -1);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	st = child_run(f, -1);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	assert_int_equal(child_run(none, -1), -ENOENT);
+}
+
+/* Processes of group pgid that are not zombies (a killed grandchild may
+ * wait a while for its new parent to reap it). */
+static int live_in_group(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d))) {
+		char path[300], buf[512], *rp;
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')'))) {
+			char st;
+			int ppid, pg;
+			if (sscanf(rp + 2, "%c %d %d", &st, &ppid, &pg) == 3 && pg == pgid && st != 'Z')
+				n++;
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_group_is_killed(void **state)
+{
+	(void)state;
+	/* a shell with a grandchild: both must go with the group */
+	char *argv[] = { "sh", "-c", "sleep 30 & sleep 30", NULL };
+	struct child c;
+	assert_int_equal(child_start(&c, argv, -1), 0);
+	pid_t pgid = c.pid;
+	assert_int_equal(child_wait(&c, 100), 0);
+	child_kill_all();
+	assert_int_equal(child_wait(&c, 5000), 1);
+	assert_true(WIFSIGNALED(c.status));
+	for (int i = 0; i < 50 && live_in_group(pgid); i++)
+		usleep(20000);
+	assert_int_equal(live_in_group(pgid), 0);
+}
+
+static void test_stop(void **state)
+{
+	(void)state;
+	char *argv[] = { "sleep", "30", NULL };
+	struct child c;
+	assert_int_equal(child_start(&c, argv, -1), 0);
+	child_stop(&c);
+	assert_int_equal(c.pid, 0);
+	child_stop(&c); /* twice is harmless */
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_targets(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-tgt.XXXXXX";
+	struct target_list l;
+	struct target t;
+	struct strbuf p = STRBUF_INIT, err = STRBUF_INIT;
+
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&p, "%s/targets.list", dir);
+	write_file(p.buf, "# oomtest targets\n# abi 6.1.0-50\n"
+		   "x86_64 x86_64 6.1.0-50-amd64 build/vmlinux build/kdir pvh\n"
+		   "i386 i386 6.1.0-50-686 /abs/bzImage /abs/kdir bzimage\n");
+	assert_int_equal(targets_load(&l, "/root", p.buf, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.abi_comment, "6.1.0-50");
+	const struct target *x = targets_find(&l, "x86_64");
+	assert_non_null(x);
+	assert_string_equal(x->kernel, "/root/build/vmlinux");
+	assert_int_equal(x->boot, BOOT_PVH);
+	assert_string_equal(targets_find(&l, "i386")->kernel, "/abs/bzImage");
+	assert_null(targets_find(&l, "arm"));
+	targets_release(&l);
+
+	write_file(p.buf, "x86_64 sparc 1 k d pvh\n");
+	assert_int_equal(targets_load(&l, "/", p.buf, &err), -1);
+	assert_non_null(strstr(err.buf, "targets.list:1: expected"));
+	strbuf_reset(&err);
+	assert_int_equal(targets_load(&l, "/", "/nonexistent/targets.list", &err), -1);
+	assert_non_null(strstr(err.buf, "make images"));
+
+	/* a user's kernel: release from the kdir, PVH when the image is ELF */
+	struct strbuf k = STRBUF_INIT, kd = STRBUF_INIT;
+	strbuf_addf(&k, "%s/vmlinux", dir);
+	write_file(k.buf, "\177ELF....");
+	strbuf_addf(&kd, "%s/include/config", dir);
+	char *mk[] = { "mkdir", "-p", kd.buf, NULL };
+	assert_int_equal(child_run(mk, -1), 0);
+	strbuf_addstr(&kd, "/kernel.release");
+	write_file(kd.buf, "6.9.0-custom\n");
+	strbuf_reset(&err);
+	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), 0);
+	assert_string_equal(t.release, "6.9.0-custom");
+	assert_int_equal(t.boot, BOOT_PVH);
+	assert_string_equal(t.name, "custom-x86_64");
+	target_release(&t);
+	assert_int_equal(target_custom(&t, k.buf, dir, "arm64", &err), -1);
+	assert_non_null(strstr(err.buf, "unknown architecture"));
+	strbuf_reset(&err);
+	assert_int_equal(target_custom(&t, k.buf, "/nonexistent", "i386", &err), -1);
+	assert_non_null(strstr(err.buf, "--kdir /nonexistent"));
+
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	strbuf_release(&p);
+	strbuf_release(&k);
+	strbuf_release(&kd);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_status),
+		cmocka_unit_test(test_group_is_killed),
+		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_targets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

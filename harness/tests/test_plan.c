@@ -1,0 +1,185 @@
+/* Tests for plan.c (case -> agent plan), tap.c, results.c and the
+ * runner's judging of expectations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "child.h"
+#include "plan.h"
+#include "results.h"
+#include "runner.h"
+#include "tap.h"
+
+static void parse_ok(struct oomcase *c, const char *text)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = case_parse(c, "t.case", text, strlen(text), &err);
+	if (r)
+		fprintf(stderr, "%s", err.buf);
+	assert_int_equal(r, 0);
+	strbuf_release(&err);
+}
+
+static void test_plan_v1_steps(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct strbuf plan = STRBUF_INIT, err = STRBUF_INIT;
+
+	parse_ok(&c, "[cgroup hog]\nversion = 1\nmemory.limit_in_bytes = 512K\n"
+		     "[step hog]\nrun = hog --chunk \"128 K\"\ncgroup = hog\nbackground = yes\n"
+		     "[step look]\nsleep = 2s\ncollect = buddyinfo cgroup:hog proc:hog\n"
+		     "[step load]\nmodule = oom_trigger order=3\nrmmod = oom_trigger\n"
+		     "[expect]\noom.count == 0\n");
+	assert_int_equal(plan_build(&c, &plan, &err), 0);
+	assert_string_equal(plan.buf,
+			    "mount cgroup1\n"
+			    "cgroup hog\n"
+			    "cgset hog memory.limit_in_bytes 512K\n"
+			    "run hog 1 hog hog --chunk 128%20K\n"
+			    "sleep 2000\n"
+			    "collect look buddyinfo cgroup:hog proc:hog\n"
+			    "module load 0 - oom_trigger order=3\n"
+			    "rmmod oom_trigger\n"
+			    "end\n");
+	case_release(&c);
+	strbuf_release(&plan);
+	strbuf_release(&err);
+}
+
+static void test_plan_refuses_mixed_versions(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct strbuf plan = STRBUF_INIT, err = STRBUF_INIT;
+
+	parse_ok(&c, "[cgroup a]\nversion = 1\n[cgroup b]\nversion = 2\n[expect]\noom.count == 0\n");
+	assert_int_equal(plan_build(&c, &plan, &err), -1);
+	assert_non_null(strstr(err.buf, "cgroup v1 and v2"));
+	case_release(&c);
+	strbuf_release(&plan);
+	strbuf_release(&err);
+}
+
+static void test_judge(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct run_result r;
+	const char console[] = "[ 1.0] Memory cgroup out of memory: Killed process 78 (hog)\n";
+
+	parse_ok(&c, "[expect]\noom.count == 1\noom.1.victim.comm == init\n"
+		     "console ~ \"Killed process [0-9]+ \\\\(hog\\\\)\"\nconsole !~ \"Kernel panic\"\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "1");
+	facts_set(&r.facts, "oom.1.victim.comm", "hog");
+	run_judge(&c, console, sizeof(console) - 1, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].text, "oom.1.victim.comm == init");
+	assert_string_equal(r.failed[0].expected, "== init");
+	assert_string_equal(r.failed[0].seen, "hog");
+	assert_int_equal(r.failed[0].line, 3);
+	run_result_release(&r);
+
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "1");
+	facts_set(&r.facts, "oom.1.victim.comm", "init");
+	run_judge(&c, console, sizeof(console) - 1, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	run_result_release(&r);
+	case_release(&c);
+}
+
+static void test_tap_output(void **state)
+{
+	(void)state;
+	struct run_result r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	tap_begin(f, 3);
+	run_result_init(&r);
+	r.verdict = V_PASS;
+	tap_result(f, 1, "a#b", "x86_64", &r, "/r/a/x86_64");
+	r.verdict = V_SKIP;
+	strbuf_addstr(&r.reason, "needs cgroup v1");
+	tap_result(f, 2, "c", "i386", &r, NULL);
+	strbuf_reset(&r.reason);
+	r.verdict = V_FAIL;
+	r.failed = xcalloc(1, sizeof(*r.failed));
+	r.nfailed = 1;
+	r.failed[0].text = xstrdup("x == \"q\"");
+	r.failed[0].expected = xstrdup("== q");
+	r.failed[0].seen = xstrdup("a\nb\x01");
+	r.failed[0].line = 9;
+	tap_result(f, 3, "d", "i386", &r, "/r/d/i386");
+	fclose(f);
+	assert_non_null(strstr(buf, "TAP version 14\n1..3\n"));
+	assert_non_null(strstr(buf, "ok 1 - a_b [x86_64]\n"));
+	assert_non_null(strstr(buf, "ok 2 - c [i386] # SKIP needs cgroup v1\n"));
+	assert_non_null(strstr(buf, "not ok 3 - d [i386]\n  ---\n  verdict: fail\n"));
+	assert_non_null(strstr(buf, "    - expectation: \"x == \\\"q\\\"\"\n      line: 9\n"));
+	assert_non_null(strstr(buf, "      seen: \"a\\nb\\u0001\"\n"));
+	assert_non_null(strstr(buf, "    console.log: \"/r/d/i386/console.log\"\n"));
+	assert_non_null(strstr(buf, "  ...\n"));
+	run_result_release(&r);
+	free(buf);
+}
+
+static void test_results_dirs(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/oomtest-test.XXXXXX";
+	struct strbuf root = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT, err = STRBUF_INIT;
+	char link[256];
+	ssize_t n;
+
+	assert_non_null(mkdtemp(tmpl));
+	strbuf_addf(&root, "%s/deep/results", tmpl);
+	assert_int_equal(results_new_run(root.buf, &a, &err), 0);
+	assert_int_equal(results_new_run(root.buf, &b, &err), 0);
+	assert_string_not_equal(a.buf, b.buf);
+	strbuf_addstr(&root, "/latest");
+	n = readlink(root.buf, link, sizeof(link) - 1);
+	assert_true(n > 0);
+	link[n] = '\0';
+	assert_string_equal(link, strrchr(b.buf, '/') + 1);
+
+	strbuf_reset(&root);
+	strbuf_addf(&root, "%s/f.json", b.buf);
+	assert_int_equal(results_write_atomic(root.buf, "{}\n", 3), 0);
+	struct stat st;
+	assert_int_equal(stat(root.buf, &st), 0);
+	assert_int_equal(st.st_size, 3);
+	/* an unwritable place is an error, not a crash */
+	assert_true(results_write_atomic("/proc/nonexistent/x", "a", 1) < 0);
+
+	char *argv[] = { "rm", "-rf", tmpl, NULL };
+	assert_int_equal(child_run(argv, -1), 0);
+	strbuf_release(&root);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_v1_steps),
+		cmocka_unit_test(test_plan_refuses_mixed_versions),
+		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_tap_output),
+		cmocka_unit_test(test_results_dirs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

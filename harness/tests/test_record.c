@@ -1,0 +1,178 @@
+/* Tests for record.c: the agent protocol, snapshots into facts, and the
+ * module's result line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+
+static void apply(struct record_state *st, struct facts *f, const char *line)
+{
+	record_apply(st, f, line, strlen(line));
+}
+
+static void test_split_decodes_fields(void **state)
+{
+	(void)state;
+	char **v;
+	const char *line = "snap a%20b %- x%0Ay%25 %ZZ %4";
+	size_t n = record_split(line, strlen(line), &v);
+	assert_int_equal(n, 6);
+	assert_string_equal(v[0], "snap");
+	assert_string_equal(v[1], "a b");
+	assert_string_equal(v[2], "");
+	assert_string_equal(v[3], "x\ny%");
+	assert_string_equal(v[4], "%ZZ");
+	assert_string_equal(v[5], "%4");
+	record_fields_free(v, n);
+	n = record_split("  ", 2, &v);
+	assert_int_equal(n, 0);
+	record_fields_free(v, n);
+}
+
+static void test_encode_roundtrip(void **state)
+{
+	(void)state;
+	const char raw[] = "a b%c\n\x01\xff end";
+	struct strbuf sb = STRBUF_INIT;
+	char **v;
+
+	record_encode(&sb, raw, sizeof(raw) - 1);
+	assert_null(strchr(sb.buf, ' '));
+	assert_null(strchr(sb.buf, '\n'));
+	size_t n = record_split(sb.buf, sb.len, &v);
+	assert_int_equal(n, 1);
+	assert_memory_equal(v[0], raw, sizeof(raw) - 1);
+	record_fields_free(v, n);
+	strbuf_reset(&sb);
+	record_encode(&sb, "", 0);
+	assert_string_equal(sb.buf, "%-");
+	strbuf_release(&sb);
+}
+
+static void test_steps_and_state(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+
+	record_init(&st);
+	apply(&st, &f, "ready 1 6.1.0-50-amd64 x86_64");
+	assert_true(st.ready);
+	assert_string_equal(facts_get(&f, "guest.release"), "6.1.0-50-amd64");
+	apply(&st, &f, "start hog 78");
+	apply(&st, &f, "out hog hog:%20chunk%201");
+	apply(&st, &f, "exit hog signal:9");
+	assert_string_equal(facts_get(&f, "step.hog.pid"), "78");
+	assert_string_equal(facts_get(&f, "step.hog.exit"), "signal:9");
+	assert_string_equal(facts_get(&f, "step.hog.output"), "hog: chunk 1");
+	/* A step still running at the end is "running", whatever killed it. */
+	apply(&st, &f, "start bg 79");
+	apply(&st, &f, "left bg");
+	apply(&st, &f, "exit bg signal:9");
+	assert_string_equal(facts_get(&f, "step.bg.exit"), "running");
+	assert_false(st.done);
+	apply(&st, &f, "done");
+	assert_true(st.done);
+	assert_int_equal(st.errors.len, 0);
+	apply(&st, &f, "err cgroup%20hog:%20EINVAL");
+	apply(&st, &f, "bogus\x01 record");
+	assert_non_null(strstr(st.errors.buf, "cgroup hog: EINVAL\n"));
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: bogus? record"));
+	record_release(&st);
+	facts_release(&f);
+}
+
+static void test_buddyinfo(void **state)
+{
+	(void)state;
+	struct facts f = FACTS_INIT;
+	record_buddyinfo(&f, "after",
+			 "Node 0, zone      DMA      1      2      0      0      0      0      0      0      0      0      3 \n"
+			 "Node 0, zone   Normal      4      4      4      0      0      0      0      0      0      0      0 \n"
+			 "Node 1, zone   Normal      1      0      0      0      0      0      0      0      0      0      1 \n");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.DMA.order0"), "1");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.DMA.order10"), "3");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.Normal.order2"), "4");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.node1.Normal.order10"), "1");
+	/* totals over zones and nodes */
+	assert_string_equal(facts_get(&f, "buddyinfo.after.order0"), "6");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.order3"), "0");
+	assert_string_equal(facts_get(&f, "buddyinfo.after.order10"), "4");
+	assert_null(facts_get(&f, "buddyinfo.after.order11"));
+	facts_release(&f);
+}
+
+static void test_snap_records(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+	struct strbuf line = STRBUF_INIT;
+
+	record_init(&st);
+	strbuf_addstr(&line, "snap look cgroup hog/memory.oom_control ");
+	record_encode(&line, "oom_kill_disable 1\nunder_oom 1\noom_kill 0\n", 42);
+	apply(&st, &f, line.buf);
+	assert_string_equal(facts_get(&f, "cgroup.hog.memory.oom_control.under_oom"), "1");
+	assert_string_equal(facts_get(&f, "cgroup.hog.memory.oom_control.oom_kill"), "0");
+	strbuf_reset(&line);
+	strbuf_addstr(&line, "snap look cgroup hog/memory.failcnt 21%0A");
+	apply(&st, &f, line.buf);
+	assert_string_equal(facts_get(&f, "cgroup.hog.memory.failcnt"), "21");
+	strbuf_reset(&line);
+	strbuf_addstr(&line, "snap look proc hog ");
+	const char *status = "Name:\thog\nState:\tD (disk sleep)\nVmRSS:\t     512 kB\n";
+	record_encode(&line, status, strlen(status));
+	apply(&st, &f, line.buf);
+	assert_string_equal(facts_get(&f, "proc.hog.state"), "D");
+	assert_string_equal(facts_get(&f, "proc.hog.VmRSS"), "512");
+	assert_string_equal(facts_get(&f, "proc.hog.Name"), "hog");
+	strbuf_reset(&line);
+	strbuf_addstr(&line, "snap s1 meminfo - ");
+	const char *mi = "MemTotal:          81936 kB\nMemFree:             272 kB\n";
+	record_encode(&line, mi, strlen(mi));
+	apply(&st, &f, line.buf);
+	assert_string_equal(facts_get(&f, "meminfo.s1.MemFree"), "272");
+	assert_int_equal(st.errors.len, 0);
+	strbuf_release(&line);
+	record_release(&st);
+	facts_release(&f);
+}
+
+static void test_kmod_result_line(void **state)
+{
+	(void)state;
+	struct facts f = FACTS_INIT;
+	const char *l = "[    2.022704] oom_trigger: result order=3 mode=nobackup allocated=1733 fired=1 "
+			"released=0 free_at_order_or_above=0 zone.DMA=0/0/0/1 zone.DMA32=8/12/9/0\r";
+	record_console_line(&f, l, strlen(l));
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.order"), "3");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.mode"), "nobackup");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.allocated"), "1733");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA32.order1"), "12");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA.order3"), "1");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA32.order3"), "0");
+	size_t before = f.n;
+	const char *other = "[    2.0] oom_trigger: notifier fired, released 0 blocks";
+	record_console_line(&f, other, strlen(other));
+	assert_int_equal(f.n, before);
+	facts_release(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_decodes_fields),
+		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_steps_and_state),
+		cmocka_unit_test(test_buddyinfo),
+		cmocka_unit_test(test_snap_records),
+		cmocka_unit_test(test_kmod_result_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
