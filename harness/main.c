@@ -17,6 +17,7 @@
 #include "modcheck.h"
 #include "results.h"
 #include "runner.h"
+#include "sched.h"
 #include "tap.h"
 #include "target.h"
 
@@ -37,6 +38,8 @@ static const char usage_text[] =
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
 	"      --results DIR           where results go (default: results/ in the project)\n"
+	"      -j, --jobs N            run N guests at a time (default 1); never more guest\n"
+	"                              memory than the host has available\n"
 	"  list [CASE|DIR...]          list targets and cases\n"
 	"  parse [--json] FILE...      read OOM reports from any kernel log ('-': stdin)\n"
 	"  help case                   the case file format: every section, key and fact\n"
@@ -120,9 +123,9 @@ static int collect_case_paths(char **args, int n, char ***out, size_t *nout)
 
 static void on_signal(int sig)
 {
-	(void)sig;
 	runner_interrupted = 1;
 	child_kill_all();
+	sched_signal_workers(sig);
 }
 
 /* Builds (if needed) the module and initramfs of a target. */
@@ -177,6 +180,72 @@ struct prepared {
 	struct strbuf err;
 };
 
+struct job_data {
+	const struct oomcase *c;
+	const struct target *t;
+	const struct prepared *prep;
+	const char *root;
+	long timeout_ms;
+	struct strbuf dir;
+};
+
+static size_t reported_not_ok;
+
+/* In a worker process: one case on one target. */
+static void run_job(const struct job *job, struct run_result *res)
+{
+	const struct job_data *d = job->data;
+	const struct oomcase *oc = d->c;
+	const struct target *t = d->t;
+
+	if (!case_wants_target(oc, t)) {
+		res->verdict = V_SKIP;
+		strbuf_addstr(&res->reason, "the case names other targets");
+		return;
+	}
+	int r = results_mkdirs(d->dir.buf);
+	if (r) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "cannot create %s: %s", d->dir.buf, strerror(-r));
+		return;
+	}
+	if (!d->prep->ok) {
+		res->verdict = V_ERROR;
+		strbuf_addbuf(&res->reason, &d->prep->err);
+		return;
+	}
+	/* The module must fit the kernel and have the parameters the case sets. */
+	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
+	strbuf_addf(&ko, "%s/build/targets/%s/oom_trigger.ko", d->root, t->name);
+	int mok = 1;
+	for (size_t s = 0; s < oc->nsteps && mok; s++)
+		if (oc->steps[s].kind == STEP_MODULE)
+			mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1, oc->steps[s].argc - 1, &merr);
+	if (!mok) {
+		res->verdict = V_ERROR;
+		strbuf_addbuf(&res->reason, &merr);
+	} else {
+		struct run_request rq = {
+			.c = oc, .t = t, .backend = &backend_qemu,
+			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
+			.timeout_ms = d->timeout_ms ? d->timeout_ms : oc->timeout_ms,
+		};
+		run_one(&rq, res);
+	}
+	strbuf_release(&ko);
+	strbuf_release(&merr);
+}
+
+static void report_job(const struct job *job, const struct run_result *res)
+{
+	const struct job_data *d = job->data;
+
+	if (res->verdict != V_PASS && res->verdict != V_SKIP)
+		reported_not_ok++;
+	tap_result(stdout, job->index + 1, d->c->name, d->t->name, res,
+		   res->verdict == V_SKIP ? NULL : d->dir.buf);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -186,6 +255,7 @@ static int cmd_run(int argc, char **argv)
 		{ "kdir", required_argument, NULL, 'd' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "results", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -202,7 +272,8 @@ static int cmd_run(int argc, char **argv)
 	size_t ncases = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:h", opts, NULL)) != -1) {
+	int parallel = 1;
+	while ((c = getopt_long(argc, argv, "t:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			want_targets = xrealloc(want_targets, (nwant + 1) * sizeof(char *));
@@ -218,6 +289,16 @@ static int cmd_run(int argc, char **argv)
 		case 'd': kdir = optarg; break;
 		case 'a': arch = optarg; break;
 		case 'r': results_opt = optarg; break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 64) {
+				fprintf(stderr, "oomtest: -j %s: expected a number of guests from 1 to 64\n", optarg);
+				goto out;
+			}
+			parallel = (int)v;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			ret = 0;
@@ -305,89 +386,46 @@ static int cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Which (case, target) pairs, in order: case by case. */
-	size_t planned = 0;
-	for (size_t i = 0; i < ncases; i++)
-		for (size_t j = 0; j < tl.n; j++) {
-			int chosen = !nwant;
-			for (size_t k = 0; k < nwant; k++)
-				chosen |= !strcmp(want_targets[k], tl.v[j].name);
-			planned += chosen;
-		}
 	struct prepared *prep = xcalloc(tl.n, sizeof(*prep));
 	for (size_t j = 0; j < tl.n; j++) {
 		strbuf_init(&prep[j].initrd);
 		strbuf_init(&prep[j].err);
 		prep[j].ok = -1; /* not yet */
 	}
-
-	tap_begin(stdout, planned);
-	size_t n = 0, not_ok = 0;
-	for (size_t i = 0; i < ncases && !runner_interrupted; i++) {
-		const struct oomcase *oc = &cases[i];
-		for (size_t j = 0; j < tl.n && !runner_interrupted; j++) {
-			const struct target *t = &tl.v[j];
+	struct job *jobs = xcalloc(ncases * tl.n + 1, sizeof(*jobs));
+	struct job_data *jd = xcalloc(ncases * tl.n + 1, sizeof(*jd));
+	size_t njobs = 0;
+	for (size_t i = 0; i < ncases; i++)
+		for (size_t j = 0; j < tl.n; j++) {
 			int chosen = !nwant;
 			for (size_t k = 0; k < nwant; k++)
-				chosen |= !strcmp(want_targets[k], t->name);
+				chosen |= !strcmp(want_targets[k], tl.v[j].name);
 			if (!chosen)
 				continue;
-			struct run_result res;
-			run_result_init(&res);
-			n++;
-			if (!case_wants_target(oc, t)) {
-				res.verdict = V_SKIP;
-				strbuf_addf(&res.reason, "the case names other targets");
-				tap_result(stdout, n, oc->name, t->name, &res, NULL);
-				run_result_release(&res);
-				continue;
-			}
-			if (prep[j].ok < 0)
-				prep[j].ok = !prepare_target(root, t, &prep[j].initrd, &prep[j].err);
-			struct strbuf dir = STRBUF_INIT;
-			strbuf_addf(&dir, "%s/%s/%s", run_dir.buf, oc->name, t->name);
-			int r = results_mkdirs(dir.buf);
-			if (r) {
-				res.verdict = V_ERROR;
-				strbuf_addf(&res.reason, "cannot create %s: %s", dir.buf, strerror(-r));
-			} else if (!prep[j].ok) {
-				res.verdict = V_ERROR;
-				strbuf_addbuf(&res.reason, &prep[j].err);
-			} else {
-				/* The module must fit the kernel and have the parameters the case sets. */
-				struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
-				strbuf_addf(&ko, "%s/build/targets/%s/oom_trigger.ko", root, t->name);
-				int mok = 1;
-				for (size_t s = 0; s < oc->nsteps && mok; s++)
-					if (oc->steps[s].kind == STEP_MODULE)
-						mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1,
-								oc->steps[s].argc - 1, &merr);
-				if (!mok) {
-					res.verdict = V_ERROR;
-					strbuf_addbuf(&res.reason, &merr);
-				} else {
-					struct run_request rq = {
-						.c = oc, .t = t, .backend = &backend_qemu,
-						.initrd = prep[j].initrd.buf, .run_dir = dir.buf,
-						.timeout_ms = timeout_ms ? timeout_ms : oc->timeout_ms,
-					};
-					run_one(&rq, &res);
-				}
-				strbuf_release(&ko);
-				strbuf_release(&merr);
-			}
-			if (res.verdict != V_PASS && res.verdict != V_SKIP)
-				not_ok++;
-			tap_result(stdout, n, oc->name, t->name, &res, dir.buf);
-			strbuf_release(&dir);
-			run_result_release(&res);
+			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
+						       .root = root, .timeout_ms = timeout_ms };
+			strbuf_init(&jd[njobs].dir);
+			strbuf_addf(&jd[njobs].dir, "%s/%s/%s", run_dir.buf, cases[i].name, tl.v[j].name);
+			jobs[njobs] = (struct job){ .index = njobs, .memory = cases[i].memory, .data = &jd[njobs] };
+			/* Modules and images are built here, once per target, before any guest. */
+			if (case_wants_target(&cases[i], &tl.v[j]) && prep[j].ok < 0)
+				prep[j].ok = !prepare_target(root, &tl.v[j], &prep[j].initrd, &prep[j].err);
+			njobs++;
 		}
-	}
-	if (runner_interrupted) {
+
+	tap_begin(stdout, njobs);
+	size_t n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
+	size_t not_ok = reported_not_ok;
+	if (runner_interrupted || n < njobs) {
 		tap_bail_out(stdout, "interrupted");
 		ret = 1;
 	} else {
 		ret = not_ok ? 1 : 0;
 	}
+	for (size_t i = 0; i < njobs; i++)
+		strbuf_release(&jd[i].dir);
+	free(jd);
+	free(jobs);
 	fprintf(stderr, "oomtest: %zu run, %zu not ok; results in %s\n", n, not_ok, run_dir.buf);
 	for (size_t j = 0; j < tl.n; j++) {
 		strbuf_release(&prep[j].initrd);
