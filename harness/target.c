@@ -118,6 +118,37 @@ static int is_elf(const char *path)
 	return ok;
 }
 
+int target_image_release(const char *path, struct strbuf *out)
+{
+	struct strbuf img = STRBUF_INIT;
+	const char *v = NULL;
+	int r = strbuf_read_file(&img, path);
+
+	if (r)
+		return r;
+	if (img.len > 0x210 && !memcmp(img.buf + 0x202, "HdrS", 4)) {
+		/* bzImage: the setup header points at the version string */
+		size_t off = (size_t)(unsigned char)img.buf[0x20e] |
+			     (size_t)(unsigned char)img.buf[0x20f] << 8;
+		if (off && off + 0x200 < img.len)
+			v = img.buf + off + 0x200;
+	} else {
+		/* vmlinux: the banner "Linux version X (...)" */
+		static const char banner[] = "Linux version ";
+		const char *p = memmem(img.buf, img.len, banner, sizeof(banner) - 1);
+		if (p)
+			v = p + sizeof(banner) - 1;
+	}
+	if (v) {
+		size_t n = 0;
+		while (v + n < img.buf + img.len && v[n] > ' ' && v[n] < 0x7f)
+			n++;
+		strbuf_add(out, v, n);
+	}
+	strbuf_release(&img);
+	return v ? 0 : -ENOENT;
+}
+
 int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
 		  struct strbuf *err)
 {
@@ -133,15 +164,48 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 		strbuf_addf(err, "--kernel %s: %s", kernel, strerror(errno));
 		return -1;
 	}
-	strbuf_addf(&path, "%s/include/config/kernel.release", kdir);
+	/* UTS_RELEASE is what the kernel reports and what vermagic says;
+	 * include/config/kernel.release can differ (Debian's headers). */
+	strbuf_addf(&path, "%s/include/generated/utsrelease.h", kdir);
 	r = strbuf_read_file(&rel, path.buf);
+	if (!r) {
+		const char *q = strstr(rel.buf, "UTS_RELEASE \"");
+		if (q) {
+			q += 13;
+			size_t n = strcspn(q, "\"");
+			memmove(rel.buf, q, n);
+			rel.len = n;
+			rel.buf[n] = '\0';
+		} else {
+			r = -EINVAL;
+		}
+	}
+	if (r) {
+		strbuf_reset(&rel);
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/include/config/kernel.release", kdir);
+		r = strbuf_read_file(&rel, path.buf);
+	}
 	if (r) {
 		strbuf_addf(err, "--kdir %s: cannot read %s: %s (is it a configured kernel build directory?)",
 			    kdir, path.buf, strerror(-r));
 		strbuf_release(&path);
+		strbuf_release(&rel);
 		return -1;
 	}
 	strbuf_rtrim(&rel);
+	{
+		struct strbuf img = STRBUF_INIT;
+		if (!target_image_release(kernel, &img) && strcmp(img.buf, rel.buf)) {
+			strbuf_addf(err, "--kernel %s is Linux %s but --kdir %s is configured for %s: "
+				    "give the build directory of that kernel", kernel, img.buf, kdir, rel.buf);
+			strbuf_release(&img);
+			strbuf_release(&rel);
+			strbuf_release(&path);
+			return -1;
+		}
+		strbuf_release(&img);
+	}
 	t->boot = is_elf(kernel) ? BOOT_PVH : BOOT_BZIMAGE;
 	t->name = xstrdup(strcmp(arch, "i386") ? "custom-x86_64" : "custom-i386");
 	t->arch = xstrdup(arch);

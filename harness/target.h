@@ -27,10 +27,14 @@ struct target_list {
 /* Reads a targets.list; relative paths are taken from root. Returns 0 or
  * -1 with a message in err. */
 int targets_load(struct target_list *l, const char *root, const char *path, struct strbuf *err);
-/* A user's kernel: release from KDIR/include/config/kernel.release, PVH
+/* A user's kernel: release from KDIR/include/generated/utsrelease.h (or
+ * include/config/kernel.release), which must match the image's; PVH
  * boot when the image is an ELF file. Returns 0 or -1 with err. */
 int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
 		  struct strbuf *err);
+/* The release a kernel image names (bzImage header or vmlinux banner).
+ * Returns 0, or -errno (-ENOENT when the image names none). */
+int target_image_release(const char *path, struct strbuf *out);
 const struct target *targets_find(const struct target_list *l, const char *name);
 void target_release(struct target *t);
 void targets_release(struct target_list *l);

@@ -137,6 +137,20 @@ static void test_targets(void **state)
 	assert_int_equal(t.boot, BOOT_PVH);
 	assert_string_equal(t.name, "custom-x86_64");
 	target_release(&t);
+	/* UTS_RELEASE wins over kernel.release, and must match the image */
+	strbuf_reset(&kd);
+	strbuf_addf(&kd, "%s/include/generated", dir);
+	char *mk2[] = { "mkdir", "-p", kd.buf, NULL };
+	assert_int_equal(child_run(mk2, -1), 0);
+	strbuf_addstr(&kd, "/utsrelease.h");
+	write_file(kd.buf, "#define UTS_RELEASE \"6.9.0-uts\"\n");
+	assert_int_equal(target_custom(&t, k.buf, dir, "i386", &err), 0);
+	assert_string_equal(t.release, "6.9.0-uts");
+	target_release(&t);
+	write_file(k.buf, "\177ELF....Linux version 6.9.0-other (gcc) #1");
+	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), -1);
+	assert_non_null(strstr(err.buf, "is Linux 6.9.0-other but --kdir"));
+	strbuf_reset(&err);
 	assert_int_equal(target_custom(&t, k.buf, dir, "arm64", &err), -1);
 	assert_non_null(strstr(err.buf, "unknown architecture"));
 	strbuf_reset(&err);
