@@ -40,6 +40,8 @@ static const char usage_text[] =
 	"      --results DIR           where results go (default: results/ in the project)\n"
 	"      -j, --jobs N            run N guests at a time (default 1); never more guest\n"
 	"                              memory than the host has available\n"
+	"      --tap-version 13|14     the TAP version line (default 13: the output uses only\n"
+	"                              what both share, and Debian 12's prove refuses 14)\n"
 	"  list [CASE|DIR...]          list targets and cases\n"
 	"  parse [--json] FILE...      read OOM reports from any kernel log ('-': stdin)\n"
 	"  help case                   the case file format: every section, key and fact\n"
@@ -256,6 +258,7 @@ static int cmd_run(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "results", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "tap-version", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -272,7 +275,7 @@ static int cmd_run(int argc, char **argv)
 	size_t ncases = 0;
 
 	optind = 1;
-	int parallel = 1;
+	int parallel = 1, tap_version = 13;
 	while ((c = getopt_long(argc, argv, "t:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -289,6 +292,13 @@ static int cmd_run(int argc, char **argv)
 		case 'd': kdir = optarg; break;
 		case 'a': arch = optarg; break;
 		case 'r': results_opt = optarg; break;
+		case 'V':
+			if (strcmp(optarg, "13") && strcmp(optarg, "14")) {
+				fprintf(stderr, "oomtest: --tap-version %s: 13 or 14\n", optarg);
+				goto out;
+			}
+			tap_version = atoi(optarg);
+			break;
 		case 'j': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -413,7 +423,7 @@ static int cmd_run(int argc, char **argv)
 			njobs++;
 		}
 
-	tap_begin(stdout, njobs);
+	tap_begin(stdout, tap_version, njobs);
 	size_t n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
 	size_t not_ok = reported_not_ok;
 	if (runner_interrupted || n < njobs) {

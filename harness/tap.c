@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-void tap_begin(FILE *out, size_t planned)
+void tap_begin(FILE *out, int version, size_t planned)
 {
-	fprintf(out, "TAP version 14\n1..%zu\n", planned);
+	fprintf(out, "TAP version %d\n1..%zu\n", version, planned);
 	fflush(out);
 }
 

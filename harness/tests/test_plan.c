@@ -107,7 +107,7 @@ static void test_tap_output(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	tap_begin(f, 3);
+	tap_begin(f, 14, 3);
 	run_result_init(&r);
 	r.verdict = V_PASS;
 	tap_result(f, 1, "a#b", "x86_64", &r, "/r/a/x86_64");
