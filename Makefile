@@ -27,7 +27,8 @@ m32_i386 := -m32
 m32_x86_64 :=
 
 .PHONY: all images modules check unit integration test fuzz clean deps
-all: $(B)/oomtest $(GUEST_BINS)
+# With targets fetched, `make` also builds each target's module and initramfs.
+all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
 
 deps:
 	@./images/install-deps.sh
@@ -51,8 +52,10 @@ images:
 	@./images/fetch-targets.sh
 
 # Modules and initramfs per target; they need the images.
-modules: all
-	@./images/build-initramfs.sh
+modules: $(GUEST_BINS)
+	@test -f $(B)/images/targets.list || { echo "no targets: run 'make images'" >&2; exit 1; }
+	@grep -v '^#' $(B)/images/targets.list | while read -r name arch rel kernel kdir boot; do \
+	  ./images/build-initramfs.sh "$$name" "$$arch" "$$kdir" > /dev/null || exit 1; done
 
 $(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
@@ -72,7 +75,11 @@ unit: $(TEST_BINS)
 integration: all
 	@./harness/tests/integration.sh
 
-check: unit integration
+# Installs what is missing first, so that a fresh machine needs nothing else.
+check:
+	@./images/install-deps.sh
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
 
 test:
 	./run-tests.sh
