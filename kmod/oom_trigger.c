@@ -21,6 +21,7 @@
 #include <linux/oom.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/version.h>
 
 static unsigned int order;
 module_param(order, uint, 0444);
@@ -45,6 +46,16 @@ MODULE_PARM_DESC(drain, "keep allocating after the notifier fired, until an allo
 static unsigned long max_blocks;
 module_param(max_blocks, ulong, 0444);
 MODULE_PARM_DESC(max_blocks, "stop after this many blocks (0: no limit)");
+
+/* Number of buddy orders: MAX_ORDER was exclusive up to 6.3, inclusive in
+ * 6.4-6.7, and gave way to NR_PAGE_ORDERS in 6.8. */
+#if defined(NR_PAGE_ORDERS)
+#define OOMT_NR_ORDERS NR_PAGE_ORDERS
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define OOMT_NR_ORDERS (MAX_ORDER + 1)
+#else
+#define OOMT_NR_ORDERS MAX_ORDER
+#endif
 
 struct held_block {
 	struct list_head node;
@@ -124,7 +135,7 @@ static void snapshot_buddy(void)
 		len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
 				 " zone.%s=", zone->name);
 		spin_lock_irqsave(&zone->lock, flags);
-		for (o = 0; o < MAX_ORDER; o++) {
+		for (o = 0; o < OOMT_NR_ORDERS; o++) {
 			unsigned long n = zone->free_area[o].nr_free;
 
 			if (o >= order)
