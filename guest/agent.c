@@ -535,8 +535,7 @@ static void collect_cgroup(const char *snap, const char *name)
 
 static void collect(const char *snap, const char *what)
 {
-	if (!strcmp(what, "buddyinfo") || !strcmp(what, "meminfo") || !strcmp(what, "vmstat") ||
-	    !strcmp(what, "zoneinfo")) {
+	if (!strcmp(what, "buddyinfo") || !strcmp(what, "meminfo") || !strcmp(what, "vmstat")) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%s", what);
 		snap_file(snap, what, "-", path);

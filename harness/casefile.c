@@ -7,7 +7,6 @@
 #include "casefile.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -24,7 +23,7 @@ const char *const case_guest_modules[] = { "oom_trigger", NULL };
 
 #define SECTIONS_LIST	"[case] [cgroup NAME] [step NAME] [expect]"
 #define NAME_CHARS	"letters, digits, _ and -"
-#define COLLECT_LIST	"buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP"
+#define COLLECT_LIST	"buddyinfo meminfo vmstat cgroup:NAME proc:STEP"
 #define SIZE_HELP	"a whole number of bytes with optional K, M or G suffix, e.g. 128M"
 #define DURATION_HELP	"a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
 #define BOOL_HELP	"yes no true false 1 0"
@@ -361,8 +360,8 @@ static void add_cgroup_file(struct parser *p, const char *key, const char *val)
 	struct case_cgroup *g = &p->c->cgroups[p->cur];
 
 	if (!valid_cgroup_file(key)) {
-		errorf(p, "bad cgroup file name '%s' (allowed: %s and '.', not first)",
-		       key, NAME_CHARS);
+		errorf(p, "bad cgroup file name '%s' (allowed: letters, digits and _ - ., "
+		       "not starting with '.')", key);
 		return;
 	}
 	g->settings = xrealloc(g->settings, (g->nsettings + 1) * sizeof(*g->settings));
@@ -489,7 +488,7 @@ static void set_sleep(struct parser *p, const char *key, const char *val)
 
 static void set_collect(struct parser *p, const char *key, const char *val)
 {
-	static const char *const simple[] = { "buddyinfo", "meminfo", "vmstat", "zoneinfo", NULL };
+	static const char *const simple[] = { "buddyinfo", "meminfo", "vmstat", NULL };
 	struct case_step *s = cur_step(p);
 	char **v;
 	size_t n, i, keep = 0;
@@ -836,8 +835,8 @@ static void check_all(struct parser *p)
 		const struct step_lines *l = &p->sl[i];
 		int starts = l->run || l->module;
 
-		if (!starts && !l->sleep && !l->collect)
-			errorf_at(p, s->line, "[step %s] does nothing (needs run, module, sleep or collect)",
+		if (!starts && !l->sleep && !l->collect && !s->rmmod)
+			errorf_at(p, s->line, "[step %s] does nothing (needs run, module, sleep, collect or rmmod)",
 				  s->name);
 		if (l->cgroup && !starts)
 			errorf_at(p, l->cgroup, "'cgroup' in [step %s] needs run or module", s->name);
@@ -1018,7 +1017,7 @@ void case_print_help(struct strbuf *out)
 	strbuf_addf(out, "  %-12s %-9s %-11s %s\n", "<file>", "string", "(none)",
 		    "any key with a '.', e.g. memory.max = 1M: written to that cgroup file, value as is");
 
-	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, sleep or collect\n");
+	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, sleep, collect or rmmod\n");
 	strbuf_addf(out, "  %-12s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
 	help_keys(out, step_keys);
 	strbuf_addstr(out, "  programs: ");

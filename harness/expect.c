@@ -202,7 +202,7 @@ int expect_parse(struct expectation *e, const char *text, struct strbuf *err)
 		;
 	if (p == start) {
 		if (!*p)
-			strbuf_addf(err, "empty expression (expected <fact> <op> <value>)");
+			strbuf_addstr(err, "empty expression (expected <fact> <op> <value>)");
 		else
 			strbuf_addf(err, "expected a fact name (%s) at the start of '%s'",
 				    FACT_CHARS, e->text);

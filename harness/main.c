@@ -487,7 +487,7 @@ static int cmd_list(int argc, char **argv)
 		struct oomcase c;
 		strbuf_reset(&err);
 		if (case_load(&c, paths[i], &err)) {
-			printf("  %s: %s", paths[i], err.buf);
+			printf("  %s", err.buf); /* "file:line: message" lines */
 			ret = 2;
 		} else {
 			printf("  %-28s %s\n", c.name, c.description ? c.description : "");

@@ -19,7 +19,7 @@
 #define SECTIONS "(known: [case] [cgroup NAME] [step NAME] [expect])"
 #define DURATION_HELP "a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
 #define SIZE_HELP "a whole number of bytes with optional K, M or G suffix, e.g. 128M"
-#define COLLECT_HELP "(known: buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP; " \
+#define COLLECT_HELP "(known: buddyinfo meminfo vmstat cgroup:NAME proc:STEP; " \
 	"NAME, STEP: letters, digits, _ and -)"
 #define OPS "(allowed: == != < <= > >= ~ !~)"
 #define EXPECT "\n[expect]\noom.count == 0\n"
@@ -213,7 +213,7 @@ static void test_errors_file(void **state)
 		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
 		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
 		"%s:19: [step both] has both run and module (allowed: one of them)\n"
-		"%s:21: [step idle] does nothing (needs run, module, sleep or collect)\n"
+		"%s:21: [step idle] does nothing (needs run, module, sleep, collect or rmmod)\n"
 		"%s:22: 'background' in [step idle] needs run or module\n"
 		"%s:25: unknown collect item 'slabinfo' " COLLECT_HELP "\n"
 		"%s:25: collect item 'proc:later' names a later step (allowed: this step or an earlier one)\n"
@@ -329,9 +329,9 @@ static void test_key_errors(void **state)
 	fails_with("[cgroup g]\nversion = 1\nversion = 2\n" EXPECT,
 		   "t.case:3: duplicate key 'version' in [cgroup g] (first at line 2)\n");
 	fails_with("[cgroup g]\nversion = 1\nmemory/../x.y = 1\n" EXPECT,
-		   "t.case:3: bad cgroup file name 'memory/../x.y' (allowed: letters, digits, _ and - and '.', not first)\n");
+		   "t.case:3: bad cgroup file name 'memory/../x.y' (allowed: letters, digits and _ - ., not starting with '.')\n");
 	fails_with("[cgroup g]\nversion = 1\n.x = 1\n" EXPECT,
-		   "t.case:3: bad cgroup file name '.x' (allowed: letters, digits, _ and - and '.', not first)\n");
+		   "t.case:3: bad cgroup file name '.x' (allowed: letters, digits and _ - ., not starting with '.')\n");
 	/* keys are per section: the same key in two steps is fine */
 	{
 		struct oomcase c;
@@ -427,8 +427,15 @@ static void test_step_run_module(void **state)
 		   "t.case:3: [step s] has both run and module (allowed: one of them)\n");
 	fails_with("[step s]\nmodule = oom_trigger\nrmmod = oom\n" EXPECT,
 		   "t.case:3: unknown module 'oom' for 'rmmod' (known: oom_trigger)\n");
-	fails_with("[step s]\nrmmod = oom_trigger\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, sleep or collect)\n");
+	{
+		struct oomcase only_rmmod;
+		parses("[step s]\nrmmod = oom_trigger\n" EXPECT, &only_rmmod);
+		assert_string_equal(only_rmmod.steps[0].rmmod, "oom_trigger");
+		case_release(&only_rmmod);
+	}
+	fails_with("[step s]\nbackground = no\n" EXPECT,
+		   "t.case:1: [step s] does nothing (needs run, module, sleep, collect or rmmod)\n"
+		   "t.case:2: 'background' in [step s] needs run or module\n");
 	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
 		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
 		   "t.case:4: 'background' in [step s] needs run or module\n");
@@ -441,10 +448,10 @@ static void test_references(void **state)
 	(void)state;
 	/* a cgroup may be defined after the step that uses it; proc: may name
 	 * the step itself */
-	parses("[step s]\nrun = hog\ncgroup = late\nsleep = 1\ncollect = proc:s cgroup:late vmstat zoneinfo\n"
+	parses("[step s]\nrun = hog\ncgroup = late\nsleep = 1\ncollect = proc:s cgroup:late vmstat\n"
 	       "[cgroup late]\nversion = 2\n" EXPECT, &c);
 	assert_string_equal(c.steps[0].cgroup, "late");
-	assert_int_equal(c.steps[0].ncollect, 4);
+	assert_int_equal(c.steps[0].ncollect, 3);
 	case_release(&c);
 
 	fails_with("[step s]\nrun = hog\ncgroup = nope\n" EXPECT,
@@ -582,7 +589,7 @@ static void test_help(void **state)
 		"version", "(required)", "<file>",
 		"run ", "module", "rmmod", "cgroup ", "background", "sleep", "collect",
 		"size", "duration", "bool", "argv",
-		"buddyinfo", "meminfo", "vmstat", "zoneinfo", "cgroup:NAME", "proc:STEP",
+		"buddyinfo", "meminfo", "vmstat", "cgroup:NAME", "proc:STEP",
 		"hog", "oom_trigger",
 		"<fact> <op> <value>", "== != < <= > >=", "~ !~", "regex", "0x", "console",
 	};
