@@ -145,28 +145,36 @@ static void send_err(const char *fmt, ...)
 
 /* ---- small helpers ---- */
 
-static int read_file(const char *path, struct buf *out)
+/* Reads fd to its end into out (replacing what out held). The buffer is
+ * static so that reading allocates nothing when memory is short. */
+static int read_fd(int fd, struct buf *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char tmp[4096];
+	static char tmp[16384];
 	ssize_t n;
 
-	if (fd < 0)
-		return -errno;
 	out->len = 0;
 	buf_add(out, "", 0);
 	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			return -e;
+			return -errno;
 		}
 		buf_add(out, tmp, (size_t)n);
 	}
-	close(fd);
 	return 0;
+}
+
+static int read_file(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = read_fd(fd, out);
+	close(fd);
+	return r;
 }
 
 static int write_file(const char *path, const char *val)
@@ -468,25 +476,13 @@ static int proc_fd(const char *path)
 
 static int read_proc(const char *path, struct buf *out)
 {
-	static char tmp[16384];
 	int fd = proc_fd(path);
-	ssize_t n;
 
 	if (fd < 0)
 		return fd;
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -errno;
-	out->len = 0;
-	buf_add(out, "", 0);
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf_add(out, tmp, (size_t)n);
-	}
-	return 0;
+	return read_fd(fd, out);
 }
 
 static void snap_file(const char *snap, const char *kind, const char *key, const char *path)
