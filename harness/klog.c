@@ -14,13 +14,20 @@
 #define NONE LLONG_MIN		/* a number the kernel did not print */
 #define MAX_TASKS 16384		/* task table rows kept per event */
 #define MAX_KV 512		/* key/value pairs kept per block */
-#define MAX_KILLS 1024		/* kill lines kept per event */
+#define MAX_KILLS 256		/* kill lines kept per event */
 #define MAX_LIST 64		/* zones, buddy lines, memcg blocks kept per event */
 #define MAX_ORDERS 16
 #define MAX_COLS 16
 #define MAX_PANICS 64
 #define MAX_ALLOC_FAILURES 1000
 #define MAX_JOIN 4096		/* longest pr_cont-split line that is rejoined */
+#define MAX_STR 4096		/* longest string kept (a cgroup path fits) */
+/* What the details of all events kept (key/value pairs, task rows, zone and
+ * buddy lines, kills after the first) may take, roughly, in bytes: with
+ * KLOG_MAX_EVENTS events of any size, memory stays bounded. Past it details
+ * are counted as dropped; the latest event gets back what the one it
+ * replaces held. */
+#define MAX_DETAIL (64u << 20)
 /* An open report that sees this many kernel lines in a row that do not
  * belong to a report was cut off: the rest of it never came. */
 #define MAX_IDLE 5000
@@ -151,7 +158,7 @@ static bool eat_hex(struct span *s, struct span *out)
 
 static char *sdup(struct span s)
 {
-	return xstrndup(s.p, s.n);
+	return xstrndup(s.p, s.n < MAX_STR ? s.n : MAX_STR);
 }
 
 static void set_str(char **dst, struct span s)
@@ -293,6 +300,9 @@ struct oom_event {
 	char *group_path;
 	long long exiting_pid;	/* "OOM victim N (c) is already exiting" */
 	char *exiting_comm;
+
+	struct klog *owner;
+	size_t detail;		/* bytes charged to owner->detail */
 };
 
 struct panic_ev {
@@ -331,6 +341,8 @@ struct klog {
 	enum pending pending;
 	struct strbuf join;
 
+	size_t detail, details_dropped;	/* see MAX_DETAIL */
+
 	/* the current line */
 	struct span time;
 	long long caller_tid;
@@ -339,14 +351,28 @@ struct klog {
 
 /* ---- small containers ---- */
 
-static void kv_add(struct kvlist *l, struct span key, long long val)
+/* Takes bytes from the detail budget for ev; false when it is spent. */
+static bool charge(struct oom_event *ev, size_t bytes)
+{
+	struct klog *k = ev->owner;
+
+	if (k->detail + bytes > MAX_DETAIL) {
+		k->details_dropped++;
+		return false;
+	}
+	k->detail += bytes;
+	ev->detail += bytes;
+	return true;
+}
+
+static void kv_add(struct oom_event *ev, struct kvlist *l, struct span key, long long val)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (strlen(l->v[i].key) == key.n && !memcmp(l->v[i].key, key.p, key.n)) {
 			l->v[i].val = val;
 			return;
 		}
-	if (l->n >= MAX_KV) {
+	if (l->n >= MAX_KV || !charge(ev, sizeof(struct kv) + 32 + key.n)) {
 		l->dropped++;
 		return;
 	}
@@ -356,9 +382,9 @@ static void kv_add(struct kvlist *l, struct span key, long long val)
 	l->n++;
 }
 
-static void kv_addstr(struct kvlist *l, const char *key, long long val)
+static void kv_addstr(struct oom_event *ev, struct kvlist *l, const char *key, long long val)
 {
-	kv_add(l, mkspan(key, strlen(key)), val);
+	kv_add(ev, l, mkspan(key, strlen(key)), val);
 }
 
 static long long kv_get(const struct kvlist *l, const char *key)
@@ -495,9 +521,11 @@ static struct oom_event *new_event(struct klog *k, bool header)
 		k->events[k->nevents++] = ev;
 	} else {
 		ev = k->events[k->nevents - 1];
+		k->detail -= ev->detail;
 		event_release(ev);
 		memset(ev, 0, sizeof(*ev));
 	}
+	ev->owner = k;
 	ev->index = k->oom_total;
 	ev->line = k->lines;
 	ev->time = time_string(k);
@@ -514,7 +542,8 @@ static struct kill *add_kill(struct oom_event *ev, unsigned long line)
 	struct kill *kl;
 
 	ev->kills_total++;
-	if (ev->nkills >= MAX_KILLS)
+	/* the first kill, the victim, is always kept */
+	if (ev->nkills >= MAX_KILLS || (ev->nkills && !charge(ev, sizeof(*kl) + 64)))
 		return NULL;
 	GROW(ev->kills, ev->nkills, ev->kills_alloc);
 	kl = &ev->kills[ev->nkills++];
@@ -524,15 +553,16 @@ static struct kill *add_kill(struct oom_event *ev, unsigned long line)
 
 /* ---- header: "<comm> invoked oom-killer: gfp_mask=..., order=N, oom_score_adj=N" ---- */
 
-/* Parses the header text after "gfp_mask="; false if it was cut before
- * "order=" (4.11-4.14 print the nodemask with pr_cont). */
+/* Parses the header text after "gfp_mask="; false if it stops short of
+ * "order=": 4.11-4.14 print the nodemask with pr_cont, and a console can
+ * split the line there. */
 static bool parse_header_tail(struct oom_event *ev, struct span s)
 {
-	struct span hex, v;
+	struct span hex;
 	const char *e;
 
 	if (!eat_hex(&s, &hex))
-		return true;
+		return true;	/* not a form we know: nothing to wait for */
 	set_str(&ev->gfp_mask, hex);
 	if (EAT(&s, "(")) {
 		e = memchr(s.p, ')', s.n);
@@ -541,29 +571,24 @@ static bool parse_header_tail(struct oom_event *ev, struct span s)
 		set_str(&ev->gfp_flags, cut(&s, e));
 		skip(&s, 1);
 	}
+	if (!s.n)
+		return false;
 	if (!EAT(&s, ","))
-		return !s.n ? false : true;
+		return true;
 	skip_spaces(&s);
 	if (EAT(&s, "nodemask=")) {
+		/* a node list has commas ("0-1,3") but never ", " */
 		e = FIND(s, ", ");
-		if (!e) {
-			/* "nodemask=0,1,  order=" vs a cut line */
-			if (!s.n || !FIND(s, "order="))
-				return false;
-			e = FIND(s, ",  ");
-			if (!e)
-				return false;
-		}
-		/* a nodemask list has commas but never ", " */
-		v = cut(&s, e);
-		set_str(&ev->hdr_nodemask, v);
+		if (!e)
+			return false;
+		set_str(&ev->hdr_nodemask, cut(&s, e));
 		EAT(&s, ",");
 		skip_spaces(&s);
 	}
-	if (!EAT(&s, "order="))
-		return !s.n ? false : true;
-	if (!eat_num(&s, &ev->order))
+	if (!s.n)
 		return false;
+	if (!EAT(&s, "order=") || !eat_num(&s, &ev->order))
+		return true;
 	if (EAT(&s, ", oom_adj="))
 		eat_num(&s, &ev->oom_adj);
 	if (EAT(&s, ", oom_score_adj="))
@@ -1027,7 +1052,7 @@ static bool is_oops(struct span m)
 /* ---- Mem-Info, zones, buddy, totals ---- */
 
 /* "key:123kB key2: 45 ..." tokens; strict: every token must be one. */
-static bool parse_kv_tokens(struct kvlist *l, struct span s, bool strict)
+static bool parse_kv_tokens(struct oom_event *ev, struct kvlist *l, struct span s, bool strict)
 {
 	bool any = false;
 
@@ -1046,7 +1071,7 @@ static bool parse_kv_tokens(struct kvlist *l, struct span s, bool strict)
 				return false;
 			if (PFX(s, "all_unreclaimable? ")) {
 				skip(&s, 19);
-				kv_addstr(l, "all_unreclaimable", PFX(s, "yes") ? 1 : 0);
+				kv_addstr(ev, l, "all_unreclaimable", PFX(s, "yes") ? 1 : 0);
 				continue;
 			}
 			if (!sp)
@@ -1075,7 +1100,7 @@ static bool parse_kv_tokens(struct kvlist *l, struct span s, bool strict)
 				if (!(key.p[i] == '_' || (key.p[i] >= 'a' && key.p[i] <= 'z')))
 					return false;
 		}
-		kv_add(l, key, v);
+		kv_add(ev, l, key, v);
 		any = true;
 	}
 	return any;
@@ -1145,7 +1170,7 @@ static bool on_buddy(struct klog *k, struct oom_event *ev, long long node, struc
 
 	if (!zl || s.n < zl + 3 || s.p[zl] != ':' || s.p[zl + 1] != ' ' || !is_digit(s.p[zl + 2]))
 		return false;
-	if (ev->nbuddies >= MAX_LIST)
+	if (ev->nbuddies >= MAX_LIST || !charge(ev, sizeof(*b) + 256))
 		return true;
 	GROW(ev->buddies, ev->nbuddies, ev->buddies_alloc);
 	b = &ev->buddies[ev->nbuddies++];
@@ -1166,7 +1191,7 @@ static bool on_zone(struct oom_event *ev, long long node, struct span s)
 
 	if (!zl || !has_prefix(mkspan(s.p + zl, s.n - zl), " free:", 6))
 		return false;
-	if (ev->nzones >= MAX_LIST)
+	if (ev->nzones >= MAX_LIST || !charge(ev, sizeof(*z) + 32 + MAX_ORDERS * sizeof(long long)))
 		return true;
 	GROW(ev->zones, ev->nzones, ev->zones_alloc);
 	z = &ev->zones[ev->nzones++];
@@ -1174,7 +1199,7 @@ static bool on_zone(struct oom_event *ev, long long node, struct span s)
 	z->node = node < 0 ? 0 : node;
 	z->zone = sdup(mkspan(s.p, zl));
 	skip(&s, zl);
-	parse_kv_tokens(&z->vals, s, false);
+	parse_kv_tokens(ev, &z->vals, s, false);
 	return true;
 }
 
@@ -1209,12 +1234,12 @@ static bool on_node_line(struct klog *k, struct oom_event *ev, struct span s)
 	if (on_zone(ev, node, s) || on_buddy(k, ev, node, s))
 		return true;
 	zl = zone_name_len(s);
-	if (zl < s.n && s.p[zl] == ':' && ev->nnodes < MAX_LIST) {
+	if (zl < s.n && s.p[zl] == ':' && ev->nnodes < MAX_LIST && charge(ev, sizeof(*n))) {
 		GROW(ev->nodes, ev->nnodes, ev->nodes_alloc);
 		n = &ev->nodes[ev->nnodes++];
 		memset(n, 0, sizeof(*n));
 		n->node = node;
-		parse_kv_tokens(&n->vals, s, false);
+		parse_kv_tokens(ev, &n->vals, s, false);
 	}
 	return true;	/* hugepages, "DMA per-cpu:" */
 }
@@ -1247,7 +1272,7 @@ static bool on_total(struct oom_event *ev, struct span s)
 	rtrim(&s);
 	for (size_t i = 0; i < sizeof(total_names) / sizeof(total_names[0]); i++)
 		if (strlen(total_names[i].text) == s.n && !memcmp(s.p, total_names[i].text, s.n)) {
-			kv_addstr(&ev->totals, total_names[i].key, v);
+			kv_addstr(ev, &ev->totals, total_names[i].key, v);
 			return true;
 		}
 	return false;
@@ -1269,7 +1294,7 @@ static bool on_memcg_counter(struct oom_event *ev, struct span s)
 		if (!((name.p[i] >= 'a' && name.p[i] <= 'z') || name.p[i] == '+'))
 			return false;
 	skip(&s, 8);
-	if (ev->ncounters >= MAX_LIST)
+	if (ev->ncounters >= MAX_LIST || !charge(ev, sizeof(*c) + 32))
 		return true;
 	GROW(ev->counters, ev->ncounters, ev->counters_alloc);
 	c = &ev->counters[ev->ncounters++];
@@ -1290,7 +1315,7 @@ static void on_memcg_stats(struct oom_event *ev, struct span s)
 	const char *sep = NULL;
 
 	rtrim(&s);
-	if (ev->nstats >= MAX_LIST)
+	if (ev->nstats >= MAX_LIST || !charge(ev, sizeof(*st) + 32 + (s.n < MAX_STR ? s.n : MAX_STR)))
 		return;
 	GROW(ev->stats, ev->nstats, ev->stats_alloc);
 	st = &ev->stats[ev->nstats++];
@@ -1307,7 +1332,7 @@ static void on_memcg_stats(struct oom_event *ev, struct span s)
 		return;
 	}
 	st->path = sdup(mkspan(s.p, (size_t)(sep - s.p)));
-	parse_kv_tokens(&st->vals, mkspan(sep + 2, (size_t)(s.p + s.n - sep - 2)), false);
+	parse_kv_tokens(ev, &st->vals, mkspan(sep + 2, (size_t)(s.p + s.n - sep - 2)), false);
 	ev->sec = SEC_MEMCG;
 }
 
@@ -1327,7 +1352,7 @@ static bool on_stat_line(struct oom_event *ev, struct span s)
 	skip(&s, 1);
 	if (!eat_num(&s, &v) || s.n)
 		return false;
-	kv_add(&ev->stats[ev->nstats - 1].vals, key, v);
+	kv_add(ev, &ev->stats[ev->nstats - 1].vals, key, v);
 	return true;
 }
 
@@ -1400,7 +1425,7 @@ static bool on_task_row(struct oom_event *ev, struct span s)
 	}
 	if (!EAT(&s, " "))
 		return false;
-	if (t->nrows >= MAX_TASKS) {
+	if (t->nrows >= MAX_TASKS || !charge(ev, w * sizeof(*v) + sizeof(char *) + 32 + s.n)) {
 		t->dropped++;
 		return true;
 	}
@@ -1503,7 +1528,7 @@ static bool on_report_line(struct klog *k, struct oom_event *ev, struct span m)
 		if (EAT(&s, "Total swap = ")) {
 			long long v;
 			if (eat_num(&s, &v)) {
-				kv_addstr(&ev->totals, "total_swap_kb", v);
+				kv_addstr(ev, &ev->totals, "total_swap_kb", v);
 				return true;
 			}
 		}
@@ -1513,7 +1538,7 @@ static bool on_report_line(struct klog *k, struct oom_event *ev, struct span m)
 			long long v;
 			skip_spaces(&s);
 			if (EAT(&s, "= ") && eat_num(&s, &v)) {
-				kv_addstr(&ev->totals, "free_swap_kb", v);
+				kv_addstr(ev, &ev->totals, "free_swap_kb", v);
 				return true;
 			}
 		}
@@ -1541,7 +1566,7 @@ static bool on_report_line(struct klog *k, struct oom_event *ev, struct span m)
 	}
 	if (ev->sec == SEC_MEMINFO) {
 		if ((m.p[0] == ' ' || (m.p[0] >= 'a' && m.p[0] <= 'z')) &&
-		    parse_kv_tokens(&ev->meminfo, m, true))
+		    parse_kv_tokens(ev, &ev->meminfo, m, true))
 			return true;
 		if (is_digit(m.p[0]) && on_total(ev, m))
 			return true;
@@ -1604,6 +1629,7 @@ static inline uint64_t load8(const char *p)
 	return le64toh(w);
 }
 
+#ifndef __SSE2__
 /* 0x80 in each byte of w that equals c, 0 in the others (exact, no carries). */
 static inline uint64_t eq8(uint64_t w, unsigned char c)
 {
@@ -1621,6 +1647,7 @@ static inline uint32_t bytes_to_bits(uint64_t m)
 		r |= 1u << (__builtin_ctzll(m) / 8);
 	return r;
 }
+#endif
 
 /* Offsets 1..15 where " i" or ": p" starts: where "<comm> invoked oom-killer"
  * or "<comm>: page allocation failure" may have its comm end. Most lines
@@ -1900,19 +1927,20 @@ static inline uint64_t nondigit8(uint64_t x)
 	return (((d & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL) | d) & 0x8080808080808080ULL;
 }
 
-static inline bool space_or_digit(char c)
+static inline unsigned space_or_digit(char c)
 {
-	return c == ' ' || is_digit(c);
+	return (unsigned)(c == ' ') | (unsigned)((unsigned char)(c - '0') < 10);
 }
 
 /* The kernel's "[%5lu.%06lu] " while uptime < 100000 s: nearly every line of
  * a console log starts with it, so it is checked without loops. */
 static bool kernel_stamp(struct span t)
 {
-	return t.n >= 15 && t.p[0] == '[' && t.p[6] == '.' && t.p[13] == ']' && t.p[14] == ' ' &&
-	       !(nondigit8(load8(t.p + 5)) & 0x8080808080800080ULL) &
-	       space_or_digit(t.p[1]) & space_or_digit(t.p[2]) & space_or_digit(t.p[3]) &
-	       space_or_digit(t.p[4]);
+	if (t.n < 15 || t.p[0] != '[' || t.p[6] != '.' || t.p[13] != ']' || t.p[14] != ' ')
+		return false;
+	return !(nondigit8(load8(t.p + 5)) & 0x8080808080800080ULL) &&
+	       (space_or_digit(t.p[1]) & space_or_digit(t.p[2]) & space_or_digit(t.p[3]) &
+		space_or_digit(t.p[4]));
 }
 
 /* Console prefix: "<6>", "[    1.234567]" or dmesg -T "[Di Aug 12 03:54:03 2025]",
@@ -2672,6 +2700,7 @@ void klog_to_json(const struct klog *k, struct strbuf *out)
 	jnum(&j, "kernel_lines", (long long)k->kernel_lines);
 	jnum(&j, "other_lines", (long long)k->other_lines);
 	jnum(&j, "overlong_lines", (long long)k->overlong_lines);
+	jnum(&j, "details_dropped", (long long)k->details_dropped);
 	jnum(&j, "oom_count", (long long)k->oom_total);
 	jnum(&j, "oom_events_dropped", (long long)(k->oom_total - k->nevents));
 	jopen(&j, "oom_events", '[');
@@ -2712,6 +2741,32 @@ void klog_to_json(const struct klog *k, struct strbuf *out)
 
 /* ---- human summary ---- */
 
+/* a * b and a + b for the summary; the log can hold any numbers */
+static long long sat_mul(long long a, long long b)
+{
+	long long r;
+
+	return __builtin_mul_overflow(a, b, &r) ? LLONG_MAX : r;
+}
+
+static long long sat_add(long long a, long long b)
+{
+	long long r;
+
+	return __builtin_add_overflow(a, b, &r) ? LLONG_MAX : r;
+}
+
+/* before, the number or "?", after */
+static void text_num(struct strbuf *out, const char *before, long long v, const char *after)
+{
+	strbuf_addstr(out, before);
+	if (v == NONE)
+		strbuf_addch(out, '?');
+	else
+		strbuf_addf(out, "%lld", v);
+	strbuf_addstr(out, after);
+}
+
 static void text_kb(struct strbuf *out, const char *label, long long v)
 {
 	if (v != NONE)
@@ -2728,6 +2783,9 @@ static void text_event(struct strbuf *out, const struct oom_event *ev, size_t to
 	const struct kill *v = event_victim(ev);
 	long long page_kb = 4;
 
+	for (size_t i = 0; i < ev->nbuddies; i++)
+		if (ev->buddies[i].norders && ev->buddies[i].size_kb[0] > 0)
+			page_kb = ev->buddies[i].size_kb[0];
 	strbuf_addf(out, "OOM event %zu of %zu (line %lu%s%s)%s\n", ev->index, total, ev->line,
 		    ev->time ? ", time " : "", ev->time ? ev->time : "",
 		    event_partial(ev) ? " [partial: the report was cut off]" : "");
@@ -2740,7 +2798,7 @@ static void text_event(struct strbuf *out, const struct oom_event *ev, size_t to
 			strbuf_addstr(out, " nothing (order -1: a manual OOM, sysrq-f)");
 		else if (ev->order != NONE)
 			strbuf_addf(out, " an order-%lld block (%lld kB)", ev->order,
-				    ev->order >= 0 && ev->order < 20 ? 4LL << ev->order : 0);
+				    ev->order >= 0 && ev->order < 32 ? sat_mul(page_kb, 1LL << ev->order) : 0);
 		if (ev->gfp_mask)
 			strbuf_addf(out, ", gfp_mask %s%s%s%s", ev->gfp_mask,
 				    ev->gfp_flags ? " (" : "", ev->gfp_flags ? ev->gfp_flags : "",
@@ -2766,14 +2824,21 @@ static void text_event(struct strbuf *out, const struct oom_event *ev, size_t to
 	}
 	for (size_t i = 0; i < ev->ncounters; i++) {
 		const struct memcg_counter *mc = &ev->counters[i];
-		strbuf_addf(out, "  memcg %s: usage %lld kB, limit %lld kB, failcnt %lld\n", mc->name,
-			    mc->usage_kb, mc->limit_kb, mc->failcnt);
+
+		strbuf_addf(out, "  memcg %s:", mc->name);
+		text_num(out, " usage ", mc->usage_kb, " kB, ");
+		/* PAGE_COUNTER_MAX pages: 9007199254740988 kB on 64-bit */
+		if (mc->limit_kb >= 1LL << 50)
+			strbuf_addstr(out, "no limit");
+		else
+			text_num(out, "limit ", mc->limit_kb, " kB");
+		text_num(out, ", failcnt ", mc->failcnt, "\n");
 	}
 	for (size_t i = 0; i < ev->nkills; i++) {
 		const struct kill *kl = &ev->kills[i];
 
-		strbuf_addf(out, "  %s %s (pid %lld", kl == v ? "killed:" : "also killed:",
-			    kl->comm ? kl->comm : "?", kl->pid);
+		strbuf_addf(out, "  %s %s", kl == v ? "killed:" : "also killed:", kl->comm ? kl->comm : "?");
+		text_num(out, " (pid ", kl->pid, "");
 		if (kl->uid != NONE)
 			strbuf_addf(out, ", uid %lld", kl->uid);
 		strbuf_addch(out, ')');
@@ -2813,21 +2878,18 @@ static void text_event(struct strbuf *out, const struct oom_event *ev, size_t to
 	if (!ev->nkills && !ev->no_killable && ev->exiting_pid == NONE && !ev->panic)
 		strbuf_addstr(out, "  no kill line\n");
 
-	for (size_t i = 0; i < ev->nbuddies; i++)
-		if (ev->buddies[i].norders)
-			page_kb = ev->buddies[i].size_kb[0];
 	if (ev->meminfo.n || ev->totals.n) {
 		long long free_p = kv_get(&ev->meminfo, "free"), ram = kv_get(&ev->totals, "pages_ram");
 		long long fs = kv_get(&ev->totals, "free_swap_kb"), ts = kv_get(&ev->totals, "total_swap_kb");
 
 		strbuf_addstr(out, "  memory:");
 		if (free_p != NONE)
-			strbuf_addf(out, " free %lld pages (%lld kB)", free_p, free_p * page_kb);
+			strbuf_addf(out, " free %lld pages (%lld kB)", free_p, sat_mul(free_p, page_kb));
 		if (ram != NONE)
-			strbuf_addf(out, " of %lld pages RAM (%lld kB)", ram, ram * page_kb);
+			strbuf_addf(out, " of %lld pages RAM (%lld kB)", ram, sat_mul(ram, page_kb));
 		if (kv_get(&ev->meminfo, "active_anon") != NONE && kv_get(&ev->meminfo, "inactive_anon") != NONE)
 			strbuf_addf(out, ", anon %lld pages",
-				    kv_get(&ev->meminfo, "active_anon") + kv_get(&ev->meminfo, "inactive_anon"));
+				    sat_add(kv_get(&ev->meminfo, "active_anon"), kv_get(&ev->meminfo, "inactive_anon")));
 		if (ts != NONE)
 			strbuf_addf(out, ", swap %lld kB free of %lld kB", fs == NONE ? 0 : fs, ts);
 		strbuf_addch(out, '\n');
@@ -2838,16 +2900,18 @@ static void text_event(struct strbuf *out, const struct oom_event *ev, size_t to
 
 		strbuf_addstr(out, "  zone ");
 		text_zone_name(out, z->node, z->zone);
-		strbuf_addf(out, ": free %lld kB, min %lld kB, low %lld kB, high %lld kB%s\n", fr, mn,
-			    kv_get(&z->vals, "low"), kv_get(&z->vals, "high"),
-			    fr != NONE && mn != NONE && fr < mn ? " (below min)" : "");
+		text_num(out, ": free ", fr, " kB");
+		text_num(out, ", min ", mn, " kB");
+		text_num(out, ", low ", kv_get(&z->vals, "low"), " kB");
+		text_num(out, ", high ", kv_get(&z->vals, "high"), " kB");
+		strbuf_addstr(out, fr != NONE && mn != NONE && fr < mn ? " (below min)\n" : "\n");
 	}
 	for (size_t i = 0; i < ev->nbuddies; i++) {
 		const struct buddy *b = &ev->buddies[i];
 
 		strbuf_addstr(out, "  buddy ");
 		text_zone_name(out, b->node, b->zone);
-		strbuf_addf(out, ": %lld kB free;", b->total_kb);
+		text_num(out, ": ", b->total_kb, " kB free;");
 		for (size_t o = 0; o < b->norders; o++)
 			strbuf_addf(out, " %lld", b->count[o]);
 		strbuf_addf(out, " (free blocks per order 0..%zu)\n", b->norders ? b->norders - 1 : 0);

@@ -580,7 +580,8 @@ static void test_prefix_forms(void **state)
 
 		build_log(&log, mini, NMINI, prefixes[p], "\n");
 		facts_of(log.buf, log.len, 0, &fb);
-		print_message("prefix \"%s\"\n", prefixes[p]);
+		if (!facts_get(&fb, "oom.1.invoker"))
+			fail_msg("prefix \"%s\": no event", prefixes[p]);
 		expect_same_facts(&fa, &fb, true);
 		facts_release(&fb);
 		strbuf_release(&log);
@@ -609,6 +610,41 @@ static void test_two_events(void **state)
 	expect(&f, "oom.2.time", "0.000002");
 	expect(&f, "oom.3.invoker", NULL);
 	facts_release(&f);
+	strbuf_release(&log);
+}
+
+/* ---- many events: the first KLOG_MAX_EVENTS - 1 and the latest are kept ---- */
+
+static void test_many_events(void **state)
+{
+	struct strbuf log = STRBUF_INIT, json = STRBUF_INIT, text = STRBUF_INIT;
+	struct klog *k;
+	char want[64];
+
+	(void)state;
+	for (int i = 0; i < KLOG_MAX_EVENTS + 500; i++) {
+		strbuf_addf(&log, "[%5d.000000] p%d invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n", i, i);
+		strbuf_addf(&log, "[%5d.000001] Out of memory: Killed process %d (v%d) total-vm:8kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0\n", i, 1000 + i, i);
+	}
+	k = parse_chunked(log.buf, log.len, 4096);
+	assert_int_equal(klog_oom_count(k), KLOG_MAX_EVENTS + 500);
+	klog_to_json(k, &json);
+	klog_to_text(k, &text);
+	expect_valid_json(&json);
+	snprintf(want, sizeof(want), "\"oom_events_dropped\":%d", 500);
+	assert_non_null(strstr(json.buf, want));
+	snprintf(want, sizeof(want), "\"index\":%d,", KLOG_MAX_EVENTS - 1);
+	assert_non_null(strstr(json.buf, want));
+	snprintf(want, sizeof(want), "\"index\":%d,", KLOG_MAX_EVENTS);
+	assert_null(strstr(json.buf, want));
+	snprintf(want, sizeof(want), "\"index\":%d,", KLOG_MAX_EVENTS + 500);
+	assert_non_null(strstr(json.buf, want));
+	snprintf(want, sizeof(want), "\"comm\":\"v%d\"", KLOG_MAX_EVENTS + 499);
+	assert_non_null(strstr(json.buf, want));
+	assert_non_null(strstr(text.buf, "the first 999 and the last are shown"));
+	klog_free(k);
+	strbuf_release(&text);
+	strbuf_release(&json);
 	strbuf_release(&log);
 }
 
@@ -1143,6 +1179,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_prefix_forms),
 		cmocka_unit_test(test_two_events),
+		cmocka_unit_test(test_many_events),
 		cmocka_unit_test(test_panic_on_oom),
 		cmocka_unit_test(test_no_killable_panic),
 		cmocka_unit_test(test_alloc_failure),
