@@ -67,7 +67,7 @@ $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)
-	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -Iharness $^ -o $@ -lkmod
+	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iharness $^ -o $@ -lkmod
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done
@@ -87,7 +87,8 @@ test:
 fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \
 	  echo "# $$n for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(B)/fuzz/corpus-$$n harness/fuzz/corpus/$${n#fuzz_}; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=$(B)/fuzz/$$n- \
+	    $(B)/fuzz/corpus-$$n harness/fuzz/corpus/$${n#fuzz_}; done
 
 clean:
 	rm -rf $(B)

@@ -12,17 +12,45 @@ void facts_release(struct facts *f)
 		free(f->v[i].value);
 	}
 	free(f->v);
+	free(f->index);
 	f->v = NULL;
-	f->n = f->alloc = 0;
+	f->index = NULL;
+	f->n = f->alloc = f->index_cap = 0;
+}
+
+static size_t hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t slot_of(const struct facts *f, const char *name)
+{
+	size_t mask = f->index_cap - 1, s = hash(name) & mask;
+
+	while (f->index[s] && strcmp(f->v[f->index[s] - 1].name, name))
+		s = (s + 1) & mask;
+	return s;
+}
+
+static void reindex(struct facts *f, size_t cap)
+{
+	free(f->index);
+	f->index = xcalloc(cap, sizeof(*f->index));
+	f->index_cap = cap;
+	for (size_t i = 0; i < f->n; i++)
+		f->index[slot_of(f, f->v[i].name)] = i + 1;
 }
 
 static struct fact *find(const struct facts *f, const char *name)
 {
-	/* Linear: a run has a few hundred facts at most. */
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->v[i].name, name))
-			return &f->v[i];
-	return NULL;
+	if (!f->index_cap)
+		return NULL;
+	size_t i = f->index[slot_of(f, name)];
+	return i ? &f->v[i - 1] : NULL;
 }
 
 void facts_set(struct facts *f, const char *name, const char *value)
@@ -41,6 +69,11 @@ void facts_set(struct facts *f, const char *name, const char *value)
 	f->v[f->n].name = xstrdup(name);
 	f->v[f->n].value = xstrdup(value);
 	f->n++;
+	/* Keep the table at most half full. */
+	if (f->n * 2 > f->index_cap)
+		reindex(f, f->index_cap ? f->index_cap * 2 : 64);
+	else
+		f->index[slot_of(f, name)] = f->n;
 }
 
 void facts_setf(struct facts *f, const char *name, const char *fmt, ...)

@@ -15,9 +15,11 @@ struct fact {
 struct facts {
 	struct fact *v;
 	size_t n, alloc;
+	size_t *index;             /* open-addressing hash of names: slot -> i + 1 */
+	size_t index_cap;          /* a power of two, or 0 */
 };
 
-#define FACTS_INIT { NULL, 0, 0 }
+#define FACTS_INIT { NULL, 0, 0, NULL, 0 }
 
 void facts_release(struct facts *f);
 /* Sets (or replaces) a fact. */

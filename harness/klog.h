@@ -4,7 +4,7 @@
  * memcg context, Mem-Info, zones, buddy lists, task table, summary, kills,
  * oom_reaper), panics, "no killable processes", page allocation failures and
  * oops/BUG/WARNING headers. It keeps events, never the log, so its memory
- * does not grow with the log; docs/klog-facts.md lists the facts it makes. */
+ * does not grow with the log; the README lists the facts it makes. */
 #ifndef OOMTEST_KLOG_H
 #define OOMTEST_KLOG_H
 
@@ -28,7 +28,7 @@ void klog_feed(struct klog *k, const char *data, size_t len);
 /* End of input: flushes a partial last line; an unfinished report is kept,
  * marked partial. */
 void klog_end(struct klog *k);
-/* Adds every fact derived from the events to f (docs/klog-facts.md). */
+/* Adds every fact derived from the events to f (listed in the README). */
 void klog_add_facts(const struct klog *k, struct facts *f);
 /* Writes the full event structure as one JSON object. */
 void klog_to_json(const struct klog *k, struct strbuf *out);

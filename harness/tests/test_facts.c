@@ -1,0 +1,95 @@
+/* Tests for facts.c and strbuf.c: ordered table, replacement, many names,
+ * JSON output that stays valid whatever the bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+
+static void test_set_get_order(void **state)
+{
+	(void)state;
+	struct facts f = FACTS_INIT;
+	struct strbuf js = STRBUF_INIT;
+
+	assert_null(facts_get(&f, "x"));
+	facts_set(&f, "b", "1");
+	facts_set(&f, "a", "2");
+	facts_setf(&f, "b", "%d", 3);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(facts_get(&f, "b"), "3");
+	facts_to_json(&f, &js);
+	assert_string_equal(js.buf, "{\n  \"b\": \"3\",\n  \"a\": \"2\"\n}\n");
+	strbuf_release(&js);
+	facts_release(&f);
+	facts_release(&f);
+}
+
+static void test_many(void **state)
+{
+	(void)state;
+	struct facts f = FACTS_INIT;
+	char name[32], val[32];
+
+	for (int i = 0; i < 50000; i++) {
+		snprintf(name, sizeof(name), "oom.%d.victim.pid", i);
+		snprintf(val, sizeof(val), "%d", i);
+		facts_set(&f, name, val);
+	}
+	facts_set(&f, "oom.7.victim.pid", "x");
+	assert_int_equal(f.n, 50000);
+	assert_string_equal(facts_get(&f, "oom.49999.victim.pid"), "49999");
+	assert_string_equal(facts_get(&f, "oom.7.victim.pid"), "x");
+	assert_string_equal(f.v[7].value, "x");
+	assert_null(facts_get(&f, "oom.50000.victim.pid"));
+	facts_release(&f);
+}
+
+static void test_json_escapes(void **state)
+{
+	(void)state;
+	struct strbuf js = STRBUF_INIT;
+	const char raw[] = "q\"\\\n\t\x01\x7f\xc3\xa9\xff\xed\xa0\x80";
+
+	json_add_string(&js, raw, sizeof(raw) - 1);
+	assert_string_equal(js.buf, "\"q\\\"\\\\\\n\\t\\u0001\\u007f\xc3\xa9\\u00ff\\u00ed\\u00a0\\u0080\"");
+	strbuf_release(&js);
+}
+
+static void test_strbuf(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_string_equal(sb.buf, "");
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%04d", i);
+	assert_int_equal(sb.len, 4000);
+	assert_memory_equal(sb.buf + 3996, "0999", 4);
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "a \t\r\n");
+	strbuf_rtrim(&sb);
+	assert_string_equal(sb.buf, "a");
+	char *d = strbuf_detach(&sb);
+	assert_string_equal(d, "a");
+	assert_string_equal(sb.buf, "");
+	free(d);
+	assert_true(strbuf_read_file(&sb, "/nonexistent/file") < 0);
+	strbuf_release(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_get_order),
+		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_json_escapes),
+		cmocka_unit_test(test_strbuf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
