@@ -1,5 +1,5 @@
 /* hog: allocates and writes memory in chunks until told to stop or killed.
- *   hog [--chunk SIZE] [--interval MS] [--max SIZE]
+ *   hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]
  * SIZE takes K, M, G suffixes. Prints one progress line per chunk; exits 0
  * when --max is reached (then waits for a signal if --hold), 3 when malloc
  * fails (ENOMEM). */
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,8 +36,9 @@ static int parse_size(const char *s, unsigned long long *out)
 
 static void usage(FILE *f)
 {
-	fputs("usage: hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold]\n"
-	      "  allocate and memset SIZE blocks (default 128K) until --max or death\n", f);
+	fputs("usage: hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]\n"
+	      "  allocate and memset SIZE blocks (default 128K) until --max or death;\n"
+	      "  --hold: then wait for a signal; --name: the process name the kernel reports\n", f);
 }
 
 int main(int argc, char **argv)
@@ -54,6 +56,10 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--hold")) {
 			hold = 1;
+		} else if (!strcmp(a, "--name") && v) {
+			/* the comm the OOM killer prints (15 bytes at most) */
+			prctl(PR_SET_NAME, v, 0, 0, 0);
+			i++;
 		} else if (!strcmp(a, "--chunk") && v && !parse_size(v, &chunk) && chunk) {
 			i++;
 		} else if (!strcmp(a, "--max") && v && !parse_size(v, &max)) {

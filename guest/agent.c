@@ -395,9 +395,10 @@ static int load_module(const char *name, char **params, int nparams)
 	return ret;
 }
 
-/* kind: "run" (argv exec'd from /bin) or "module" (argv: module name and params). */
+/* kind: "run" (argv exec'd from /bin) or "module" (argv: module name and
+ * params). adj: oom_score_adj for the process, or "-". */
 static void start_step(const char *kind, const char *name, int bg, const char *cg,
-		       char **argv, int argc)
+		       const char *adj, char **argv, int argc)
 {
 	struct step *s = new_step(name);
 	int pfd[2];
@@ -420,6 +421,10 @@ static void start_step(const char *kind, const char *name, int bg, const char *c
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		child_enter_cgroup(cg);
+		if (strcmp(adj, "-") && write_file("/proc/self/oom_score_adj", adj)) {
+			fprintf(stderr, "oomtest-init: oom_score_adj %s: %s\n", adj, strerror(errno));
+			_exit(126);
+		}
 		if (!strcmp(kind, "module")) {
 			set_comm("insmod");
 			_exit(load_module(argv[0], argv + 1, argc - 1));
@@ -641,9 +646,9 @@ static void run_line(struct line *l)
 		if (asprintf(&path, "/proc/sys/%s", l->f[1]) >= 0 && (r = write_file(path, l->f[2])))
 			send_err("sysctl %s = %s: %s", l->f[1], l->f[2], strerror(-r));
 		free(path);
-	} else if ((!strcmp(cmd, "run") || !strcmp(cmd, "module")) && l->n >= 5) {
-		/* run|module NAME BG CGROUP ARGV... */
-		start_step(cmd, l->f[1], !strcmp(l->f[2], "1"), l->f[3], l->f + 4, l->n - 4);
+	} else if ((!strcmp(cmd, "run") || !strcmp(cmd, "module")) && l->n >= 6) {
+		/* run|module NAME BG CGROUP ADJ ARGV... */
+		start_step(cmd, l->f[1], !strcmp(l->f[2], "1"), l->f[3], l->f[4], l->f + 5, l->n - 5);
 	} else if (!strcmp(cmd, "rmmod") && l->n == 2) {
 		if (syscall(SYS_delete_module, l->f[1], O_NONBLOCK))
 			send_err("rmmod %s: %s", l->f[1], strerror(errno));

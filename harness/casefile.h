@@ -35,6 +35,8 @@ struct case_step {
 	char **collect;            /* buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP */
 	size_t ncollect;
 	char *rmmod;               /* module to unload after the rest; NULL: none */
+	int oom_score_adj;         /* for the step's process, when has_oom_score_adj */
+	int has_oom_score_adj;
 	int line;
 };
 
@@ -53,7 +55,23 @@ struct oomcase {
 	size_t nsteps;
 	struct expectation *expects;
 	size_t nexpects;
+	struct case_setting *sysctls;  /* [sysctl]: written before anything else, in order */
+	size_t nsysctls;
+	char **needs;              /* [case] needs = ...: requirement words, validated syntax */
+	size_t nneeds;
+	char *variant;             /* "memory=64M,order=1" for an expanded run; NULL: not expanded */
 };
+
+/* A case file with [params] (or several memory sizes) stands for several
+ * runs, one per combination of values, each a complete struct oomcase in
+ * which every ${name} has been replaced. Returns 0 with *cases and *ncases
+ * filled (one entry when nothing is expanded), or -1 with every error in
+ * err. Free with case_release on each, then free(*cases). */
+int case_load_all(const char *path, struct oomcase **cases, size_t *ncases, struct strbuf *err);
+
+/* case_load_all on text held in memory; `path` names it in messages. */
+int case_parse_all(const char *path, const char *text, size_t len, struct oomcase **cases,
+		   size_t *ncases, struct strbuf *err);
 
 /* Parses the file at path. Returns 0, or -1 with every error found
  * (one "file:line: message" per line) appended to err. */

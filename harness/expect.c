@@ -39,14 +39,44 @@ static int is_space(int ch)
 	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '\n';
 }
 
-void expect_release(struct expectation *e)
+static void release_one(struct expectation *e)
 {
 	free(e->fact);
 	free(e->value);
 	free(e->text);
+	free(e->selector);
 	if (e->has_re)
 		regfree(&e->re);
 	memset(e, 0, sizeof(*e));
+}
+
+void expect_release(struct expectation *e)
+{
+	struct expectation *link = e->or_next;
+
+	while (link) {
+		struct expectation *next = link->or_next;
+
+		release_one(link);
+		free(link);
+		link = next;
+	}
+	release_one(e);
+}
+
+int expect_selects(const char *selector, const char *target_name, const char *arch,
+		   const char *release)
+{
+	size_t n;
+
+	if (!selector)
+		return 1;
+	if ((target_name && !strcmp(selector, target_name)) || (arch && !strcmp(selector, arch)))
+		return 1;
+	n = strlen(selector);
+	if (!n || !release || strncmp(release, selector, n))
+		return 0;
+	return release[n] == '\0' || release[n] == '.' || release[n] == '-' || release[n] == '+';
 }
 
 /* Parses a "quoted" value starting at *s (on the quote) into out; only \"
@@ -182,7 +212,7 @@ static int regex_check(const char *re, struct strbuf *err)
 	return 0;
 }
 
-int expect_parse(struct expectation *e, const char *text, struct strbuf *err)
+static int parse_one(struct expectation *e, const char *text, struct strbuf *err)
 {
 	struct strbuf val = STRBUF_INIT;
 	const char *p, *end, *start;
@@ -276,6 +306,86 @@ fail:
 	strbuf_release(&val);
 	expect_release(e);
 	return -1;
+}
+
+/* Where the next "||" outside "quotes" starts in s, or NULL. */
+static const char *find_or(const char *s)
+{
+	int inq = 0;
+
+	for (; *s; s++) {
+		if (inq) {
+			if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+				s++;
+			else if (*s == '"')
+				inq = 0;
+		} else if (*s == '"') {
+			inq = 1;
+		} else if (s[0] == '|' && s[1] == '|') {
+			return s;
+		}
+	}
+	return NULL;
+}
+
+int expect_parse(struct expectation *e, const char *text, struct strbuf *err)
+{
+	struct expectation **tail;
+	const char *p, *bar, *end;
+	char *whole, *part;
+
+	if (!find_or(text))
+		return parse_one(e, text, err);
+
+	memset(e, 0, sizeof(*e));
+	while (is_space(*text))
+		text++;
+	end = text + strlen(text);
+	while (end > text && is_space(end[-1]))
+		end--;
+	whole = xstrndup(text, (size_t)(end - text));
+	end = whole + (end - text);
+	/* every side must be there before any is parsed: one message for "a ||" */
+	for (p = whole;; p = bar + 2) {
+		const char *q, *stop;
+
+		bar = find_or(p);
+		stop = bar ? bar : end;
+		for (q = p; q < stop && is_space(*q); q++)
+			;
+		if (q == stop) {
+			strbuf_addf(err, "empty side of '||' in '%s' (expected <fact> <op> <value> "
+				    "on each side)", whole);
+			free(whole);
+			return -1;
+		}
+		if (!bar)
+			break;
+	}
+	tail = NULL;
+	for (p = whole;; p = bar + 2) {
+		struct expectation *link = tail ? xmalloc(sizeof(*link)) : e;
+
+		bar = find_or(p);
+		part = bar ? xstrndup(p, (size_t)(bar - p)) : xstrdup(p);
+		if (parse_one(link, part, err)) {
+			free(part);
+			if (link != e)
+				free(link);
+			expect_release(e);
+			free(whole);
+			return -1;
+		}
+		free(part);
+		if (tail)
+			*tail = link;
+		tail = &link->or_next;
+		if (!bar)
+			break;
+	}
+	free(e->text);
+	e->text = whole;
+	return 0;
 }
 
 /* A number: sign and magnitude when it is an integer that fits 64 bits,
@@ -479,8 +589,8 @@ static int judge(const struct expectation *e, const char *v, size_t vlen, int is
 	}
 }
 
-int expect_eval(const struct expectation *e, const struct facts *facts,
-		const char *console, size_t console_len, struct strbuf *seen)
+static int eval_one(const struct expectation *e, const struct facts *facts,
+		    const char *console, size_t console_len, struct strbuf *seen)
 {
 	const char *v;
 	char *copy;
@@ -504,4 +614,31 @@ int expect_eval(const struct expectation *e, const struct facts *facts,
 	holds = judge(e, copy, console_len, 1, seen);
 	free(copy);
 	return holds;
+}
+
+int expect_eval(const struct expectation *e, const struct facts *facts,
+		const char *console, size_t console_len, struct strbuf *seen)
+{
+	struct strbuf all = STRBUF_INIT, one = STRBUF_INIT;
+	const struct expectation *link;
+
+	if (!e->or_next)
+		return eval_one(e, facts, console, console_len, seen);
+	/* holds when any side holds; seen: that side's value, or every side's */
+	for (link = e; link; link = link->or_next) {
+		strbuf_reset(&one);
+		if (eval_one(link, facts, console, console_len, &one)) {
+			strbuf_addbuf(seen, &one);
+			strbuf_release(&one);
+			strbuf_release(&all);
+			return 1;
+		}
+		if (link != e)
+			strbuf_addstr(&all, " | ");
+		strbuf_addbuf(&all, &one);
+	}
+	strbuf_addbuf(seen, &all);
+	strbuf_release(&one);
+	strbuf_release(&all);
+	return 0;
 }

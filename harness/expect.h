@@ -17,6 +17,12 @@ struct expectation {
 	int has_re;
 	char *text;            /* the expression as written, for reports */
 	int line;              /* in the case file */
+	/* Either-outcome: "a == 1 || b == 3" is a chain; the head holds the
+	 * whole line's text and holds when any link holds. NULL: no more. */
+	struct expectation *or_next;
+	/* From "[expect SELECTOR]": only judged on targets whose name, arch or
+	 * kernel release (a prefix ending at '.', '-', '+' or the end) is SELECTOR. NULL: all. */
+	char *selector;
 };
 
 /* Parses one expression (the text of an [expect] line, comment stripped).
@@ -26,7 +32,12 @@ int expect_parse(struct expectation *e, const char *text, struct strbuf *err);
 void expect_release(struct expectation *e);
 const char *expect_op_name(enum expect_op op);
 
-/* Judges e against facts; the fact "console" is looked up in `console`
+/* Does the selector (NULL: always) pick a target with this name, arch and
+ * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not. */
+int expect_selects(const char *selector, const char *target_name, const char *arch,
+		   const char *release);
+
+/* Judges e (and its || chain) against facts; the fact "console" is looked up in `console`
  * (the whole console text) instead of the table. Returns 1 if it holds,
  * 0 if not. `seen` gets the value seen (or "(no such fact)"). Numeric
  * comparison is used when both sides are numbers (decimal or 0x hex),

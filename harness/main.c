@@ -15,6 +15,7 @@
 #include "child.h"
 #include "cmd_parse.h"
 #include "modcheck.h"
+#include "needs.h"
 #include "results.h"
 #include "runner.h"
 #include "sched.h"
@@ -193,6 +194,19 @@ struct job_data {
 
 static size_t reported_not_ok;
 
+/* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
+ * replaced (values are case text). */
+static void add_run_name(struct strbuf *out, const struct oomcase *c, int for_path)
+{
+	strbuf_addstr(out, c->name);
+	if (!c->variant)
+		return;
+	strbuf_addch(out, '[');
+	for (const char *p = c->variant; *p; p++)
+		strbuf_addch(out, for_path && (*p == '/' || *p == '\\') ? '_' : *p);
+	strbuf_addch(out, ']');
+}
+
 /* In a worker process: one case on one target. */
 static void run_job(const struct job *job, struct run_result *res)
 {
@@ -203,6 +217,16 @@ static void run_job(const struct job *job, struct run_result *res)
 	if (!case_wants_target(oc, t)) {
 		res->verdict = V_SKIP;
 		strbuf_addstr(&res->reason, "the case names other targets");
+		return;
+	}
+	if (t->min_memory && oc->memory < t->min_memory) {
+		res->verdict = V_SKIP;
+		strbuf_addf(&res->reason, "target %s needs at least %lluM of guest memory (its kernel takes most of %lluM)",
+			    t->name, t->min_memory >> 20, oc->memory >> 20);
+		return;
+	}
+	if (!needs_met(oc, t, &res->reason)) {
+		res->verdict = V_SKIP;
 		return;
 	}
 	int r = results_mkdirs(d->dir.buf);
@@ -244,8 +268,11 @@ static void report_job(const struct job *job, const struct run_result *res)
 
 	if (res->verdict != V_PASS && res->verdict != V_SKIP)
 		reported_not_ok++;
-	tap_result(stdout, job->index + 1, d->c->name, d->t->name, res,
+	struct strbuf name = STRBUF_INIT;
+	add_run_name(&name, d->c, 0);
+	tap_result(stdout, job->index + 1, name.buf, d->t->name, res,
 		   res->verdict == V_SKIP ? NULL : d->dir.buf);
+	strbuf_release(&name);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -329,16 +356,19 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	/* Every case is read before any guest starts. */
-	cases = xcalloc(npaths, sizeof(*cases));
+	/* Every case is read (and expanded into its runs) before any guest starts. */
 	int bad = 0;
 	for (size_t i = 0; i < npaths; i++) {
-		if (case_load(&cases[ncases], paths[i], &err)) {
+		struct oomcase *more = NULL;
+		size_t nmore = 0;
+		if (case_load_all(paths[i], &more, &nmore, &err)) {
 			bad = 1;
-			case_release(&cases[ncases]);
-		} else {
-			ncases++;
+			continue;
 		}
+		cases = xrealloc(cases, (ncases + nmore) * sizeof(*cases));
+		memcpy(cases + ncases, more, nmore * sizeof(*more));
+		ncases += nmore;
+		free(more);
 	}
 	if (bad) {
 		fputs(err.buf, stderr);
@@ -415,7 +445,9 @@ static int cmd_run(int argc, char **argv)
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
 						       .root = root, .timeout_ms = timeout_ms };
 			strbuf_init(&jd[njobs].dir);
-			strbuf_addf(&jd[njobs].dir, "%s/%s/%s", run_dir.buf, cases[i].name, tl.v[j].name);
+			strbuf_addf(&jd[njobs].dir, "%s/", run_dir.buf);
+			add_run_name(&jd[njobs].dir, &cases[i], 1);
+			strbuf_addf(&jd[njobs].dir, "/%s", tl.v[j].name);
 			jobs[njobs] = (struct job){ .index = njobs, .memory = cases[i].memory, .data = &jd[njobs] };
 			/* Modules and images are built here, once per target, before any guest. */
 			if (case_wants_target(&cases[i], &tl.v[j]) && prep[j].ok < 0)
@@ -484,15 +516,19 @@ static int cmd_list(int argc, char **argv)
 		ret = 2;
 	printf("cases:\n");
 	for (size_t i = 0; i < npaths; i++) {
-		struct oomcase c;
+		struct oomcase *cs = NULL;
+		size_t n = 0;
 		strbuf_reset(&err);
-		if (case_load(&c, paths[i], &err)) {
+		if (case_load_all(paths[i], &cs, &n, &err)) {
 			printf("  %s", err.buf); /* "file:line: message" lines */
 			ret = 2;
 		} else {
-			printf("  %-28s %s\n", c.name, c.description ? c.description : "");
+			printf("  %-28s %s", cs[0].name, cs[0].description ? cs[0].description : "");
+			printf(n > 1 ? " (%zu runs)\n" : "\n", n);
 		}
-		case_release(&c);
+		for (size_t k = 0; k < n; k++)
+			case_release(&cs[k]);
+		free(cs);
 		free(paths[i]);
 	}
 	free(paths);

@@ -23,6 +23,12 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 			    "can be on only one hierarchy", c->path);
 		return -1;
 	}
+	for (size_t i = 0; i < c->nsysctls; i++) {
+		strbuf_addstr(out, "sysctl");
+		field(out, c->sysctls[i].file);
+		field(out, c->sysctls[i].value);
+		strbuf_addch(out, '\n');
+	}
 	if (v1)
 		strbuf_addstr(out, "mount cgroup1\n");
 	if (v2)
@@ -47,6 +53,10 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 			field(out, s->name);
 			field(out, s->background ? "1" : "0");
 			field(out, s->cgroup ? s->cgroup : "-");
+			if (s->has_oom_score_adj)
+				strbuf_addf(out, " %d", s->oom_score_adj);
+			else
+				field(out, "-");
 			for (size_t j = 0; j < s->argc; j++)
 				field(out, s->argv[j]);
 			strbuf_addch(out, '\n');

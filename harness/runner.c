@@ -192,17 +192,24 @@ static void fail_expect(struct run_result *res, const struct expectation *e, con
 	f = &res->failed[res->nfailed++];
 	f->text = xstrdup(e->text);
 	f->line = e->line;
-	strbuf_addf(&exp, "%s %s", expect_op_name(e->op), e->value);
+	/* "== 1", or for a chain "== 1 || other.fact == 3" */
+	for (const struct expectation *l = e; l; l = l->or_next) {
+		if (l != e)
+			strbuf_addf(&exp, " || %s ", l->fact);
+		strbuf_addf(&exp, "%s %s", expect_op_name(l->op), l->value);
+	}
 	f->expected = strbuf_detach(&exp);
 	f->seen = xstrdup(seen);
 }
 
-void run_judge(const struct oomcase *c, const char *console, size_t console_len,
-	       struct run_result *res)
+void run_judge(const struct oomcase *c, const struct target *t, const char *console,
+	       size_t console_len, struct run_result *res)
 {
 	struct strbuf seen = STRBUF_INIT;
 
 	for (size_t i = 0; i < c->nexpects; i++) {
+		if (!expect_selects(c->expects[i].selector, t->name, t->arch, t->release))
+			continue;
 		strbuf_reset(&seen);
 		if (!expect_eval(&c->expects[i], &res->facts, console, console_len, &seen))
 			fail_expect(res, &c->expects[i], seen.buf);
@@ -362,7 +369,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		strbuf_addf(&res->reason, "the guest stopped before the plan finished (QEMU %s; see console.log)",
 			    facts_get(&res->facts, "vm.exit"));
 	} else {
-		run_judge(rq->c, x.console.buf, x.console.len, res);
+		run_judge(rq->c, rq->t, x.console.buf, x.console.len, res);
 	}
 out:
 	res->seconds = now_s() - x.t0;

@@ -46,7 +46,8 @@ const char *verdict_name(enum verdict v);
 /* Runs it; always fills res (never fails itself). */
 void run_one(const struct run_request *rq, struct run_result *res);
 /* Judges expectations against facts (exposed for tests). */
-void run_judge(const struct oomcase *c, const char *console, size_t console_len,
-	       struct run_result *res);
+/* Expectations whose [expect SELECTOR] does not pick t are not judged. */
+void run_judge(const struct oomcase *c, const struct target *t, const char *console,
+	       size_t console_len, struct run_result *res);
 
 #endif

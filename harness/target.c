@@ -1,5 +1,6 @@
 /* target: the target list and user-supplied kernels. */
 #include "target.h"
+#include "casefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +63,7 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 		return -1;
 	}
 	for (line = strtok_r(text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
+		char *f[8];
 		int n = 0;
 		char *tok, *s2 = NULL;
 
@@ -73,10 +74,12 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 		}
 		if (line[0] == '#' || !line[0])
 			continue;
-		for (tok = strtok_r(line, " \t", &s2); tok && n < 7; tok = strtok_r(NULL, " \t", &s2))
+		unsigned long long minmem = 0;
+		for (tok = strtok_r(line, " \t", &s2); tok && n < 8; tok = strtok_r(NULL, " \t", &s2))
 			f[n++] = tok;
-		if (n != 6 || !arch_valid(f[1])) {
-			strbuf_addf(err, "%s:%d: expected 'name arch release kernel kdir boot'", path, lineno);
+		if ((n != 6 && n != 7) || !arch_valid(f[1]) || (n == 7 && parse_size(f[6], &minmem))) {
+			strbuf_addf(err, "%s:%d: expected 'name arch release kernel kdir boot [min-memory]'",
+				    path, lineno);
 			targets_release(l);
 			strbuf_release(&text);
 			return -1;
@@ -89,6 +92,7 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 		t->kernel = rooted(root, f[3]);
 		t->kdir = rooted(root, f[4]);
 		t->boot = !strcmp(f[5], "pvh") ? BOOT_PVH : BOOT_BZIMAGE;
+		t->min_memory = minmem;
 	}
 	strbuf_release(&text);
 	if (!l->n) {

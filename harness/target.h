@@ -16,6 +16,7 @@ struct target {
 	char *kernel;              /* image given to -kernel */
 	char *kdir;                /* module build dir */
 	enum boot_kind boot;
+	unsigned long long min_memory; /* smallest guest RAM it is known to boot in; 0: unknown */
 };
 
 struct target_list {

@@ -1,7 +1,7 @@
-/* fuzz_casefile: case_parse on arbitrary bytes, then judging what parsed
- * against a small fact table and the input as console; checks that errors
- * are well-formed "fuzz.case:LINE: message" lines and that a parsed case is
- * consistent. */
+/* fuzz_casefile: case_parse_all on arbitrary bytes (every combination of
+ * [params]), then judging what parsed against a small fact table and the
+ * input as console; checks that errors are well-formed "fuzz.case:LINE:
+ * message" lines and that each parsed case is consistent. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +50,10 @@ static void check_case(const struct oomcase *c, const uint8_t *data, size_t size
 
 		if ((s->kind == STEP_NONE) != !s->argc || (s->argv && s->argv[s->argc]))
 			abort();
-		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect)
+		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect && !s->rmmod)
+			abort();
+		if (s->has_oom_score_adj &&
+		    (s->kind == STEP_NONE || s->oom_score_adj < -1000 || s->oom_score_adj > 1000))
 			abort();
 		if (s->cgroup && (s->kind == STEP_NONE || !has_cgroup(c, s->cgroup)))
 			abort();
@@ -61,12 +64,26 @@ static void check_case(const struct oomcase *c, const uint8_t *data, size_t size
 	facts_set(&f, "oom.count", "1");
 	facts_set(&f, "oom.1.victim.comm", "hog");
 	facts_set(&f, "cgroup.hog.memory.failcnt", "0x10");
-	for (size_t i = 0; i < c->nexpects; i++) {
-		if (!c->expects[i].fact || !c->expects[i].value || !c->expects[i].text ||
-		    c->expects[i].line <= 0)
+	for (size_t i = 0; i < c->nsysctls; i++)
+		if (!c->sysctls[i].file || !strchr(c->sysctls[i].file, '.') ||
+		    !*c->sysctls[i].value || strpbrk(c->sysctls[i].value, " \t"))
 			abort();
+	if ((c->needs && c->needs[c->nneeds]) || (!c->needs && c->nneeds))
+		abort();
+	for (size_t i = 0; i < c->nexpects; i++) {
+		const struct expectation *head = &c->expects[i];
+
+		for (const struct expectation *e = head; e; e = e->or_next) {
+			if (!e->fact || !e->value || !e->text || e->line != head->line ||
+			    e->line <= 0 || !e->selector != !head->selector ||
+			    (e->selector && strcmp(e->selector, head->selector)))
+				abort();
+		}
+		if (head->selector && !expect_selects(head->selector, head->selector, NULL, NULL))
+			abort();
+		expect_selects(head->selector, "t", "x86_64", "6.12.107+deb12-amd64");
 		strbuf_reset(&seen);
-		expect_eval(&c->expects[i], &f, (const char *)data, size, &seen);
+		expect_eval(head, &f, (const char *)data, size, &seen);
 	}
 	strbuf_release(&seen);
 	facts_release(&f);
@@ -74,18 +91,31 @@ static void check_case(const struct oomcase *c, const uint8_t *data, size_t size
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct oomcase c;
+	struct oomcase *cases;
 	struct strbuf err = STRBUF_INIT;
-	int rc = case_parse(&c, PATH, (const char *)data, size, &err);
+	size_t n;
+	int rc = case_parse_all(PATH, (const char *)data, size, &cases, &n, &err);
 
 	if (rc) {
 		check_errors(&err);
-	} else {
-		if (err.len)
+		if (cases || n)
 			abort();
-		check_case(&c, data, size);
+	} else {
+		if (err.len || !n || n > 256)
+			abort();
+		for (size_t i = 0; i < n; i++) {
+			/* several runs: each named, no two alike */
+			if (n > 1 && !cases[i].variant)
+				abort();
+			for (size_t j = 0; j < i; j++)
+				if (cases[i].variant && cases[j].variant &&
+				    !strcmp(cases[i].variant, cases[j].variant))
+					abort();
+			check_case(&cases[i], data, size);
+			case_release(&cases[i]);
+		}
+		free(cases);
 	}
-	case_release(&c);
 	strbuf_release(&err);
 	return 0;
 }

@@ -33,7 +33,10 @@ static void parse_fails(const char *text, const char *want)
 
 	memset(&zero, 0, sizeof(zero));
 	assert_int_equal(expect_parse(&e, text, &err), -1);
-	assert_string_equal(err.buf, want);
+	if (want)
+		assert_string_equal(err.buf, want);
+	else
+		assert_int_not_equal(err.len, 0);
 	assert_memory_equal(&e, &zero, sizeof(e));
 	expect_release(&e);
 	strbuf_release(&err);
@@ -355,6 +358,141 @@ static void test_eval_console(void **state)
 	strbuf_release(&big);
 }
 
+static void test_or_parse(void **state)
+{
+	struct expectation e;
+	const struct expectation *l;
+
+	(void)state;
+	parse_ok(&e, "  step.hog.exit == signal:9 || step.hog.exit == 3  ");
+	assert_string_equal(e.text, "step.hog.exit == signal:9 || step.hog.exit == 3");
+	assert_string_equal(e.fact, "step.hog.exit");
+	assert_int_equal(e.op, OP_EQ);
+	assert_string_equal(e.value, "signal:9");
+	assert_null(e.selector);
+	l = e.or_next;
+	assert_non_null(l);
+	assert_string_equal(l->text, "step.hog.exit == 3");
+	assert_string_equal(l->fact, "step.hog.exit");
+	assert_string_equal(l->value, "3");
+	assert_null(l->or_next);
+	expect_release(&e);
+	expect_release(&e);	/* twice: harmless */
+
+	/* three sides, no spaces; || inside quotes is a value; one | is not || */
+	parse_ok(&e, "a==1||b ~ \"x||y\"||c == \"q\\\"||\" || d ~ e|f");
+	assert_string_equal(e.value, "1");
+	l = e.or_next;
+	assert_string_equal(l->text, "b ~ \"x||y\"");
+	assert_string_equal(l->value, "x||y");
+	assert_int_equal(l->has_re, 1);
+	l = l->or_next;
+	assert_string_equal(l->value, "q\"||");
+	l = l->or_next;
+	assert_string_equal(l->fact, "d");
+	assert_string_equal(l->value, "e|f");
+	assert_null(l->or_next);
+	expect_release(&e);
+
+	/* no || at all: as before, no chain */
+	parse_ok(&e, "console ~ \"a||b\"");
+	assert_null(e.or_next);
+	assert_string_equal(e.value, "a||b");
+	expect_release(&e);
+
+#define EMPTY_SIDE(t) "empty side of '||' in '" t "' (expected <fact> <op> <value> on each side)"
+	parse_fails("a == 1 ||", EMPTY_SIDE("a == 1 ||"));
+	parse_fails("  a == 1 ||   ", EMPTY_SIDE("a == 1 ||"));
+	parse_fails("|| a == 1", EMPTY_SIDE("|| a == 1"));
+	parse_fails("a == 1 || || b == 2", EMPTY_SIDE("a == 1 || || b == 2"));
+	parse_fails("||", EMPTY_SIDE("||"));
+	parse_fails("a == 1 |||b == 2",
+		    "expected a fact name (letters, digits and _ . : / -) at the start of '|b == 2'");
+	/* an error in one side names that side */
+	parse_fails("a == 1 || b 2", "missing operator after 'b' in 'b 2' " OPS);
+	parse_fails("a = 1 || b == 2", "unknown operator '=' in 'a = 1' " OPS);
+	parse_fails("a == 1 || b == 2 || console ~ \"(\"", NULL);
+	parse_fails("a == 1 || b == \"x", "unterminated \"quoted\" value in 'b == \"x'");
+}
+
+/* Judges a chain; checks seen. */
+static void judge_or(const struct facts *f, const char *expr, int want, const char *want_seen)
+{
+	struct expectation e;
+	struct strbuf seen = STRBUF_INIT;
+
+	parse_ok(&e, expr);
+	strbuf_addstr(&seen, "<");	/* appended to, not replaced */
+	assert_int_equal(expect_eval(&e, f, "con sole", 8, &seen), want);
+	assert_string_equal(seen.buf + 1, want_seen);
+	strbuf_release(&seen);
+	expect_release(&e);
+}
+
+static void test_or_eval(void **state)
+{
+	struct facts f = FACTS_INIT;
+
+	(void)state;
+	facts_set(&f, "step.hog.exit", "signal:9");
+	facts_set(&f, "n", "3");
+	judge_or(&f, "step.hog.exit == signal:9 || step.hog.exit == 3", 1, "signal:9");
+	judge_or(&f, "step.hog.exit == 3 || step.hog.exit == signal:9", 1, "signal:9");
+	judge_or(&f, "step.hog.exit == 0 || n > 2", 1, "3");
+	judge_or(&f, "step.hog.exit == 0 || step.hog.exit == 3", 0, "signal:9 | signal:9");
+	judge_or(&f, "nope == 1 || n == 4 || console ~ xyz", 0,
+		 "(no such fact) | 3 | (console, 8 bytes, no match)");
+	judge_or(&f, "nope == 1 || console ~ sole", 1, "con sole");
+	/* one comparison: seen as before */
+	judge_or(&f, "n == 4", 0, "3");
+	judge_or(&f, "nope == 4", 0, "(no such fact)");
+	facts_release(&f);
+}
+
+static void test_selects(void **state)
+{
+	static const struct {
+		const char *sel, *name, *arch, *release;
+		int want;
+	} t[] = {
+		{ NULL, "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 1 },
+		{ NULL, NULL, NULL, NULL, 1 },
+		{ "x86_64", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "i386", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 0 },
+		{ "i386", "debian-6.1-i386", "i386", "6.1.0-50-686-pae", 1 },
+		{ "debian-6.1-x86_64", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "custom-x86_64", "custom-x86_64", "x86_64", "6.12.0", 1 },
+		{ "custom-x86_64", "custom", "x86_64", "6.12.0", 0 },
+		{ "debian", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 0 },	/* names: whole */
+		{ "x86", "t", "x86_64", "6.1.0", 0 },
+		{ "6.12", "t", "x86_64", "6.12.107+deb12-amd64", 1 },
+		{ "6.12", "t", "x86_64", "6.12", 1 },
+		{ "6.12", "t", "x86_64", "6.12-rc1", 1 },
+		{ "6.12", "t", "x86_64", "6.12+", 1 },
+		{ "6.12.107", "t", "x86_64", "6.12.107+deb12-amd64", 1 },
+		{ "6.12.107+deb12", "t", "x86_64", "6.12.107+deb12-amd64", 1 },
+		{ "6.12.10", "t", "x86_64", "6.12.107+deb12-amd64", 0 },
+		{ "6.1", "t", "x86_64", "6.12.1", 0 },
+		{ "6.1", "t", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "6", "t", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "6.1", "t", "x86_64", "6.10", 0 },
+		{ "6.1.0-50-amd64", "t", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "6.1.0-50-amd64x", "t", "x86_64", "6.1.0-50-amd64", 0 },
+		{ "6.1", "t", "x86_64", "5.6.1", 0 },
+		{ "6.1", "t", "x86_64", NULL, 0 },
+		{ "6.1", NULL, NULL, NULL, 0 },
+		{ "", "t", "x86_64", "6.1.0", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (expect_selects(t[i].sel, t[i].name, t[i].arch, t[i].release) != t[i].want)
+			fail_msg("expect_selects(%s, %s, %s, %s) != %d", t[i].sel ? t[i].sel : "NULL",
+				 t[i].name ? t[i].name : "NULL", t[i].arch ? t[i].arch : "NULL",
+				 t[i].release ? t[i].release : "NULL", t[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +503,9 @@ int main(void)
 		cmocka_unit_test(test_eval_strings),
 		cmocka_unit_test(test_eval_missing),
 		cmocka_unit_test(test_eval_console),
+		cmocka_unit_test(test_or_parse),
+		cmocka_unit_test(test_or_eval),
+		cmocka_unit_test(test_selects),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,17 +37,19 @@ static void test_plan_v1_steps(void **state)
 	parse_ok(&c, "[cgroup hog]\nversion = 1\nmemory.limit_in_bytes = 512K\n"
 		     "[step hog]\nrun = hog --chunk \"128 K\"\ncgroup = hog\nbackground = yes\n"
 		     "[step look]\nsleep = 2s\ncollect = buddyinfo cgroup:hog proc:hog\n"
-		     "[step load]\nmodule = oom_trigger order=3\nrmmod = oom_trigger\n"
+		     "[step load]\nmodule = oom_trigger order=3\nrmmod = oom_trigger\noom_score_adj = -5\n"
+		     "[sysctl]\nvm.panic_on_oom = 1\n"
 		     "[expect]\noom.count == 0\n");
 	assert_int_equal(plan_build(&c, &plan, &err), 0);
 	assert_string_equal(plan.buf,
+			    "sysctl vm.panic_on_oom 1\n"
 			    "mount cgroup1\n"
 			    "cgroup hog\n"
 			    "cgset hog memory.limit_in_bytes 512K\n"
-			    "run hog 1 hog hog --chunk 128%20K\n"
+			    "run hog 1 hog - hog --chunk 128%20K\n"
 			    "sleep 2000\n"
 			    "collect look buddyinfo cgroup:hog proc:hog\n"
-			    "module load 0 - oom_trigger order=3\n"
+			    "module load 0 - -5 oom_trigger order=3\n"
 			    "rmmod oom_trigger\n"
 			    "end\n");
 	case_release(&c);
@@ -74,6 +76,7 @@ static void test_judge(void **state)
 	(void)state;
 	struct oomcase c;
 	struct run_result r;
+	const struct target tgt = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-50-amd64" };
 	const char console[] = "[ 1.0] Memory cgroup out of memory: Killed process 78 (hog)\n";
 
 	parse_ok(&c, "[expect]\noom.count == 1\noom.1.victim.comm == init\n"
@@ -81,7 +84,7 @@ static void test_judge(void **state)
 	run_result_init(&r);
 	facts_set(&r.facts, "oom.count", "1");
 	facts_set(&r.facts, "oom.1.victim.comm", "hog");
-	run_judge(&c, console, sizeof(console) - 1, &r);
+	run_judge(&c, &tgt, console, sizeof(console) - 1, &r);
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 1);
 	assert_string_equal(r.failed[0].text, "oom.1.victim.comm == init");
@@ -93,8 +96,39 @@ static void test_judge(void **state)
 	run_result_init(&r);
 	facts_set(&r.facts, "oom.count", "1");
 	facts_set(&r.facts, "oom.1.victim.comm", "init");
-	run_judge(&c, console, sizeof(console) - 1, &r);
+	run_judge(&c, &tgt, console, sizeof(console) - 1, &r);
 	assert_int_equal(r.verdict, V_PASS);
+	run_result_release(&r);
+	case_release(&c);
+}
+
+static void test_judge_selectors_and_either(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct run_result r;
+	const struct target t61 = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-50-amd64" };
+	const struct target t612 = { .name = "x86_64-6.12", .arch = "x86_64", .release = "6.12.117+deb12-amd64" };
+
+	parse_ok(&c, "[expect]\nstep.hog.exit == signal:9 || step.hog.exit == 3\n"
+		     "[expect 6.12]\nbuddyinfo.after.order3 == 0\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "step.hog.exit", "3");
+	facts_set(&r.facts, "buddyinfo.after.order3", "2");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_PASS); /* the 6.12 line is not judged on 6.1 */
+	run_result_release(&r);
+
+	run_result_init(&r);
+	facts_set(&r.facts, "step.hog.exit", "0");
+	facts_set(&r.facts, "buddyinfo.after.order3", "2");
+	run_judge(&c, &t612, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 2);
+	assert_string_equal(r.failed[0].text, "step.hog.exit == signal:9 || step.hog.exit == 3");
+	assert_string_equal(r.failed[0].expected, "== signal:9 || step.hog.exit == 3");
+	assert_string_equal(r.failed[0].seen, "0 | 0");
+	assert_string_equal(r.failed[1].text, "buddyinfo.after.order3 == 0");
 	run_result_release(&r);
 	case_release(&c);
 }
@@ -178,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_plan_v1_steps),
 		cmocka_unit_test(test_plan_refuses_mixed_versions),
 		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_judge_selectors_and_either),
 		cmocka_unit_test(test_tap_output),
 		cmocka_unit_test(test_results_dirs),
 	};
