@@ -212,20 +212,28 @@ static int regex_check(const char *re, struct strbuf *err)
 	return 0;
 }
 
-static int parse_one(struct expectation *e, const char *text, struct strbuf *err)
+/* A copy of text without leading and trailing white space. */
+static char *dup_trimmed(const char *text)
 {
-	struct strbuf val = STRBUF_INIT;
-	const char *p, *end, *start;
-	size_t i, n;
-	int rc;
+	const char *end;
 
-	memset(e, 0, sizeof(*e));
 	while (is_space(*text))
 		text++;
 	end = text + strlen(text);
 	while (end > text && is_space(end[-1]))
 		end--;
-	e->text = xstrndup(text, (size_t)(end - text));
+	return xstrndup(text, (size_t)(end - text));
+}
+
+static int parse_one(struct expectation *e, const char *text, struct strbuf *err)
+{
+	struct strbuf val = STRBUF_INIT;
+	const char *p, *start;
+	size_t i, n;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->text = dup_trimmed(text);
 	p = e->text;
 
 	for (start = p; is_fact_char(*p); p++)
@@ -338,13 +346,8 @@ int expect_parse(struct expectation *e, const char *text, struct strbuf *err)
 		return parse_one(e, text, err);
 
 	memset(e, 0, sizeof(*e));
-	while (is_space(*text))
-		text++;
-	end = text + strlen(text);
-	while (end > text && is_space(end[-1]))
-		end--;
-	whole = xstrndup(text, (size_t)(end - text));
-	end = whole + (end - text);
+	whole = dup_trimmed(text);
+	end = whole + strlen(whole);
 	/* every side must be there before any is parsed: one message for "a ||" */
 	for (p = whole;; p = bar + 2) {
 		const char *q, *stop;
