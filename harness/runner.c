@@ -13,9 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What is kept of the console in memory for `console ~ re`; console.log
- * on disk gets everything. */
+/* What is kept of the console in memory for `console ~ re`. */
 #define CONSOLE_KEEP (16u << 20)
+/* What a log file on disk may take per run: a guest printing without end
+ * must not fill the disk. Past this the stream is still read and parsed. */
+#define LOG_FILE_MAX (64ull << 20)
 
 volatile sig_atomic_t runner_interrupted;
 
@@ -61,6 +63,8 @@ struct stream {
 	int fd;
 	int eof;
 	int log_fd;
+	unsigned long long logged; /* bytes written to log_fd */
+	int capped;
 	struct strbuf line;        /* partial line */
 };
 
@@ -165,7 +169,16 @@ static int pump(struct run_ctx *x, struct stream *s, int is_console)
 			break;
 		}
 		any = 1;
-		write_all(s->log_fd, buf, (size_t)n);
+		if (s->logged < LOG_FILE_MAX) {
+			size_t keep = (unsigned long long)n < LOG_FILE_MAX - s->logged
+					      ? (size_t)n : (size_t)(LOG_FILE_MAX - s->logged);
+			write_all(s->log_fd, buf, keep);
+			s->logged += keep;
+		} else if (!s->capped) {
+			static const char mark[] = "\n[oomtest: log capped at 64 MiB; the rest was read, not kept]\n";
+			write_all(s->log_fd, mark, sizeof(mark) - 1);
+			s->capped = 1;
+		}
 		if (is_console) {
 			klog_feed(x->klog, buf, (size_t)n);
 			if (x->console.len < CONSOLE_KEEP)
@@ -202,6 +215,71 @@ static void fail_expect(struct run_result *res, const struct expectation *e, con
 	f->seen = xstrdup(seen);
 }
 
+static int mentions_crash_facts(const struct oomcase *c)
+{
+	for (size_t i = 0; i < c->nexpects; i++)
+		for (const struct expectation *l = &c->expects[i]; l; l = l->or_next)
+			if (!strncmp(l->fact, "oops", 4) || !strncmp(l->fact, "bug", 3) ||
+			    (!strcmp(l->fact, "console") && (strstr(l->value, "Oops") || strstr(l->value, "BUG"))))
+				return 1;
+	return 0;
+}
+
+/* The first console line that starts an oops or a BUG report, for quoting. */
+static void first_crash_line(const char *console, size_t len, struct strbuf *out)
+{
+	static const char *const marks[] = { "Oops: ", "BUG: ", "kernel BUG at ", "general protection fault",
+					     "invalid opcode: ", "Internal error: Oops", NULL };
+	const char *p = console, *end = console + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *msg = p;
+		/* skip a "[    1.234567] " timestamp */
+		if (n && *msg == '[') {
+			const char *rb = memchr(msg, ']', n);
+			if (rb)
+				msg = rb + 1 + (rb + 1 < p + n && rb[1] == ' ');
+		}
+		for (int i = 0; marks[i]; i++)
+			if ((size_t)(p + n - msg) >= strlen(marks[i]) && !strncmp(msg, marks[i], strlen(marks[i]))) {
+				strbuf_add(out, msg, (size_t)(p + n - msg) > 200 ? 200 : (size_t)(p + n - msg));
+				strbuf_rtrim(out);
+				return;
+			}
+		p += n + 1;
+	}
+}
+
+/* An oops or BUG that no expectation speaks of fails the case: a kernel that
+ * crashes while handling an OOM must not pass quietly. */
+static void judge_unexpected_crash(const struct oomcase *c, const char *console, size_t len,
+				   struct run_result *res)
+{
+	const char *oops = facts_get(&res->facts, "oops.count");
+	const char *bug = facts_get(&res->facts, "bug.count");
+	struct strbuf seen = STRBUF_INIT;
+	struct failed_expect *f;
+
+	if ((!oops || !strcmp(oops, "0")) && (!bug || !strcmp(bug, "0")))
+		return;
+	if (mentions_crash_facts(c))
+		return;
+	strbuf_addf(&seen, "oops.count %s, bug.count %s", oops ? oops : "0", bug ? bug : "0");
+	struct strbuf line = STRBUF_INIT;
+	first_crash_line(console, len, &line);
+	if (line.len)
+		strbuf_addf(&seen, ": %s", line.buf);
+	strbuf_release(&line);
+	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
+	f = &res->failed[res->nfailed++];
+	f->text = xstrdup("no unexpected oops or BUG (implied; expect oops.count or bug.count to decide)");
+	f->line = 0;
+	f->expected = xstrdup("oops.count == 0 and bug.count == 0");
+	f->seen = strbuf_detach(&seen);
+}
+
 void run_judge(const struct oomcase *c, const struct target *t, const char *console,
 	       size_t console_len, struct run_result *res)
 {
@@ -215,6 +293,7 @@ void run_judge(const struct oomcase *c, const struct target *t, const char *cons
 			fail_expect(res, &c->expects[i], seen.buf);
 	}
 	strbuf_release(&seen);
+	judge_unexpected_crash(c, console, console_len, res);
 	res->verdict = res->nfailed ? V_FAIL : V_PASS;
 }
 
@@ -340,6 +419,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
+	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
 	{
 		struct strbuf how = STRBUF_INIT;
 		rq->backend->describe_exit(x.vm, &how);

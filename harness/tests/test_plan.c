@@ -133,6 +133,40 @@ static void test_judge_selectors_and_either(void **state)
 	case_release(&c);
 }
 
+static void test_unexpected_oops_fails(void **state)
+{
+	(void)state;
+	struct oomcase c, c2;
+	struct run_result r;
+	const struct target t = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-50-amd64" };
+	const char console[] = "[    1.0] hog invoked oom-killer: gfp_mask=0xcc0\n"
+			       "[    1.1]  ? paravirt_BUG+0x10/0x10\n"
+			       "[    2.5] BUG: kernel NULL pointer dereference, address: 0000000000000008\n";
+
+	parse_ok(&c, "[expect]\noom.count == 1\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "1");
+	facts_set(&r.facts, "oops.count", "0");
+	facts_set(&r.facts, "bug.count", "1");
+	run_judge(&c, &t, console, sizeof(console) - 1, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].seen,
+			    "oops.count 0, bug.count 1: BUG: kernel NULL pointer dereference, address: 0000000000000008");
+	run_result_release(&r);
+
+	/* a case that speaks of bugs decides for itself */
+	parse_ok(&c2, "[expect]\noom.count == 1\nbug.count == 1\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "1");
+	facts_set(&r.facts, "bug.count", "1");
+	run_judge(&c2, &t, console, sizeof(console) - 1, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	run_result_release(&r);
+	case_release(&c);
+	case_release(&c2);
+}
+
 static void test_tap_output(void **state)
 {
 	(void)state;
@@ -213,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_plan_refuses_mixed_versions),
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_judge_selectors_and_either),
+		cmocka_unit_test(test_unexpected_oops_fails),
 		cmocka_unit_test(test_tap_output),
 		cmocka_unit_test(test_results_dirs),
 	};
