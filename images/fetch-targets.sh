@@ -31,7 +31,7 @@ refresh_apt() {
 	[ $apt_refreshed -eq 1 ] && return 0
 	apt_refreshed=1
 	[ "$(id -u)" = 0 ] || return 0
-	apt-get update -qq || echo "oomtest: apt-get update reported errors; going on with what resolves" >&2
+	./images/apt-update.sh
 }
 
 # names PATTERN -> the ABIs in package names matching ^PREFIX(ABI)SUFFIX$

@@ -25,12 +25,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 [ $need_i386 -eq 1 ] && dpkg --add-architecture i386
-# An index can fail while a mirror syncs: retry, then judge by what resolves.
-for try in 1 2 3; do
-	apt-get update -qq && break
-	echo "oomtest: apt-get update failed (try $try), retrying" >&2
-	sleep 5
-done
+"$(dirname "$0")/apt-update.sh"
 if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
