@@ -9,12 +9,14 @@ cd "$(dirname "$0")"
 usage() {
 	cat <<'USAGE'
 usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--timeout S]
-                     [--tap-version 13|14]
+                     [--tap-version 13|14] [--silence S]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
   --target NAME     run on this target only (see: build/oomtest list); repeatable
   -j N              run N guests at a time (default 1)
   --timeout S       override every case's timeout (seconds)
   --tap-version N   13 (default; what Debian 12's prove reads) or 14
+  --silence S       a run with no console or agent output for S seconds ends
+                    as a timeout (default: off)
 Installs missing Debian packages (as root; otherwise prints the command),
 fetches the default targets (make images), builds (make), then runs
 build/oomtest run. Results: results/latest/.
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	-j*) run_opts+=(-j "${1#-j}"); shift ;;
 	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;
 	--tap-version) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--tap-version "$2"); shift 2 ;;
+	--silence) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--silence "$2"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run-tests.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac

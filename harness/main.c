@@ -35,6 +35,8 @@ static const char usage_text[] =
 	"      -t, --target NAME       run on this target only (repeatable; default: the\n"
 	"                              case's targets, else every default target)\n"
 	"      --timeout SECONDS       override every case's timeout\n"
+	"      --silence SECONDS       end a run as a timeout when neither the console nor\n"
+	"                              the agent said anything for that long (default: off)\n"
 	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
@@ -189,6 +191,7 @@ struct job_data {
 	const struct prepared *prep;
 	const char *root;
 	long timeout_ms;
+	long silence_ms;
 	struct strbuf dir;
 };
 
@@ -255,6 +258,7 @@ static void run_job(const struct job *job, struct run_result *res)
 			.c = oc, .t = t, .backend = &backend_qemu,
 			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
 			.timeout_ms = d->timeout_ms ? d->timeout_ms : oc->timeout_ms,
+			.silence_ms = d->silence_ms,
 		};
 		run_one(&rq, res);
 	}
@@ -286,13 +290,14 @@ static int cmd_run(int argc, char **argv)
 		{ "results", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "tap-version", required_argument, NULL, 'V' },
+		{ "silence", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char **want_targets = NULL, **paths = NULL;
 	size_t nwant = 0, npaths = 0;
 	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
-	long timeout_ms = 0;
+	long timeout_ms = 0, silence_ms = 0;
 	int c, ret = 2;
 	char *root = project_root();
 	struct target_list tl = { 0 };
@@ -319,6 +324,12 @@ static int cmd_run(int argc, char **argv)
 		case 'd': kdir = optarg; break;
 		case 'a': arch = optarg; break;
 		case 'r': results_opt = optarg; break;
+		case 'S':
+			if (parse_duration(optarg, &silence_ms)) {
+				fprintf(stderr, "oomtest: --silence %s: expected seconds (e.g. 30 or 30s)\n", optarg);
+				goto out;
+			}
+			break;
 		case 'V':
 			if (strcmp(optarg, "13") && strcmp(optarg, "14")) {
 				fprintf(stderr, "oomtest: --tap-version %s: 13 or 14\n", optarg);
@@ -443,7 +454,8 @@ static int cmd_run(int argc, char **argv)
 			if (!chosen)
 				continue;
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
-						       .root = root, .timeout_ms = timeout_ms };
+						       .root = root, .timeout_ms = timeout_ms,
+						       .silence_ms = silence_ms };
 			strbuf_init(&jd[njobs].dir);
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir.buf);
 			add_run_name(&jd[njobs].dir, &cases[i], 1);

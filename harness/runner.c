@@ -379,8 +379,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	x.agent.fd = rq->backend->agent_fd(x.vm);
 
 	double deadline = x.t0 + rq->timeout_ms / 1000.0;
-	double done_at = 0;
-	int vm_gone = 0;
+	double done_at = 0, last_output = now_s();
+	int vm_gone = 0, silent = 0;
 	while (!vm_gone) {
 		struct pollfd pfd[2];
 		int n = 0;
@@ -394,14 +394,17 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		if (!x.agent.eof)
 			pfd[n++] = (struct pollfd){ x.agent.fd, POLLIN, 0 };
 		poll(pfd, (nfds_t)n, n ? 50 : 10);
-		pump(&x, &x.con, 1);
-		pump(&x, &x.agent, 0);
+		if (pump(&x, &x.con, 1) | pump(&x, &x.agent, 0))
+			last_output = now_s();
 		if (x.rec.done && !done_at)
 			done_at = now_s();
 		if (rq->backend->wait(x.vm, 0))
 			vm_gone = 1;
 		else if (now_s() > deadline) {
 			timed_out = 1;
+			break;
+		} else if (rq->silence_ms > 0 && now_s() - last_output > rq->silence_ms / 1000.0) {
+			timed_out = silent = 1;
 			break;
 		} else if (done_at && now_s() - done_at > 10) {
 			/* The plan finished but the guest did not power off. */
@@ -432,6 +435,10 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	if (res->interrupted) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, "interrupted");
+	} else if (silent) {
+		res->verdict = V_TIMEOUT;
+		strbuf_addf(&res->reason, "no console or agent output for %ld s (--silence); QEMU was killed",
+			    rq->silence_ms / 1000);
 	} else if (timed_out) {
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "the guest did not finish within %ld s (%s); QEMU was killed",

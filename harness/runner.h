@@ -25,6 +25,7 @@ struct run_request {
 	const char *initrd;
 	const char *run_dir;       /* created by the caller */
 	long timeout_ms;
+	long silence_ms;           /* no byte on either stream this long: a wedged guest; 0: off */
 };
 
 struct run_result {

@@ -126,6 +126,29 @@ CASE
 }
 check "a hanging guest gets timeout, QEMU is killed, logs are kept" hang
 
+# 4b. A guest that goes quiet is caught by --silence long before its timeout.
+silence() {
+	mkdir -p "$work/silent"
+	cat > "$work/silent/silent.case" <<'CASE'
+[case]
+description = a plan that goes quiet
+timeout = 60s
+[step wait]
+sleep = 120s
+[expect]
+oom.count == 0
+CASE
+	start=$(date +%s)
+	"$oomtest" run --silence 5 --target x86_64 --results "$work/sres" "$work/silent/silent.case" > "$work/silent.tap"
+	rc=$?
+	took=$(( $(date +%s) - start ))
+	cat "$work/silent.tap"; echo "took ${took}s"
+	[ $rc -eq 1 ] && grep -q 'verdict: timeout' "$work/silent.tap" &&
+	grep -q 'no console or agent output for 5 s' "$work/silent.tap" &&
+	[ "$took" -lt 25 ] && [ "$(qemus)" -eq 0 ]
+}
+check "--silence ends a quiet guest as a timeout, well before the case's timeout" silence
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
