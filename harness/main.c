@@ -425,8 +425,20 @@ static int cmd_run(int argc, char **argv)
 	else
 		strbuf_addf(&results_root, "%s/results", root);
 	if (results_new_run(results_root.buf, &run_dir, &err)) {
-		fprintf(stderr, "oomtest: %s\n", err.buf);
-		goto out;
+		/* The verdicts still matter: run, keep the logs somewhere else. */
+		const char *tmp = getenv("TMPDIR");
+		struct strbuf alt = STRBUF_INIT;
+		strbuf_addf(&alt, "%s/oomtest-results.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(alt.buf)) {
+			fprintf(stderr, "oomtest: %s; no temporary directory either (%s): %s\n", err.buf,
+				alt.buf, strerror(errno));
+			strbuf_release(&alt);
+			goto out;
+		}
+		fprintf(stderr, "oomtest: %s; logs of this run go to %s instead\n", err.buf, alt.buf);
+		strbuf_reset(&run_dir);
+		strbuf_addbuf(&run_dir, &alt);
+		strbuf_release(&alt);
 	}
 
 	struct sigaction sa = { .sa_handler = on_signal };

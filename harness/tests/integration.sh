@@ -149,6 +149,20 @@ CASE
 }
 check "--silence ends a quiet guest as a timeout, well before the case's timeout" silence
 
+# 4c. An unusable results directory is a clear error, and the verdicts
+#     still reach stdout (the logs go to a temporary directory).
+unwritable() {
+	"$oomtest" run --target x86_64 --results /proc/oomtest-results cases/memcg-v2-max-kill.case \
+		> "$work/unw.tap" 2> "$work/unw.err"
+	rc=$?
+	cat "$work/unw.tap" "$work/unw.err"
+	[ $rc -eq 0 ] && grep -q '^ok 1 - memcg-v2-max-kill \[x86_64\]$' "$work/unw.tap" &&
+	grep -q 'cannot create results directory /proc/oomtest-results: .*; logs of this run go to ' "$work/unw.err" &&
+	dir=$(sed -n 's/.*logs of this run go to \(.*\) instead$/\1/p' "$work/unw.err") &&
+	test -s "$dir/memcg-v2-max-kill/x86_64/console.log" && rm -rf "$dir"
+}
+check "an unwritable results dir is a clear error and the verdicts still reach stdout" unwritable
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
