@@ -163,6 +163,31 @@ unwritable() {
 }
 check "an unwritable results dir is a clear error and the verdicts still reach stdout" unwritable
 
+# 4d. SIGINT mid-suite: every QEMU gone within 2 s, the TAP so far valid and
+#     ending in "Bail out!". SIGKILL of the harness itself: no QEMU left
+#     either (workers and QEMU die with their parent).
+signals() {
+	"$oomtest" run -j 2 --results "$work/sig" cases > "$work/sig.tap" 2>/dev/null &
+	pid=$!
+	sleep 6
+	[ "$(qemus)" -gt 0 ] || { echo "no QEMU running at the time of the signal"; return 1; }
+	kill -INT $pid
+	wait $pid
+	sleep 2
+	cat "$work/sig.tap"
+	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/sig.tap" | grep -q '^Bail out! interrupted$' || return 1
+	"$oomtest" run -j 2 --results "$work/sig9" cases > /dev/null 2>&1 &
+	pid=$!
+	sleep 6
+	[ "$(qemus)" -gt 0 ] || { echo "no QEMU running at the time of SIGKILL"; return 1; }
+	kill -KILL $pid
+	wait $pid 2>/dev/null
+	sleep 2
+	[ "$(qemus)" -eq 0 ] || { echo "QEMU left after SIGKILL of the harness"; return 1; }
+	! pgrep -f "$oomtest run -j 2 --results $work/sig9" > /dev/null
+}
+check "SIGINT and SIGKILL of the harness leave no QEMU, and the TAP so far stays valid" signals
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
