@@ -22,6 +22,16 @@ check() { # name, then a command that must succeed
 
 qemus() { pgrep -f 'qemu-system-(x86_64|i386).*oomtest-qemu' | wc -l; }
 
+timed_run() { # TAP-FILE ARGS...: oomtest run ARGS > TAP-FILE; sets rc and took
+	local tap=$1 start
+	shift
+	start=$(date +%s)
+	"$oomtest" run "$@" > "$tap"
+	rc=$?
+	took=$(( $(date +%s) - start ))
+	cat "$tap"; echo "took ${took}s"
+}
+
 make -s images >/dev/null || { echo "make images failed"; echo "0 passed, 1 failed"; exit 1; }
 
 # 1. The whole suite through the CI entry: valid TAP; every case ok (or
@@ -113,11 +123,7 @@ sleep = 120s
 [expect]
 oom.count == 0
 CASE
-	start=$(date +%s)
-	"$oomtest" run --target x86_64 --results "$work/hres" "$work/hang/hang.case" > "$work/hang.tap"
-	rc=$?
-	took=$(( $(date +%s) - start ))
-	cat "$work/hang.tap"; echo "took ${took}s"
+	timed_run "$work/hang.tap" --target x86_64 --results "$work/hres" "$work/hang/hang.case"
 	[ $rc -eq 1 ] && grep -q '^not ok 1 - hang \[x86_64\]' "$work/hang.tap" &&
 	grep -q 'verdict: timeout' "$work/hang.tap" &&
 	[ "$took" -lt 20 ] && [ "$(qemus)" -eq 0 ] &&
@@ -138,11 +144,7 @@ sleep = 120s
 [expect]
 oom.count == 0
 CASE
-	start=$(date +%s)
-	"$oomtest" run --silence 5 --target x86_64 --results "$work/sres" "$work/silent/silent.case" > "$work/silent.tap"
-	rc=$?
-	took=$(( $(date +%s) - start ))
-	cat "$work/silent.tap"; echo "took ${took}s"
+	timed_run "$work/silent.tap" --silence 5 --target x86_64 --results "$work/sres" "$work/silent/silent.case"
 	[ $rc -eq 1 ] && grep -q 'verdict: timeout' "$work/silent.tap" &&
 	grep -q 'no console or agent output for 5 s' "$work/silent.tap" &&
 	[ "$took" -lt 25 ] && [ "$(qemus)" -eq 0 ]
