@@ -649,6 +649,10 @@ static void run_line(struct line *l)
 	} else if ((!strcmp(cmd, "run") || !strcmp(cmd, "module")) && l->n >= 6) {
 		/* run|module NAME BG CGROUP ADJ ARGV... */
 		start_step(cmd, l->f[1], !strcmp(l->f[2], "1"), l->f[3], l->f[4], l->f + 5, l->n - 5);
+	} else if (!strcmp(cmd, "write") && l->n == 3) {
+		/* sysrq-trigger c does not return: the console says why */
+		if ((r = write_file(l->f[1], l->f[2])))
+			send_err("write '%s' to %s: %s", l->f[2], l->f[1], strerror(-r));
 	} else if (!strcmp(cmd, "rmmod") && l->n == 2) {
 		if (syscall(SYS_delete_module, l->f[1], O_NONBLOCK))
 			send_err("rmmod %s: %s", l->f[1], strerror(errno));
@@ -738,6 +742,50 @@ static void reserve_memory(void)
 	mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
+/* Modules the image carries for the harness's sake (pvpanic), loaded in
+ * name order from /lib/modules/boot; a kernel without them just lacks
+ * what they give. */
+static void load_boot_modules(void)
+{
+	struct dirent **names;
+	int n = scandir("/lib/modules/boot", &names, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		char *path = NULL;
+		int fd;
+
+		if (names[i]->d_name[0] != '.' && asprintf(&path, "/lib/modules/boot/%s", names[i]->d_name) >= 0 &&
+		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+				fprintf(stderr, "oomtest-init: finit_module %s: %s\n", path, strerror(errno));
+			close(fd);
+		}
+		free(path);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+/* Whether a pvpanic driver has a device: then QEMU hears of a panic. */
+static int pvpanic_bound(void)
+{
+	static const char *const dirs[] = { "/sys/bus/platform/drivers/pvpanic-mmio",
+					    "/sys/bus/pci/drivers/pvpanic-pci", NULL };
+	int found = 0;
+
+	for (int i = 0; dirs[i] && !found; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+
+		while (d && (e = readdir(d)))
+			found |= strchr(e->d_name, ':') != NULL;
+		if (d)
+			closedir(d);
+	}
+	return found;
+}
+
 int main(void)
 {
 	struct utsname u;
@@ -752,8 +800,9 @@ int main(void)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	load_boot_modules();
 	uname(&u);
-	send_rec("ready", S(OOMTEST_PROTO_VERSION), S(u.release), S(u.machine), NULL);
+	send_rec("ready", S(OOMTEST_PROTO_VERSION), S(u.release), S(u.machine), S(pvpanic_bound() ? "1" : "0"), NULL);
 
 	/* The whole plan arrives before anything runs. */
 	struct line *plan = NULL;

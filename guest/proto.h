@@ -4,7 +4,7 @@
  * percent-encoded so it may hold any byte: '%', bytes <= 0x20 and >= 0x7f
  * become %XX, and the empty field is "%-". Shared by guest/agent.c and harness/record.c.
  *
- * agent -> harness:  ready VERSION RELEASE MACHINE
+ * agent -> harness:  ready VERSION RELEASE MACHINE PVPANIC (1: a pvpanic device is bound)
  *                    start STEP PID | exit STEP STATUS | left STEP
  *                    out STEP LINE
  *                    snap SNAPSHOT KIND KEY CONTENT

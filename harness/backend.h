@@ -29,6 +29,8 @@ struct backend_ops {
 	void (*kill)(struct vm *vm);
 	/* Describes how it ended (exit status), for logs. */
 	void (*describe_exit)(struct vm *vm, struct strbuf *out);
+	/* Whether the guest reported a panic to the machine (pvpanic). */
+	int (*guest_panicked)(struct vm *vm);
 	void (*destroy)(struct vm *vm);
 };
 

@@ -3,6 +3,7 @@
  * waits for before it starts the guest, so not one byte is lost. */
 #include "backend.h"
 #include "child.h"
+#include "qmp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@ struct vm {
 	struct child qemu;
 	char *sockdir;
 	int con_fd, agent_fd;
+	struct qmp qmp;
 };
 
 static char *sock_path(const struct vm *vm, const char *name)
@@ -99,7 +101,7 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	const char *tmpdir = getenv("TMPDIR");
 	int logfd;
 
-	vm->con_fd = vm->agent_fd = -1;
+	vm->con_fd = vm->agent_fd = vm->qmp.fd = -1;
 	/* Unix socket paths are short: keep them out of the results tree. */
 	if (tmpdir && *tmpdir && strlen(tmpdir) < 60) {
 		strbuf_addf(&sb, "%s/oomtest-qemu.XXXXXX", tmpdir);
@@ -154,6 +156,16 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	strbuf_reset(&sb);
 	add(&argv, &argc, "-serial");
 	add(&argv, &argc, "chardev:agent");
+	add(&argv, &argc, "-chardev");
+	strbuf_addf(&sb, "socket,id=qmp,path=%s/qmp,server=on,wait=on", vm->sockdir);
+	add(&argv, &argc, sb.buf);
+	strbuf_reset(&sb);
+	add(&argv, &argc, "-mon");
+	add(&argv, &argc, "chardev=qmp,mode=control");
+	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
+	 * says GUEST_PANICKED on QMP and shuts down. */
+	add(&argv, &argc, "-device");
+	add(&argv, &argc, "pvpanic");
 
 	/* The command line, one argument a line, for the user to rerun. */
 	for (size_t i = 0; i < argc; i++)
@@ -191,6 +203,14 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	vm->agent_fd = connect_to(vm, "agent", err);
 	if (vm->agent_fd < 0)
 		goto fail;
+	{
+		int fd = connect_to(vm, "qmp", err);
+		if (fd < 0 || qmp_open(&vm->qmp, fd, 20000, err)) {
+			if (fd >= 0 && vm->qmp.fd < 0)
+				close(fd);
+			goto fail;
+		}
+	}
 	*out = vm;
 	return 0;
 fail:
@@ -212,11 +232,19 @@ static void qemu_kill(struct vm *vm)
 	child_stop(&vm->qemu);
 }
 
+static int qemu_guest_panicked(struct vm *vm)
+{
+	qmp_drain(&vm->qmp);
+	return qmp_saw_event(&vm->qmp, "GUEST_PANICKED");
+}
+
 static void qemu_describe_exit(struct vm *vm, struct strbuf *out)
 {
 	int st = vm->qemu.status;
 
-	if (vm->qemu.pid)
+	if (qemu_guest_panicked(vm))
+		strbuf_addstr(out, "guest panicked (pvpanic)");
+	else if (vm->qemu.pid)
 		strbuf_addstr(out, "running");
 	else if (WIFEXITED(st))
 		strbuf_addf(out, "exit %d", WEXITSTATUS(st));
@@ -233,11 +261,15 @@ static void qemu_destroy(struct vm *vm)
 		close(vm->con_fd);
 	if (vm->agent_fd >= 0)
 		close(vm->agent_fd);
+	qmp_close(&vm->qmp);
 	if (vm->sockdir) {
 		char *p = sock_path(vm, "con");
 		unlink(p);
 		free(p);
 		p = sock_path(vm, "agent");
+		unlink(p);
+		free(p);
+		p = sock_path(vm, "qmp");
 		unlink(p);
 		free(p);
 		rmdir(vm->sockdir);
@@ -254,5 +286,6 @@ const struct backend_ops backend_qemu = {
 	.wait = qemu_wait,
 	.kill = qemu_kill,
 	.describe_exit = qemu_describe_exit,
+	.guest_panicked = qemu_guest_panicked,
 	.destroy = qemu_destroy,
 };

@@ -58,7 +58,7 @@ struct parse_error {
  * a key counts as set even when its value was bad, so one mistake gives
  * one message. */
 struct step_lines {
-	int run, module, cgroup, background, sleep, collect, score;
+	int run, module, cgroup, background, sleep, collect, score, write;
 };
 
 /* A parameter: from [params], or [case] memory (with literal sizes). */
@@ -801,6 +801,50 @@ static void set_rmmod(struct parser *p, const char *key, const char *val)
 	s->rmmod = xstrdup(val);
 }
 
+/* A file under /proc or /sys, by a path with no "." or ".." component:
+ * a case can poke the kernel, never the harness's or the guest's files. */
+static int valid_write_path(const char *s)
+{
+	if (strncmp(s, "/proc/", 6) && strncmp(s, "/sys/", 5))
+		return 0;
+	s = strchr(s + 1, '/') + 1;
+	for (;;) {
+		size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:");
+		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		s += n;
+		if (!*s)
+			return 1;
+		if (*s++ != '/')
+			return 0;
+	}
+}
+
+static void set_write(struct parser *p, const char *key, const char *val)
+{
+	struct case_step *s = cur_step(p);
+	char **v;
+	size_t n;
+
+	(void)key;
+	p->sl[p->cur].write = p->line;
+	if (split_words(val, &v, &n)) {
+		errorf(p, "unterminated \"quote\" in 'write'");
+		return;
+	}
+	if (n != 2 || !valid_write_path(v[0])) {
+		errorf(p, "bad write '%s' (allowed: PATH VALUE, PATH a file under /proc/ or /sys/ "
+		       "with no . or .. component, VALUE one word or \"quoted\")", val);
+		free_words(v, n);
+		return;
+	}
+	free(s->write_path);
+	free(s->write_value);
+	s->write_path = v[0];
+	s->write_value = v[1];
+	free(v);
+}
+
 static void set_step_cgroup(struct parser *p, const char *key, const char *val)
 {
 	(void)key;
@@ -875,6 +919,7 @@ static void set_collect(struct parser *p, const char *key, const char *val)
 static const struct case_key step_keys[] = {
 	{ "run", "argv", "(none)", "a guest program and its arguments, split on whitespace; \"quotes\" group", set_run },
 	{ "module", "module", "(none)", "load a module: name and key=value parameters (not with run)", set_module },
+	{ "write", "path value", "(none)", "write VALUE to a /proc or /sys file after the start (e.g. /proc/sysrq-trigger c)", set_write },
 	{ "rmmod", "module", "(none)", "unload this module after the rest of the step", set_rmmod },
 	{ "cgroup", "name", "(none)", "run the program or module load in this [cgroup NAME]", set_step_cgroup },
 	{ "background", "bool", "no", "do not wait for the program to exit (" BOOL_HELP ")", set_background },
@@ -1330,8 +1375,8 @@ static void check_all(struct parser *p)
 		const struct step_lines *l = &p->sl[i];
 		int starts = l->run || l->module;
 
-		if (!starts && !l->sleep && !l->collect && !s->rmmod)
-			errorf_at(p, s->line, "[step %s] does nothing (needs run, module, sleep, collect or rmmod)",
+		if (!starts && !l->sleep && !l->collect && !s->rmmod && !l->write)
+			errorf_at(p, s->line, "[step %s] does nothing (needs run, module, write, sleep, collect or rmmod)",
 				  s->name);
 		if (l->cgroup && !starts)
 			errorf_at(p, l->cgroup, "'cgroup' in [step %s] needs run or module", s->name);
@@ -1739,6 +1784,8 @@ void case_release(struct oomcase *c)
 		free(s->cgroup);
 		free_words(s->collect, s->ncollect);
 		free(s->rmmod);
+		free(s->write_path);
+		free(s->write_value);
 	}
 	free(c->steps);
 	for (i = 0; i < c->nexpects; i++)

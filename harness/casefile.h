@@ -34,6 +34,8 @@ struct case_step {
 	long sleep_ms;             /* after starting the step; 0: none */
 	char **collect;            /* buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP */
 	size_t ncollect;
+	char *write_path;          /* write: a /proc or /sys file; NULL: none */
+	char *write_value;         /* what is written to it */
 	char *rmmod;               /* module to unload after the rest; NULL: none */
 	int oom_score_adj;         /* for the step's process, when has_oom_score_adj */
 	int has_oom_score_adj;

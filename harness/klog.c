@@ -334,6 +334,7 @@ struct klog {
 	struct alloc_failure *afs;
 	size_t nafs, afs_alloc, af_total;
 	size_t oops, bugs, warnings;
+	size_t soft_lockups, hard_lockups, hung_tasks, rcu_stalls;
 
 	/* Lines now belong to a report that is not an OOM report (allocation
 	 * failure, oops): its Mem-Info must not land in an open OOM event. */
@@ -1693,7 +1694,37 @@ static inline bool anchored_start(const char *p, size_t n)
 	k = (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
 	return (k == ('O' << 8 | 'u')) | (k == ('M' << 8 | 'e')) | (k == ('K' << 8 | 'i')) |
 	       (k == ('K' << 8 | 'e')) | (k == ('o' << 8 | 'o')) | (k == ('T' << 8 | 'a')) |
-	       (k == ('B' << 8 | 'U')) | (k == ('k' << 8 | 'e')) | (k == ('W' << 8 | 'A'));
+	       (k == ('B' << 8 | 'U')) | (k == ('k' << 8 | 'e')) | (k == ('W' << 8 | 'A')) |
+	       (k == ('w' << 8 | 'a')) | (k == ('N' << 8 | 'M')) | (k == ('W' << 8 | 'a')) |
+	       (k == ('I' << 8 | 'N')) | (k == ('r' << 8 | 'c'));
+}
+
+/* Watchdog reports: "[NMI ]watchdog: BUG: soft lockup - CPU#0 stuck for
+ * 22s! [comm:pid]", "[NMI watchdog: ]Watchdog detected hard LOCKUP on cpu
+ * 1", "INFO: task comm:pid blocked for more than 120 seconds.", "[rcu: ]INFO:
+ * rcu_sched self-detected stall on CPU" or "... detected stalls on CPUs".
+ * Returns whether m was one. */
+static bool on_watchdog(struct klog *k, struct span m)
+{
+	struct span s = m;
+	size_t *count = NULL;
+
+	EAT(&s, "NMI ");
+	EAT(&s, "watchdog: ");
+	EAT(&s, "rcu: ");
+	if (PFX(s, "BUG: soft lockup"))
+		count = &k->soft_lockups;
+	else if (PFX(s, "Watchdog detected hard LOCKUP"))
+		count = &k->hard_lockups;
+	else if (EAT(&s, "INFO: task ") && FIND(s, " blocked for more than "))
+		count = &k->hung_tasks;
+	else if (EAT(&s, "INFO: rcu_") && FIND(s, " stall"))
+		count = &k->rcu_stalls;
+	if (!count)
+		return false;
+	(*count)++;
+	k->foreign = true;
+	return true;
 }
 
 static void handle_message(struct klog *k, struct span m)
@@ -1754,6 +1785,8 @@ static void handle_message(struct klog *k, struct span m)
 		}
 		break;
 	case 'B':
+		if (on_watchdog(k, m))
+			return;
 		if (PFX(m, "BUG: ")) {
 			k->bugs++;
 			k->foreign = true;
@@ -1773,6 +1806,15 @@ static void handle_message(struct klog *k, struct span m)
 			k->foreign = true;
 			return;
 		}
+		if (on_watchdog(k, m))
+			return;
+		break;
+	case 'w':
+	case 'N':
+	case 'I':
+	case 'r':
+		if (on_watchdog(k, m))
+			return;
 		break;
 	default:
 		break;
@@ -2428,6 +2470,10 @@ void klog_add_facts(const struct klog *k, struct facts *f)
 	facts_setf(f, "oops.count", "%zu", k->oops);
 	facts_setf(f, "bug.count", "%zu", k->bugs);
 	facts_setf(f, "warning.count", "%zu", k->warnings);
+	facts_setf(f, "lockup.soft.count", "%zu", k->soft_lockups);
+	facts_setf(f, "lockup.hard.count", "%zu", k->hard_lockups);
+	facts_setf(f, "hung_task.count", "%zu", k->hung_tasks);
+	facts_setf(f, "rcu_stall.count", "%zu", k->rcu_stalls);
 	strbuf_release(&c.name);
 }
 
@@ -2735,6 +2781,10 @@ void klog_to_json(const struct klog *k, struct strbuf *out)
 	jnum(&j, "oops_count", (long long)k->oops);
 	jnum(&j, "bug_count", (long long)k->bugs);
 	jnum(&j, "warning_count", (long long)k->warnings);
+	jnum(&j, "soft_lockup_count", (long long)k->soft_lockups);
+	jnum(&j, "hard_lockup_count", (long long)k->hard_lockups);
+	jnum(&j, "hung_task_count", (long long)k->hung_tasks);
+	jnum(&j, "rcu_stall_count", (long long)k->rcu_stalls);
 	jclose(&j, '}');
 	strbuf_addch(out, '\n');
 }
@@ -2932,7 +2982,8 @@ void klog_to_text(const struct klog *k, struct strbuf *out)
 			strbuf_addch(out, '\n');
 		text_event(out, k->events[i], k->oom_total);
 	}
-	if (k->no_killable || k->panic_total || k->af_total || k->oops || k->bugs || k->warnings)
+	if (k->no_killable || k->panic_total || k->af_total || k->oops || k->bugs || k->warnings ||
+	    k->soft_lockups || k->hard_lockups || k->hung_tasks || k->rcu_stalls)
 		strbuf_addch(out, '\n');
 	if (k->no_killable)
 		strbuf_addf(out, "Out of memory and no killable processes: %zu time(s)\n", k->no_killable);
@@ -2948,4 +2999,7 @@ void klog_to_text(const struct klog *k, struct strbuf *out)
 			    k->afs[i].gfp_flags ? ")" : "");
 	if (k->oops || k->bugs || k->warnings)
 		strbuf_addf(out, "Oops: %zu, BUG: %zu, WARNING: %zu\n", k->oops, k->bugs, k->warnings);
+	if (k->soft_lockups || k->hard_lockups || k->hung_tasks || k->rcu_stalls)
+		strbuf_addf(out, "Soft lockups: %zu, hard lockups: %zu, hung tasks: %zu, RCU stalls: %zu\n",
+			    k->soft_lockups, k->hard_lockups, k->hung_tasks, k->rcu_stalls);
 }

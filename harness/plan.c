@@ -61,6 +61,12 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 				field(out, s->argv[j]);
 			strbuf_addch(out, '\n');
 		}
+		if (s->write_path) {
+			strbuf_addstr(out, "write");
+			field(out, s->write_path);
+			field(out, s->write_value);
+			strbuf_addch(out, '\n');
+		}
 		if (s->sleep_ms > 0)
 			strbuf_addf(out, "sleep %ld\n", s->sleep_ms);
 		if (s->ncollect) {

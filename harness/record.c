@@ -241,6 +241,7 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 		st->machine = xstrdup(v[3]);
 		facts_set(f, "guest.release", v[2]);
 		facts_set(f, "guest.machine", v[3]);
+		facts_set(f, "guest.pvpanic", n >= 5 && !strcmp(v[4], "1") ? "1" : "0");
 	} else if (!strcmp(v[0], "start") && n == 3) {
 		strbuf_addf(&name, "step.%s.pid", v[1]);
 		facts_set(f, name.buf, v[2]);

@@ -215,6 +215,18 @@ static void fail_expect(struct run_result *res, const struct expectation *e, con
 	f->seen = xstrdup(seen);
 }
 
+static int mentions_fact(const struct oomcase *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < c->nexpects; i++)
+		for (const struct expectation *l = &c->expects[i]; l; l = l->or_next)
+			if (!strncmp(l->fact, prefix, n) ||
+			    (!strcmp(l->fact, "console") && strstr(l->value, prefix)))
+				return 1;
+	return 0;
+}
+
 static int mentions_crash_facts(const struct oomcase *c)
 {
 	for (size_t i = 0; i < c->nexpects; i++)
@@ -280,6 +292,25 @@ static void judge_unexpected_crash(const struct oomcase *c, const char *console,
 	f->seen = strbuf_detach(&seen);
 }
 
+/* A panic that no expectation speaks of fails the case, with its reason. */
+static void judge_unexpected_panic(const struct oomcase *c, struct run_result *res)
+{
+	const char *panic = facts_get(&res->facts, "panic");
+	const char *reason = facts_get(&res->facts, "panic.reason");
+	struct failed_expect *f;
+	struct strbuf seen = STRBUF_INIT;
+
+	if (!panic || !strcmp(panic, "0") || mentions_fact(c, "panic") || mentions_fact(c, "Kernel panic"))
+		return;
+	strbuf_addf(&seen, "panic 1: %s", reason ? reason : "(no reason on the console)");
+	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
+	f = &res->failed[res->nfailed++];
+	f->text = xstrdup("no unexpected kernel panic (implied; expect panic to decide)");
+	f->line = 0;
+	f->expected = xstrdup("panic == 0");
+	f->seen = strbuf_detach(&seen);
+}
+
 void run_judge(const struct oomcase *c, const struct target *t, const char *console,
 	       size_t console_len, struct run_result *res)
 {
@@ -294,6 +325,7 @@ void run_judge(const struct oomcase *c, const struct target *t, const char *cons
 	}
 	strbuf_release(&seen);
 	judge_unexpected_crash(c, console, console_len, res);
+	judge_unexpected_panic(c, res);
 	res->verdict = res->nfailed ? V_FAIL : V_PASS;
 }
 
@@ -432,6 +464,15 @@ void run_one(const struct run_request *rq, struct run_result *res)
 
 	const char *panic = facts_get(&res->facts, "panic");
 	int panicked = panic && strcmp(panic, "0");
+	int pvpanic = rq->backend->guest_panicked && rq->backend->guest_panicked(x.vm);
+	facts_set(&res->facts, "panic.pvpanic", pvpanic ? "1" : "0");
+	if (pvpanic && !panicked) {
+		/* The console said nothing (a quiet loglevel, a garbled line):
+		 * the machine still knows. */
+		panicked = 1;
+		facts_set(&res->facts, "panic", "1");
+		facts_set(&res->facts, "panic.reason", "(reported by pvpanic; no panic line on the console)");
+	}
 	if (res->interrupted) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, "interrupted");

@@ -34,14 +34,42 @@ if [ ! -f "$ko" ] || [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko"
 	mv "$ko.tmp" "$ko"
 fi
 
+# pvpanic tells QEMU of a panic even when the console says nothing. It is
+# taken from the target's own modules: a Debian package tree (kdir is
+# <root>/usr/src/linux-headers-REL) or a kernel build tree. Built in, or
+# absent, there is nothing to copy.
+pvpanic_dir() {
+	local rel
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+	for d in "$kdir/drivers/misc/pvpanic" "$kdir/../../../lib/modules/$rel/kernel/drivers/misc/pvpanic"; do
+		[ -d "$d" ] && { echo "$d"; return; }
+	done
+}
+pvdir=$(pvpanic_dir)
+
 img=$out/initramfs.cpio
-if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ]; then
+if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ] ||
+   [ "$0" -nt "$img" ]; then
 	stage=$out/stage
 	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules}
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot}
 	cp "$agent" "$stage/init"
 	cp "$hog" "$stage/bin/hog"
 	cp "$ko" "$stage/lib/modules/"
+	# loaded in name order: the common part first
+	n=1
+	for m in pvpanic pvpanic-mmio; do
+		for ext in ko ko.xz ko.zst; do
+			f=${pvdir:+$pvdir/$m.$ext}
+			[ -n "$f" ] && [ -f "$f" ] || continue
+			case $ext in
+			ko) cp "$f" "$stage/lib/modules/boot/$n-$m.ko" ;;
+			ko.xz) xz -dc "$f" > "$stage/lib/modules/boot/$n-$m.ko" ;;
+			ko.zst) zstd -qdc "$f" > "$stage/lib/modules/boot/$n-$m.ko" ;;
+			esac
+		done
+		n=$((n + 1))
+	done
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$img.tmp"
 	mv "$img.tmp" "$img"
 	rm -rf "$stage"

@@ -50,7 +50,10 @@ static void check_case(const struct oomcase *c, const uint8_t *data, size_t size
 
 		if ((s->kind == STEP_NONE) != !s->argc || (s->argv && s->argv[s->argc]))
 			abort();
-		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect && !s->rmmod)
+		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect && !s->rmmod && !s->write_path)
+			abort();
+		if (s->write_path && (!s->write_value || strstr(s->write_path, "/..") || strstr(s->write_path, "//") ||
+				      (strncmp(s->write_path, "/proc/", 6) && strncmp(s->write_path, "/sys/", 5))))
 			abort();
 		if (s->has_oom_score_adj &&
 		    (s->kind == STEP_NONE || s->oom_score_adj < -1000 || s->oom_score_adj > 1000))

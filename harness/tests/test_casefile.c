@@ -15,7 +15,7 @@
 #include "casefile.h"
 
 #define KNOWN_CASE "(known: description targets memory timeout cmdline needs)"
-#define KNOWN_STEP "(known: run module rmmod cgroup background sleep collect oom_score_adj)"
+#define KNOWN_STEP "(known: run module write rmmod cgroup background sleep collect oom_score_adj)"
 #define SECTIONS_LIST "[case] [params] [sysctl] [cgroup NAME] [step NAME] [expect] [expect SELECTOR]"
 #define SECTIONS "(known: " SECTIONS_LIST ")"
 #define DURATION_HELP "a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
@@ -214,7 +214,7 @@ static void test_errors_file(void **state)
 		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
 		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
 		"%s:19: [step both] has both run and module (allowed: one of them)\n"
-		"%s:21: [step idle] does nothing (needs run, module, sleep, collect or rmmod)\n"
+		"%s:21: [step idle] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
 		"%s:22: 'background' in [step idle] needs run or module\n"
 		"%s:25: unknown collect item 'slabinfo' " COLLECT_HELP "\n"
 		"%s:25: collect item 'proc:later' names a later step (allowed: this step or an earlier one)\n"
@@ -440,7 +440,7 @@ static void test_step_run_module(void **state)
 		case_release(&only_rmmod);
 	}
 	fails_with("[step s]\nbackground = no\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
 		   "t.case:2: 'background' in [step s] needs run or module\n");
 	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
 		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
@@ -868,6 +868,37 @@ static void test_sysctl(void **state)
 		   "t.case:2: missing '=' in 'vm.x' in [sysctl] (expected key = value)\n");
 }
 
+static void test_write(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[step a]\nwrite = /proc/sysrq-trigger c\n[step b]\nrun = hog\n"
+	       "write = /sys/kernel/mm/transparent_hugepage/enabled \"never\"\n" EXPECT, &c);
+	assert_int_equal(c.nsteps, 2);
+	assert_string_equal(c.steps[0].write_path, "/proc/sysrq-trigger");
+	assert_string_equal(c.steps[0].write_value, "c");
+	assert_int_equal(c.steps[0].kind, STEP_NONE);
+	assert_string_equal(c.steps[1].write_path, "/sys/kernel/mm/transparent_hugepage/enabled");
+	assert_string_equal(c.steps[1].write_value, "never");
+	case_release(&c);
+
+#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, PATH a file under " \
+	"/proc/ or /sys/ with no . or .. component, VALUE one word or \"quoted\")\n"
+	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_BAD("/proc/../etc/passwd x"));
+	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_BAD("/proc/sys/../../x 1"));
+	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_BAD("/sys/./x 1"));
+	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_BAD("/proc//x 1"));
+	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_BAD("/proc/ 1"));
+	fails_with("[step a]\nwrite = /proc/x/ 1\n" EXPECT, WRITE_BAD("/proc/x/ 1"));
+	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_BAD("/tmp/x 1"));
+	fails_with("[step a]\nwrite = proc/x 1\n" EXPECT, WRITE_BAD("proc/x 1"));
+	fails_with("[step a]\nwrite = /proc/x\n" EXPECT, WRITE_BAD("/proc/x"));
+	fails_with("[step a]\nwrite = /proc/x 1 2\n" EXPECT, WRITE_BAD("/proc/x 1 2"));
+	fails_with("[step a]\nwrite = /proc/x$y 1\n" EXPECT, WRITE_BAD("/proc/x$y 1"));
+	fails_with("[step a]\nwrite = /proc/x \"1\n" EXPECT, "t.case:2: unterminated \"quote\" in 'write'\n");
+}
+
 static void test_oom_score_adj(void **state)
 {
 	static const struct { const char *v; int adj; } ok[] = {
@@ -907,7 +938,7 @@ static void test_oom_score_adj(void **state)
 	fails_with("[step s]\nsleep = 1\noom_score_adj = 5\n" EXPECT,
 		   "t.case:3: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\noom_score_adj = 5\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
 		   "t.case:2: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\nrun = hog\noom_score_adj = 1\noom_score_adj = 2\n" EXPECT,
 		   "t.case:4: duplicate key 'oom_score_adj' in [step s] (first at line 3)\n");
@@ -1288,6 +1319,7 @@ int main(void)
 		cmocka_unit_test(test_expect_or),
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_sysctl),
+		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_oom_score_adj),
 		cmocka_unit_test(test_params_expand),
 		cmocka_unit_test(test_params_errors),

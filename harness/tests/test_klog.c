@@ -818,6 +818,34 @@ static void test_oops_bug_warning(void **state)
 	facts_release(&f);
 }
 
+/* ---- watchdogs: lockups, hung tasks, RCU stalls, old and new prefixes ---- */
+
+static void test_watchdogs(void **state)
+{
+	struct facts f = FACTS_INIT;
+
+	(void)state;
+	facts_of_str("[   48.1] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [hog:93]\n"
+		     "[   49.0] NMI watchdog: BUG: soft lockup - CPU#1 stuck for 23s! [kswapd0:40]\n"
+		     "[   50.0] NMI watchdog: Watchdog detected hard LOCKUP on cpu 1\n"
+		     "[   50.1] Watchdog detected hard LOCKUP on cpu 0\n"
+		     "[  242.0] INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n"
+		     "[  242.1]       Not tainted 6.1.0-50-amd64 #1 Debian 6.1.176-1\n"
+		     "[  242.2] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n"
+		     "[  300.0] rcu: INFO: rcu_preempt self-detected stall on CPU\n"
+		     "[  301.0] INFO: rcu_sched detected stalls on CPUs/tasks:\n"
+		     "[  302.0] INFO: task list is long\n"
+		     "[  303.0] watchdog: enabled\n",
+		     &f);
+	expect(&f, "lockup.soft.count", "2");
+	expect(&f, "lockup.hard.count", "2");
+	expect(&f, "hung_task.count", "1");
+	expect(&f, "rcu_stall.count", "2");
+	expect(&f, "bug.count", "0");
+	expect(&f, "oops.count", "0");
+	facts_release(&f);
+}
+
 /* ---- an overlong line is cut, counted, and parsing goes on ---- */
 
 static void test_overlong_line(void **state)
@@ -1217,6 +1245,7 @@ int main(void)
 		cmocka_unit_test(test_pr_cont_fragments),
 		cmocka_unit_test(test_headerless_and_exiting),
 		cmocka_unit_test(test_newer_and_escaped_forms),
+		cmocka_unit_test(test_watchdogs),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_text_summary),
 		cmocka_unit_test(test_cmd_parse),

@@ -37,6 +37,7 @@ static void test_plan_v1_steps(void **state)
 	parse_ok(&c, "[cgroup hog]\nversion = 1\nmemory.limit_in_bytes = 512K\n"
 		     "[step hog]\nrun = hog --chunk \"128 K\"\ncgroup = hog\nbackground = yes\n"
 		     "[step look]\nsleep = 2s\ncollect = buddyinfo cgroup:hog proc:hog\n"
+		     "write = /proc/sys/vm/compact_memory \"1 \"\n"
 		     "[step load]\nmodule = oom_trigger order=3\nrmmod = oom_trigger\noom_score_adj = -5\n"
 		     "[sysctl]\nvm.panic_on_oom = 1\n"
 		     "[expect]\noom.count == 0\n");
@@ -47,6 +48,7 @@ static void test_plan_v1_steps(void **state)
 			    "cgroup hog\n"
 			    "cgset hog memory.limit_in_bytes 512K\n"
 			    "run hog 1 hog - hog --chunk 128%20K\n"
+			    "write /proc/sys/vm/compact_memory 1%20\n"
 			    "sleep 2000\n"
 			    "collect look buddyinfo cgroup:hog proc:hog\n"
 			    "module load 0 - -5 oom_trigger order=3\n"
