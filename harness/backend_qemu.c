@@ -193,9 +193,10 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		free(argv[i]);
 	free(argv);
 	if (r) {
-		strbuf_addf(err, "cannot start %s: %s (install qemu-system-x86)", qemu_binary(t->arch),
-			    strerror(-r));
-		goto fail;
+		strbuf_addf(err, "cannot start %s: %s (install qemu-system-x86, or name a QEMU in OOMTEST_QEMU)",
+			    qemu_binary(t->arch), strerror(-r));
+		backend_qemu.destroy(vm);
+		return -1;
 	}
 	vm->con_fd = connect_to(vm, "con", err);
 	if (vm->con_fd < 0)
@@ -249,7 +250,7 @@ static void qemu_describe_exit(struct vm *vm, struct strbuf *out)
 	else if (WIFEXITED(st))
 		strbuf_addf(out, "exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
-		strbuf_addf(out, "signal %d", WTERMSIG(st));
+		strbuf_addf(out, "signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
 }
 
 static void qemu_destroy(struct vm *vm)

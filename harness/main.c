@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"      --timeout SECONDS       override every case's timeout\n"
 	"      --silence SECONDS       end a run as a timeout when neither the console nor\n"
 	"                              the agent said anything for that long (default: off)\n"
+	"      --log-limit SIZE        keep at most SIZE of each console and agent log per\n"
+	"                              run (default 64M); the rest is read, parsed, not kept\n"
 	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
@@ -192,6 +194,7 @@ struct job_data {
 	const char *root;
 	long timeout_ms;
 	long silence_ms;
+	unsigned long long log_limit;
 	struct strbuf dir;
 };
 
@@ -259,6 +262,7 @@ static void run_job(const struct job *job, struct run_result *res)
 			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
 			.timeout_ms = d->timeout_ms ? d->timeout_ms : oc->timeout_ms,
 			.silence_ms = d->silence_ms,
+			.log_limit = d->log_limit,
 		};
 		run_one(&rq, res);
 	}
@@ -291,6 +295,7 @@ static int cmd_run(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "tap-version", required_argument, NULL, 'V' },
 		{ "silence", required_argument, NULL, 'S' },
+		{ "log-limit", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -298,6 +303,7 @@ static int cmd_run(int argc, char **argv)
 	size_t nwant = 0, npaths = 0;
 	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
 	long timeout_ms = 0, silence_ms = 0;
+	unsigned long long log_limit = 64ull << 20;
 	int c, ret = 2;
 	char *root = project_root();
 	struct target_list tl = { 0 };
@@ -327,6 +333,13 @@ static int cmd_run(int argc, char **argv)
 		case 'S':
 			if (parse_duration(optarg, &silence_ms)) {
 				fprintf(stderr, "oomtest: --silence %s: expected seconds (e.g. 30 or 30s)\n", optarg);
+				goto out;
+			}
+			break;
+		case 'L':
+			if (parse_size(optarg, &log_limit) || log_limit < 4096) {
+				fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n",
+					optarg);
 				goto out;
 			}
 			break;
@@ -467,7 +480,7 @@ static int cmd_run(int argc, char **argv)
 				continue;
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
 						       .root = root, .timeout_ms = timeout_ms,
-						       .silence_ms = silence_ms };
+						       .silence_ms = silence_ms, .log_limit = log_limit };
 			strbuf_init(&jd[njobs].dir);
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir.buf);
 			add_run_name(&jd[njobs].dir, &cases[i], 1);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,7 +111,7 @@ int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *
 	while (off < len + 1) {
 		const char *p = off < len ? json + off : "\n";
 		size_t n = off < len ? len - off : 1;
-		ssize_t w = write(q->fd, p, n);
+		ssize_t w = send(q->fd, p, n, MSG_NOSIGNAL);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
 			struct pollfd pf = { q->fd, POLLOUT, 0 };

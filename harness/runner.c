@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,8 +16,9 @@
 
 /* What is kept of the console in memory for `console ~ re`. */
 #define CONSOLE_KEEP (16u << 20)
-/* What a log file on disk may take per run: a guest printing without end
- * must not fill the disk. Past this the stream is still read and parsed. */
+/* What a log file on disk may take per run unless --log-limit says: a
+ * guest printing without end must not fill the disk. Past this the stream
+ * is still read and parsed. */
 #define LOG_FILE_MAX (64ull << 20)
 
 volatile sig_atomic_t runner_interrupted;
@@ -64,6 +66,7 @@ struct stream {
 	int eof;
 	int log_fd;
 	unsigned long long logged; /* bytes written to log_fd */
+	unsigned long long limit;  /* what log_fd may take */
 	int capped;
 	struct strbuf line;        /* partial line */
 };
@@ -81,16 +84,21 @@ struct run_ctx {
 	struct stream con, agent;
 };
 
+static void write_failed(const char *dir, const char *name, int err);
+
 static int open_log(const char *dir, const char *name)
 {
 	struct strbuf p = STRBUF_INIT;
 	strbuf_addf(&p, "%s/%s", dir, name);
 	int fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 	strbuf_release(&p);
+	if (fd < 0)
+		write_failed(dir, name, -errno);
 	return fd;
 }
 
-static void write_all(int fd, const char *p, size_t n)
+/* 0, or -errno of the first failed write. */
+static int write_all(int fd, const char *p, size_t n)
 {
 	while (fd >= 0 && n) {
 		ssize_t w = write(fd, p, n);
@@ -102,10 +110,30 @@ static void write_all(int fd, const char *p, size_t n)
 				poll(&pfd, 1, 100);
 				continue;
 			}
-			return;
+			return -errno;
 		}
 		p += w;
 		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* A results file that could not be written (a full disk, a read-only
+ * mount) is said on stderr; the verdict still goes to stdout. */
+static void write_failed(const char *dir, const char *name, int err)
+{
+	fprintf(stderr, "oomtest: cannot write %s/%s: %s (the verdict still goes to stdout)\n", dir, name,
+		strerror(-err));
+}
+
+static void log_write(struct run_ctx *x, struct stream *s, const char *p, size_t n)
+{
+	int r = write_all(s->log_fd, p, n);
+
+	if (r) {
+		write_failed(x->rq->run_dir, s == &x->con ? "console.log" : "agent.log", r);
+		close(s->log_fd);
+		s->log_fd = -1;
 	}
 }
 
@@ -169,14 +197,18 @@ static int pump(struct run_ctx *x, struct stream *s, int is_console)
 			break;
 		}
 		any = 1;
-		if (s->logged < LOG_FILE_MAX) {
-			size_t keep = (unsigned long long)n < LOG_FILE_MAX - s->logged
-					      ? (size_t)n : (size_t)(LOG_FILE_MAX - s->logged);
-			write_all(s->log_fd, buf, keep);
+		if (s->logged < s->limit) {
+			size_t keep = (unsigned long long)n < s->limit - s->logged
+					      ? (size_t)n : (size_t)(s->limit - s->logged);
+			log_write(x, s, buf, keep);
 			s->logged += keep;
-		} else if (!s->capped) {
-			static const char mark[] = "\n[oomtest: log capped at 64 MiB; the rest was read, not kept]\n";
-			write_all(s->log_fd, mark, sizeof(mark) - 1);
+		}
+		if (s->logged >= s->limit && !s->capped) {
+			char mark[128];
+			int len = snprintf(mark, sizeof(mark),
+					   "\n[oomtest: log capped at %llu bytes (--log-limit); the rest was read, not kept]\n",
+					   s->limit);
+			log_write(x, s, mark, (size_t)len);
 			s->capped = 1;
 		}
 		if (is_console) {
@@ -333,9 +365,12 @@ static void write_facts(const struct run_request *rq, struct run_result *res)
 {
 	struct strbuf json = STRBUF_INIT, path = STRBUF_INIT;
 
+	int r;
+
 	facts_to_json(&res->facts, &json);
 	strbuf_addf(&path, "%s/facts.json", rq->run_dir);
-	results_write_atomic(path.buf, json.buf, json.len);
+	if ((r = results_write_atomic(path.buf, json.buf, json.len)))
+		write_failed(rq->run_dir, "facts.json", r);
 	strbuf_reset(&json);
 	strbuf_reset(&path);
 
@@ -358,7 +393,8 @@ static void write_facts(const struct run_request *rq, struct run_result *res)
 	}
 	strbuf_addstr(&json, res->nfailed ? "\n  ]\n}\n" : "]\n}\n");
 	strbuf_addf(&path, "%s/result.json", rq->run_dir);
-	results_write_atomic(path.buf, json.buf, json.len);
+	if ((r = results_write_atomic(path.buf, json.buf, json.len)))
+		write_failed(rq->run_dir, "result.json", r);
 	strbuf_release(&json);
 	strbuf_release(&path);
 }
@@ -388,6 +424,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	strbuf_init(&x.plan);
 	strbuf_init(&x.con.line);
 	strbuf_init(&x.agent.line);
+	x.con.limit = x.agent.limit = rq->log_limit ? rq->log_limit : LOG_FILE_MAX;
 	x.con.log_fd = open_log(rq->run_dir, "console.log");
 	x.agent.log_fd = open_log(rq->run_dir, "agent.log");
 
@@ -399,7 +436,9 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	{
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/plan.txt", rq->run_dir);
-		results_write_atomic(p.buf, x.plan.buf, x.plan.len);
+		int r = results_write_atomic(p.buf, x.plan.buf, x.plan.len);
+		if (r)
+			write_failed(rq->run_dir, "plan.txt", r);
 		strbuf_release(&p);
 	}
 	if (rq->backend->start(&cfg, &x.vm, &err)) {
@@ -455,6 +494,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	klog_add_facts(x.klog, &res->facts);
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
+	facts_set(&res->facts, "agent.capped", x.agent.capped ? "1" : "0");
 	{
 		struct strbuf how = STRBUF_INIT;
 		rq->backend->describe_exit(x.vm, &how);
@@ -480,22 +520,35 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "no console or agent output for %ld s (--silence); QEMU was killed",
 			    rq->silence_ms / 1000);
+	} else if (!x.rec.ready && panicked) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "boot failure: the kernel panicked before the guest agent started: %s",
+			    facts_get(&res->facts, "panic.reason") ? facts_get(&res->facts, "panic.reason") : "?");
+	} else if (timed_out && !x.rec.ready) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "boot failure: the guest agent never said ready within %ld s "
+			    "(see console.log); QEMU was killed", rq->timeout_ms / 1000);
 	} else if (timed_out) {
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "the guest did not finish within %ld s (%s); QEMU was killed",
-			    rq->timeout_ms / 1000,
-			    !x.rec.ready ? "the agent never said ready" : "the agent was still running the plan");
+			    rq->timeout_ms / 1000, "the agent was still running the plan");
 	} else if (x.rec.errors.len) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, "guest agent: ");
 		first_line(&res->reason, x.rec.errors.buf);
-	} else if (!x.rec.ready && !panicked) {
+	} else if (!x.rec.ready) {
 		res->verdict = V_ERROR;
-		strbuf_addstr(&res->reason, "boot failure: the guest agent never said ready (see console.log)");
+		strbuf_addf(&res->reason, "boot failure: the guest ended (QEMU %s) before its agent said ready "
+			    "(see console.log)", facts_get(&res->facts, "vm.exit"));
 	} else if (!x.rec.done && !panicked) {
+		const char *how = facts_get(&res->facts, "vm.exit");
 		res->verdict = V_ERROR;
-		strbuf_addf(&res->reason, "the guest stopped before the plan finished (QEMU %s; see console.log)",
-			    facts_get(&res->facts, "vm.exit"));
+		if (!strncmp(how, "signal ", 7))
+			strbuf_addf(&res->reason, "QEMU died of %s before the plan finished (see qemu.log, console.log)",
+				    how);
+		else
+			strbuf_addf(&res->reason, "the guest stopped before the plan finished (QEMU %s; see console.log)",
+				    how);
 	} else {
 		run_judge(rq->c, rq->t, x.console.buf, x.console.len, res);
 	}

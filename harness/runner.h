@@ -26,6 +26,7 @@ struct run_request {
 	const char *run_dir;       /* created by the caller */
 	long timeout_ms;
 	long silence_ms;           /* no byte on either stream this long: a wedged guest; 0: off */
+	unsigned long long log_limit; /* bytes kept of each log file; 0: the default 64 MiB */
 };
 
 struct run_result {

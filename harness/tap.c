@@ -2,6 +2,7 @@
 #include "tap.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 void tap_begin(FILE *out, int version, size_t planned)
 {
@@ -15,12 +16,14 @@ void tap_yaml_string(struct strbuf *out, const char *s)
 	json_add_string(out, s, strlen(s));
 }
 
-/* A test point's description must not hold '#' (it would start a directive)
- * or a newline. */
+/* A test point's description must not hold '#' (it would start a
+ * directive), a newline or any other control byte (a file name can). */
 static void description(struct strbuf *out, const char *s)
 {
-	for (; *s; s++)
-		strbuf_addch(out, (*s == '#' || *s == '\n' || *s == '\r') ? '_' : *s);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		strbuf_addch(out, (c == '#' || c < 0x20 || c == 0x7f) ? '_' : *s);
+	}
 }
 
 void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
@@ -59,11 +62,20 @@ void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 			}
 		}
 		if (run_dir) {
-			static const char *const files[] = { "console.log", "agent.log", "facts.json", "qemu.cmdline" };
-			strbuf_addstr(&sb, "  logs:\n");
+			static const char *const files[] = { "console.log", "agent.log", "facts.json", "qemu.cmdline",
+							     "qemu.log" };
+			int any = 0;
 			for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 				struct strbuf p = STRBUF_INIT;
+				struct stat st;
 				strbuf_addf(&p, "%s/%s", run_dir, files[i]);
+				/* only what is there; qemu.log only when QEMU said something */
+				if (stat(p.buf, &st) || (!st.st_size && !strcmp(files[i], "qemu.log"))) {
+					strbuf_release(&p);
+					continue;
+				}
+				if (!any++)
+					strbuf_addstr(&sb, "  logs:\n");
 				strbuf_addf(&sb, "    %s: ", files[i]);
 				tap_yaml_string(&sb, p.buf);
 				strbuf_addch(&sb, '\n');

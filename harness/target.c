@@ -16,6 +16,11 @@ int arch_valid(const char *arch)
 
 const char *qemu_binary(const char *arch)
 {
+	const char *own = getenv("OOMTEST_QEMU");
+
+	/* A QEMU of one's own (qemu-system-x86_64 runs i386 guests too). */
+	if (own && *own)
+		return own;
 	return !strcmp(arch, "i386") ? "qemu-system-i386" : "qemu-system-x86_64";
 }
 

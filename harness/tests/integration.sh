@@ -12,6 +12,10 @@ passed=0 failed=0
 
 check() { # name, then a command that must succeed
 	local name=$1; shift
+	# IT_ONLY=REGEX runs only the checks whose function matches (not counted otherwise)
+	if [ -n "${IT_ONLY:-}" ] && ! [[ $1 =~ $IT_ONLY ]]; then
+		echo "# not run: $name"; return
+	fi
 	if "$@" > "$work/last.out" 2>&1; then
 		echo "ok - $name"; passed=$((passed + 1))
 	else
@@ -189,6 +193,160 @@ signals() {
 	! pgrep -f "$oomtest run -j 2 --results $work/sig9" > /dev/null
 }
 check "SIGINT and SIGKILL of the harness leave no QEMU, and the TAP so far stays valid" signals
+
+# 4e. Panics: one the case expects passes, one nobody expected fails with
+#     its reason, one on a silenced console is still seen through pvpanic;
+#     each run ends at the panic, not at its 60 s timeout.
+F=harness/tests/fixtures/faults
+panics() {
+	timed_run "$work/panic.tap" -j 2 --target x86_64 --results "$work/pres" \
+		$F/sysrq-panic.case $F/quiet-panic.case $F/unexpected-panic.case
+	[ $rc -eq 1 ] && grep -q '^ok 1 - sysrq-panic \[x86_64\]$' "$work/panic.tap" &&
+	grep -q '^ok 2 - quiet-panic \[x86_64\]$' "$work/panic.tap" &&
+	grep -q '^not ok 3 - unexpected-panic \[x86_64\]$' "$work/panic.tap" &&
+	grep -q 'seen: "panic 1: sysrq triggered crash"' "$work/panic.tap" &&
+	grep -q '"vm.exit": "guest panicked (pvpanic)"' "$work"/pres/latest/quiet-panic/x86_64/facts.json &&
+	grep -q '"panic.reason": "(reported by pvpanic; no panic line on the console)"' \
+		"$work"/pres/latest/quiet-panic/x86_64/facts.json &&
+	[ "$took" -lt 30 ] && [ "$(qemus)" -eq 0 ]
+}
+check "a sysrq panic ends the run at once: expected passes, unexpected fails, a silent one is seen by pvpanic" panics
+
+# 4f. Boot failures: error verdicts that say so, on both arches.
+bootfail() {
+	timed_run "$work/boot.tap" -j 2 --target x86_64 --target i386 --results "$work/bres2" \
+		$F/no-init.case $F/silent-init.case
+	[ $rc -eq 1 ] && [ "$(grep -c '^not ok' "$work/boot.tap")" -eq 4 ] &&
+	[ "$(grep -c 'verdict: error' "$work/boot.tap")" -eq 4 ] &&
+	[ "$(grep -c 'message: "boot failure: the kernel panicked before the guest agent started: No working init found' "$work/boot.tap")" -eq 2 ] &&
+	[ "$(grep -c 'message: "boot failure: the guest agent never said ready within 8 s' "$work/boot.tap")" -eq 2 ] &&
+	[ "$took" -lt 40 ] && [ "$(qemus)" -eq 0 ]
+}
+check "a kernel with no init and an agent that never starts are boot-failure errors" bootfail
+
+# 4g. QEMU killed with SIGKILL mid-run: an error naming the signal, at once.
+qemukill() {
+	( sleep 5; pkill -KILL -f 'qemu-system-x86_64.*oomtest-qemu' ) &
+	timed_run "$work/k9.tap" --target x86_64 --results "$work/k9res" "$work/silent/silent.case"
+	wait
+	[ $rc -eq 1 ] && grep -q 'verdict: error' "$work/k9.tap" &&
+	grep -q 'message: "QEMU died of signal 9 (Killed) before the plan finished' "$work/k9.tap" &&
+	[ "$took" -lt 15 ] && [ "$(qemus)" -eq 0 ]
+}
+check "kill -9 of QEMU is an error naming the signal, not a timeout" qemukill
+
+# 4h. Infrastructure that is not there: one line each, saying what to do.
+missing() {
+	OOMTEST_QEMU=/nonexistent/qemu "$oomtest" run --target x86_64 --results "$work/mres" \
+		cases/memcg-v2-max-kill.case > "$work/noqemu.tap"
+	rc=$?
+	cat "$work/noqemu.tap"
+	[ $rc -eq 1 ] && grep -q 'message: "cannot start /nonexistent/qemu: No such file or directory (install qemu-system-x86, or name a QEMU in OOMTEST_QEMU)"' "$work/noqemu.tap" || return 1
+	k=$(awk '$1 == "x86_64" { print $4 }' build/images/targets.list)
+	d=$(awk '$1 == "x86_64" { print $5 }' build/images/targets.list)
+	"$oomtest" run --kernel /nonexistent/vmlinuz --kdir "$d" --arch x86_64 cases/memcg-v2-max-kill.case 2> "$work/nok.err"
+	[ $? -eq 2 ] && grep -q -- '--kernel /nonexistent/vmlinuz: No such file or directory' "$work/nok.err" || return 1
+	"$oomtest" run --kernel "$k" --kdir /nonexistent --arch x86_64 cases/memcg-v2-max-kill.case 2> "$work/nod.err"
+	[ $? -eq 2 ] && grep -q -- '--kdir /nonexistent: ' "$work/nod.err" || return 1
+	# a module built for another kernel is refused on the host, before boot
+	rm -rf build/targets/custom-x86_64 && mkdir -p build/targets/custom-x86_64 &&
+	cp build/targets/x86_64-6.12/oom_trigger.ko build/targets/custom-x86_64/ || return 1
+	"$oomtest" run --kernel "$k" --kdir "$d" --arch x86_64 --results "$work/mres" \
+		cases/kmod-order0-backup.case > "$work/vm.tap"
+	rc=$?
+	rm -rf build/targets/custom-x86_64
+	cat "$work/vm.tap"
+	[ $rc -eq 1 ] && grep -q "oom_trigger.ko was built for '6.12[^']*', the target kernel is '6.1[^']*': rebuild it against the target's kdir" "$work/vm.tap" &&
+	grep -q '  seconds: 0.00' "$work/vm.tap" && [ "$(qemus)" -eq 0 ]
+}
+check "missing QEMU, kernel or kdir, and a module of another kernel: one clear line each" missing
+
+# 4i. A console flood is capped with a marker; the run still ends.
+flood() {
+	timed_run "$work/flood.tap" --log-limit 256K --target x86_64 --results "$work/fres" $F/flood.case
+	log="$work"/fres/latest/flood/x86_64/console.log
+	size=$(stat -c %s "$log")
+	[ $rc -eq 1 ] && grep -q 'verdict: timeout' "$work/flood.tap" &&
+	[ "$size" -ge 262144 ] && [ "$size" -lt 263000 ] &&
+	tail -n 1 "$log" | grep -q '^\[oomtest: log capped at 262144 bytes (--log-limit); the rest was read, not kept\]$' &&
+	grep -q '"console.capped": "1"' "$work"/fres/latest/flood/x86_64/facts.json &&
+	[ "$took" -lt 25 ] && [ "$(qemus)" -eq 0 ]
+}
+check "a flooding console is capped at --log-limit with a marker, and the run still ends" flood
+
+# 4j. A results dir that fills up: a clear error per file, the verdict on
+#     stdout, no half-written result file.
+diskfull() {
+	local mounted=0
+	mkdir -p "$work/full"
+	if mount -t tmpfs -o size=40k oomtest-full "$work/full" 2>/dev/null; then
+		mounted=1
+		"$oomtest" run --target x86_64 --results "$work/full" cases/memcg-v2-max-kill.case > "$work/full.tap" 2> "$work/full.err"
+		rc=$?
+	else
+		# No mount here (a container without CAP_SYS_ADMIN): a file-size
+		# limit makes every write past 16K fail the same way (EFBIG).
+		echo "# no tmpfs mount allowed: using a 16K file-size limit instead"
+		( ulimit -f 16; trap '' XFSZ
+		  exec "$oomtest" run --target x86_64 --results "$work/full" cases/memcg-v2-max-kill.case ) \
+			> "$work/full.tap" 2> "$work/full.err"
+		rc=$?
+	fi
+	cat "$work/full.tap" "$work/full.err"
+	find "$work/full" -type f | xargs ls -l
+	ok=0
+	[ $rc -eq 0 ] && grep -q '^ok 1 - memcg-v2-max-kill \[x86_64\]$' "$work/full.tap" &&
+	grep -q 'oomtest: cannot write .*: \(No space left on device\|File too large\) (the verdict still goes to stdout)' "$work/full.err" &&
+	[ -z "$(find "$work/full" -name '*.tmp.*')" ] && ok=2
+	valid=1
+	for j in $(find "$work/full" -name '*.json'); do
+		perl -MJSON::PP -e 'local $/; decode_json(<STDIN>)' < "$j" || valid=0
+	done
+	[ $valid -eq 1 ] && [ $ok -eq 2 ] && ok=1
+	[ $mounted -eq 0 ] || umount "$work/full"
+	[ $ok -eq 1 ]
+}
+check "a full results disk: clear errors, verdict on stdout, no half-written result" diskfull
+
+# 4k. Two oomtest processes sharing one results dir keep apart.
+shared() {
+	"$oomtest" run --target x86_64 --results "$work/shared" cases/memcg-v2-max-kill.case > "$work/sh1.tap" &
+	a=$!
+	"$oomtest" run --target x86_64 --results "$work/shared" cases/memcg-v2-max-kill.case > "$work/sh2.tap" &
+	b=$!
+	wait $a && wait $b || return 1
+	[ "$(ls -d "$work"/shared/2* | wc -l)" -eq 2 ] &&
+	for d in "$work"/shared/2*; do test -s "$d/memcg-v2-max-kill/x86_64/result.json" || return 1; done &&
+	test -L "$work/shared/latest" && [ -z "$(find "$work/shared" -name '*.tmp.*' -o -name '.latest.*')" ]
+}
+check "two oomtest runs sharing a results dir each keep their own complete run dir" shared
+
+# 4l. A case file of random bytes: a clean usage error, no guest.
+garbage() {
+	head -c 4096 /dev/urandom > "$work/random.case"
+	"$oomtest" run --results "$work/gres" "$work/random.case" > "$work/rand.out" 2>&1
+	rc=$?
+	cat "$work/rand.out" | head -n 5
+	[ $rc -eq 2 ] && grep -q "^$work/random.case:" "$work/rand.out" && [ ! -e "$work/gres" ]
+}
+check "a case file of random bytes is a file:line error and starts nothing" garbage
+
+# 4m. SIGTERM to run-tests.sh and SIGHUP to oomtest: no QEMU 2 s later.
+termhup() {
+	./run-tests.sh -j 2 --target x86_64 > "$work/term.tap" 2>/dev/null &
+	pid=$!
+	for i in $(seq 1 60); do [ "$(qemus)" -gt 0 ] && break; sleep 0.5; done
+	[ "$(qemus)" -gt 0 ] || { echo "no QEMU running"; return 1; }
+	kill -TERM $pid; wait $pid; sleep 2
+	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/term.tap" | grep -q '^Bail out! interrupted$' || return 1
+	"$oomtest" run -j 2 --target x86_64 --results "$work/hup" cases > "$work/hup.tap" 2>/dev/null &
+	pid=$!
+	sleep 5
+	kill -HUP $pid; wait $pid; sleep 2
+	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/hup.tap" | grep -q '^Bail out! interrupted$' &&
+	grep -q '"reason": "interrupted"' "$work"/hup/latest/*/x86_64/result.json
+}
+check "SIGTERM to run-tests.sh and SIGHUP to oomtest leave no QEMU; interrupted runs say so" termhup
 
 # 5. oomtest parse reads the console of a real run.
 parse() {

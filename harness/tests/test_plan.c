@@ -169,6 +169,37 @@ static void test_unexpected_oops_fails(void **state)
 	case_release(&c2);
 }
 
+static void test_unexpected_panic_fails(void **state)
+{
+	(void)state;
+	struct oomcase c, c2;
+	struct run_result r;
+	const struct target t = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-50-amd64" };
+
+	parse_ok(&c, "[expect]\noom.count == 0\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "panic", "1");
+	facts_set(&r.facts, "panic.reason", "sysrq triggered crash");
+	run_judge(&c, &t, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].expected, "panic == 0");
+	assert_string_equal(r.failed[0].seen, "panic 1: sysrq triggered crash");
+	run_result_release(&r);
+
+	/* a case that speaks of panics decides for itself */
+	parse_ok(&c2, "[expect]\npanic.reason ~ sysrq\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "panic", "1");
+	facts_set(&r.facts, "panic.reason", "sysrq triggered crash");
+	run_judge(&c2, &t, "", 0, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	run_result_release(&r);
+	case_release(&c);
+	case_release(&c2);
+}
+
 static void test_tap_output(void **state)
 {
 	(void)state;
@@ -176,13 +207,17 @@ static void test_tap_output(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	char dir[] = "/tmp/oomtest-tap.XXXXXX", log[64], want[160];
 
+	assert_non_null(mkdtemp(dir));
+	snprintf(log, sizeof(log), "%s/console.log", dir);
+	fclose(fopen(log, "w"));
 	tap_begin(f, 14, 3);
 	run_result_init(&r);
 	r.verdict = V_PASS;
-	tap_result(f, 1, "a#b", "x86_64", &r, "/r/a/x86_64");
+	tap_result(f, 1, "a#b\x1b[31m", "x86_64", &r, "/r/a/x86_64");
 	r.verdict = V_SKIP;
-	strbuf_addstr(&r.reason, "needs cgroup v1");
+	strbuf_addstr(&r.reason, "needs cgroup v1\x07");
 	tap_result(f, 2, "c", "i386", &r, NULL);
 	strbuf_reset(&r.reason);
 	r.verdict = V_FAIL;
@@ -192,15 +227,19 @@ static void test_tap_output(void **state)
 	r.failed[0].expected = xstrdup("== q");
 	r.failed[0].seen = xstrdup("a\nb\x01");
 	r.failed[0].line = 9;
-	tap_result(f, 3, "d", "i386", &r, "/r/d/i386");
+	tap_result(f, 3, "d", "i386", &r, dir);
 	fclose(f);
 	assert_non_null(strstr(buf, "TAP version 14\n1..3\n"));
-	assert_non_null(strstr(buf, "ok 1 - a_b [x86_64]\n"));
-	assert_non_null(strstr(buf, "ok 2 - c [i386] # SKIP needs cgroup v1\n"));
+	assert_non_null(strstr(buf, "ok 1 - a_b_[31m [x86_64]\n"));
+	assert_non_null(strstr(buf, "ok 2 - c [i386] # SKIP needs cgroup v1_\n"));
 	assert_non_null(strstr(buf, "not ok 3 - d [i386]\n  ---\n  verdict: fail\n"));
 	assert_non_null(strstr(buf, "    - expectation: \"x == \\\"q\\\"\"\n      line: 9\n"));
 	assert_non_null(strstr(buf, "      seen: \"a\\nb\\u0001\"\n"));
-	assert_non_null(strstr(buf, "    console.log: \"/r/d/i386/console.log\"\n"));
+	/* only the logs that exist are listed */
+	snprintf(want, sizeof(want), "  logs:\n    console.log: \"%s/console.log\"\n  seconds:", dir);
+	assert_non_null(strstr(buf, want));
+	unlink(log);
+	rmdir(dir);
 	assert_non_null(strstr(buf, "  ...\n"));
 	run_result_release(&r);
 	free(buf);
@@ -250,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_judge_selectors_and_either),
 		cmocka_unit_test(test_unexpected_oops_fails),
+		cmocka_unit_test(test_unexpected_panic_fails),
 		cmocka_unit_test(test_tap_output),
 		cmocka_unit_test(test_results_dirs),
 	};
