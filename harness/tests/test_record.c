@@ -64,6 +64,10 @@ static void test_steps_and_state(void **state)
 	apply(&st, &f, "ready 1 6.1.0-50-amd64 x86_64");
 	assert_true(st.ready);
 	assert_string_equal(facts_get(&f, "guest.release"), "6.1.0-50-amd64");
+	/* an agent of before the pvpanic field, then one with it */
+	assert_string_equal(facts_get(&f, "guest.pvpanic"), "0");
+	apply(&st, &f, "ready 1 6.1.0-50-amd64 x86_64 1");
+	assert_string_equal(facts_get(&f, "guest.pvpanic"), "1");
 	apply(&st, &f, "start hog 78");
 	apply(&st, &f, "out hog hog:%20chunk%201");
 	apply(&st, &f, "exit hog signal:9");
