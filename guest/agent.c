@@ -615,6 +615,19 @@ static char *read_plan_line(void)
 	}
 }
 
+/* Modules the plan loaded, unloaded before power-off. */
+static char *loaded_modules[16];
+static int nloaded_modules;
+
+static void note_module(const char *name)
+{
+	for (int i = 0; i < nloaded_modules; i++)
+		if (!strcmp(loaded_modules[i], name))
+			return;
+	if (nloaded_modules < (int)(sizeof(loaded_modules) / sizeof(loaded_modules[0])))
+		loaded_modules[nloaded_modules++] = strdup(name);
+}
+
 static void run_line(struct line *l)
 {
 	const char *cmd = l->f[0];
@@ -648,6 +661,8 @@ static void run_line(struct line *l)
 		free(path);
 	} else if ((!strcmp(cmd, "run") || !strcmp(cmd, "module")) && l->n >= 6) {
 		/* run|module NAME BG CGROUP ADJ ARGV... */
+		if (!strcmp(cmd, "module"))
+			note_module(l->f[5]);
 		start_step(cmd, l->f[1], !strcmp(l->f[2], "1"), l->f[3], l->f[4], l->f + 5, l->n - 5);
 	} else if (!strcmp(cmd, "write") && l->n == 3) {
 		/* sysrq-trigger c does not return: the console says why */
@@ -722,6 +737,10 @@ static void finish(void)
 			pump(2000, s);
 	send_rec("done", NULL);
 	tcdrain(chan);
+	/* A module may still hold all memory: powering off needs some. */
+	for (int i = 0; i < nloaded_modules; i++)
+		if (loaded_modules[i])
+			syscall(SYS_delete_module, loaded_modules[i], O_NONBLOCK);
 	sync();
 	reboot(RB_POWER_OFF);
 	for (;;)

@@ -13,6 +13,7 @@ struct vm_config {
 	unsigned long long memory;     /* bytes */
 	const char *extra_cmdline;     /* may be NULL */
 	const char *run_dir;           /* logs go here (qemu.log, qemu.cmdline) */
+	const char *restore;           /* a saved state to start from instead of booting; NULL: boot */
 };
 
 struct vm;
@@ -29,6 +30,9 @@ struct backend_ops {
 	void (*kill)(struct vm *vm);
 	/* Describes how it ended (exit status), for logs. */
 	void (*describe_exit)(struct vm *vm, struct strbuf *out);
+	/* Stops the guest and saves its whole state to path, for start() with
+	 * restore; NULL when the backend cannot. */
+	int (*save)(struct vm *vm, const char *path, struct strbuf *err);
 	/* Whether the guest reported a panic to the machine (pvpanic). */
 	int (*guest_panicked)(struct vm *vm);
 	void (*destroy)(struct vm *vm);

@@ -90,6 +90,95 @@ static const char *accel(void)
 	return a && !strcmp(a, "kvm") ? "kvm" : "tcg";
 }
 
+/* Polls a QMP query until its answer holds one of the wanted strings
+ * (1) or one of the failed ones (-1, answer in err). */
+static int poll_until(struct vm *vm, const char *query, const char *const *want, const char *const *failed,
+		      int timeout_ms, struct strbuf *err)
+{
+	struct strbuf reply = STRBUF_INIT;
+	struct timespec start;
+	int r = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!r) {
+		if (qmp_command(&vm->qmp, query, 5000, &reply, err)) {
+			r = -1;
+			break;
+		}
+		for (size_t i = 0; want[i] && !r; i++)
+			if (strstr(reply.buf, want[i]))
+				r = 1;
+		for (size_t i = 0; failed[i] && !r; i++)
+			if (strstr(reply.buf, failed[i])) {
+				strbuf_addf(err, "QEMU: %s", reply.buf);
+				r = -1;
+			}
+		if (!r && elapsed_ms(&start) > timeout_ms) {
+			strbuf_addf(err, "QEMU: still %s after %d s", reply.buf, timeout_ms / 1000);
+			r = -1;
+		}
+		if (!r)
+			poll(NULL, 0, 10);
+	}
+	strbuf_release(&reply);
+	return r;
+}
+
+/* Loads a state saved by qemu_save into a QEMU started with -incoming
+ * defer; the guest runs on from where it was saved. */
+static int restore(struct vm *vm, const char *path, struct strbuf *err)
+{
+	/* saved stopped, it loads as "paused": then it is continued */
+	static const char *const loaded[] = { "\"status\": \"running\"", "\"status\": \"paused\"", NULL };
+	static const char *const failed[] = { NULL };	/* a failed load ends QEMU */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0) {
+		strbuf_addf(err, "snapshot %s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = qmp_send_fd(&vm->qmp, fd, "snap", 5000, err);
+	close(fd);
+	if (!r)
+		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"fd:snap\"}}",
+				5000, NULL, err);
+	if (!r && poll_until(vm, "{\"execute\": \"query-status\"}", loaded, failed, 30000, err) < 0)
+		r = -1;
+	if (!r)
+		r = qmp_command(&vm->qmp, "{\"execute\": \"cont\"}", 5000, NULL, err);
+	if (r)
+		strbuf_addf(err, " (restoring %s)", path);
+	return r;
+}
+
+static int qemu_save(struct vm *vm, const char *path, struct strbuf *err)
+{
+	static const char *const done[] = { "\"status\": \"completed\"", NULL };
+	static const char *const failed[] = { "\"status\": \"failed\"", "\"status\": \"cancelled\"", NULL };
+	int fd, r;
+
+	if (qmp_command(&vm->qmp, "{\"execute\": \"stop\"}", 5000, NULL, err))
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		strbuf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = qmp_send_fd(&vm->qmp, fd, "snap", 5000, err);
+	close(fd);
+	/* no bandwidth cap: the file is local */
+	if (!r)
+		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate-set-parameters\", "
+				"\"arguments\": {\"max-bandwidth\": 1099511627776}}", 5000, NULL, err);
+	if (!r)
+		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"fd:snap\"}}",
+				5000, NULL, err);
+	if (!r && poll_until(vm, "{\"execute\": \"query-migrate\"}", done, failed, 120000, err) < 0)
+		r = -1;
+	return r;
+}
+
 static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
 {
 	const struct target *t = cfg->target;
@@ -166,6 +255,11 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	 * says GUEST_PANICKED on QMP and shuts down. */
 	add(&argv, &argc, "-device");
 	add(&argv, &argc, "pvpanic");
+	if (cfg->restore) {
+		/* the state comes over QMP once the sockets are connected */
+		add(&argv, &argc, "-incoming");
+		add(&argv, &argc, "defer");
+	}
 
 	/* The command line, one argument a line, for the user to rerun. */
 	for (size_t i = 0; i < argc; i++)
@@ -212,6 +306,8 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 			goto fail;
 		}
 	}
+	if (cfg->restore && restore(vm, cfg->restore, err))
+		goto fail;
 	*out = vm;
 	return 0;
 fail:
@@ -288,5 +384,6 @@ const struct backend_ops backend_qemu = {
 	.kill = qemu_kill,
 	.describe_exit = qemu_describe_exit,
 	.guest_panicked = qemu_guest_panicked,
+	.save = qemu_save,
 	.destroy = qemu_destroy,
 };

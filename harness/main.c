@@ -39,6 +39,9 @@ static const char usage_text[] =
 	"                              the agent said anything for that long (default: off)\n"
 	"      --log-limit SIZE        keep at most SIZE of each console and agent log per\n"
 	"                              run (default 64M); the rest is read, parsed, not kept\n"
+	"      --cold-boot             boot every guest; default: start each run from a\n"
+	"                              guest booted once and saved (build/snapshots/,\n"
+	"                              made again when the kernel or initramfs changes)\n"
 	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
@@ -195,6 +198,7 @@ struct job_data {
 	long timeout_ms;
 	long silence_ms;
 	unsigned long long log_limit;
+	const char *snapshot_dir;
 	struct strbuf dir;
 };
 
@@ -263,6 +267,7 @@ static void run_job(const struct job *job, struct run_result *res)
 			.timeout_ms = d->timeout_ms ? d->timeout_ms : oc->timeout_ms,
 			.silence_ms = d->silence_ms,
 			.log_limit = d->log_limit,
+			.snapshot_dir = d->snapshot_dir,
 		};
 		run_one(&rq, res);
 	}
@@ -296,6 +301,7 @@ static int cmd_run(int argc, char **argv)
 		{ "tap-version", required_argument, NULL, 'V' },
 		{ "silence", required_argument, NULL, 'S' },
 		{ "log-limit", required_argument, NULL, 'L' },
+		{ "cold-boot", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -304,14 +310,15 @@ static int cmd_run(int argc, char **argv)
 	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
 	long timeout_ms = 0, silence_ms = 0;
 	unsigned long long log_limit = 64ull << 20;
-	int c, ret = 2;
+	int c, ret = 2, cold_boot = 0;
 	char *root = project_root();
 	struct target_list tl = { 0 };
 	struct target custom = { 0 };
-	struct strbuf err = STRBUF_INIT, run_dir = STRBUF_INIT, results_root = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, run_dir = STRBUF_INIT, results_root = STRBUF_INIT, snapshot_dir = STRBUF_INIT;
 	struct oomcase *cases = NULL;
 	size_t ncases = 0;
 
+	strbuf_addf(&snapshot_dir, "%s/build/snapshots", root);
 	optind = 1;
 	int parallel = 1, tap_version = 13;
 	while ((c = getopt_long(argc, argv, "t:j:h", opts, NULL)) != -1) {
@@ -336,6 +343,7 @@ static int cmd_run(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case 'C': cold_boot = 1; break;
 		case 'L':
 			if (parse_size(optarg, &log_limit) || log_limit < 4096) {
 				fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n",
@@ -480,7 +488,8 @@ static int cmd_run(int argc, char **argv)
 				continue;
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
 						       .root = root, .timeout_ms = timeout_ms,
-						       .silence_ms = silence_ms, .log_limit = log_limit };
+						       .silence_ms = silence_ms, .log_limit = log_limit,
+						       .snapshot_dir = cold_boot ? NULL : snapshot_dir.buf };
 			strbuf_init(&jd[njobs].dir);
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir.buf);
 			add_run_name(&jd[njobs].dir, &cases[i], 1);
@@ -524,6 +533,7 @@ out:
 	strbuf_release(&err);
 	strbuf_release(&run_dir);
 	strbuf_release(&results_root);
+	strbuf_release(&snapshot_dir);
 	free(root);
 	return ret;
 }

@@ -142,6 +142,49 @@ int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *
 	return r;
 }
 
+int qmp_send_fd(struct qmp *q, int fd, const char *name, int timeout_ms, struct strbuf *err)
+{
+	struct strbuf cmd = STRBUF_INIT, line = STRBUF_INIT;
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr msg = { 0 };
+	struct cmsghdr *c;
+	long deadline = now_ms() + timeout_ms;
+	ssize_t w;
+	int r = 0;
+
+	strbuf_addf(&cmd, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"%s\"}}\n", name);
+	memset(&ctl, 0, sizeof(ctl));
+	iov.iov_base = cmd.buf;
+	iov.iov_len = cmd.len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	/* one short message: the socket has room for it */
+	do
+		w = sendmsg(q->fd, &msg, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	if (w != (ssize_t)cmd.len) {
+		strbuf_addf(err, "QMP: getfd: %s", w < 0 ? strerror(errno) : "short write");
+		r = -1;
+	} else if (!(r = next_answer(q, deadline, &line, err)) && !strstr(line.buf, "\"return\"")) {
+		strbuf_addf(err, "QMP: %s", line.buf);
+		r = -1;
+	}
+	strbuf_release(&cmd);
+	strbuf_release(&line);
+	return r;
+}
+
 void qmp_drain(struct qmp *q)
 {
 	struct strbuf line = STRBUF_INIT;

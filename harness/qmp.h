@@ -19,6 +19,9 @@ int qmp_open(struct qmp *q, int fd, int timeout_ms, struct strbuf *err);
  * reply gets the answer line. 0 on "return", -1 on "error" or timeout. */
 int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *reply,
 		struct strbuf *err);
+/* Hands fd to QEMU under name (QMP getfd, the fd rides along as
+ * SCM_RIGHTS): for "fd:NAME" migration URIs. */
+int qmp_send_fd(struct qmp *q, int fd, const char *name, int timeout_ms, struct strbuf *err);
 /* Reads what is there without waiting (events after the guest is gone). */
 void qmp_drain(struct qmp *q);
 /* Whether QEMU sent this event. */

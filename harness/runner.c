@@ -4,6 +4,7 @@
 #include "plan.h"
 #include "record.h"
 #include "results.h"
+#include "snapshot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,6 +178,38 @@ static void agent_line(struct run_ctx *x, const char *l, size_t len)
 	}
 }
 
+/* What a stream said: logged (up to its limit), parsed, split in lines. */
+static void feed(struct run_ctx *x, struct stream *s, int is_console, const char *buf, size_t n)
+{
+	if (s->logged < s->limit) {
+		size_t keep = (unsigned long long)n < s->limit - s->logged
+				      ? (size_t)n : (size_t)(s->limit - s->logged);
+		log_write(x, s, buf, keep);
+		s->logged += keep;
+	}
+	if (s->logged >= s->limit && !s->capped) {
+		char mark[128];
+		int len = snprintf(mark, sizeof(mark),
+				   "\n[oomtest: log capped at %llu bytes (--log-limit); the rest was read, not kept]\n",
+				   s->limit);
+		log_write(x, s, mark, (size_t)len);
+		s->capped = 1;
+	}
+	if (is_console) {
+		klog_feed(x->klog, buf, (size_t)n);
+		if (x->console.len < CONSOLE_KEEP)
+			strbuf_add(&x->console, buf,
+				   (size_t)n < CONSOLE_KEEP - x->console.len ? (size_t)n
+									      : CONSOLE_KEEP - x->console.len);
+	}
+	/* Lines are bounded: a line past 1 MiB is cut. */
+	if (s->line.len < (1u << 20))
+		strbuf_add(&s->line, buf, (size_t)n);
+	else
+		strbuf_addch(&s->line, '\n');
+	each_line(x, s, is_console ? console_line : agent_line);
+}
+
 /* Reads what is there; returns 1 if anything was read. */
 static int pump(struct run_ctx *x, struct stream *s, int is_console)
 {
@@ -197,33 +230,7 @@ static int pump(struct run_ctx *x, struct stream *s, int is_console)
 			break;
 		}
 		any = 1;
-		if (s->logged < s->limit) {
-			size_t keep = (unsigned long long)n < s->limit - s->logged
-					      ? (size_t)n : (size_t)(s->limit - s->logged);
-			log_write(x, s, buf, keep);
-			s->logged += keep;
-		}
-		if (s->logged >= s->limit && !s->capped) {
-			char mark[128];
-			int len = snprintf(mark, sizeof(mark),
-					   "\n[oomtest: log capped at %llu bytes (--log-limit); the rest was read, not kept]\n",
-					   s->limit);
-			log_write(x, s, mark, (size_t)len);
-			s->capped = 1;
-		}
-		if (is_console) {
-			klog_feed(x->klog, buf, (size_t)n);
-			if (x->console.len < CONSOLE_KEEP)
-				strbuf_add(&x->console, buf,
-					   (size_t)n < CONSOLE_KEEP - x->console.len ? (size_t)n
-										      : CONSOLE_KEEP - x->console.len);
-		}
-		/* Lines are bounded: a line past 1 MiB is cut. */
-		if (s->line.len < (1u << 20))
-			strbuf_add(&s->line, buf, (size_t)n);
-		else
-			strbuf_addch(&s->line, '\n');
-		each_line(x, s, is_console ? console_line : agent_line);
+		feed(x, s, is_console, buf, (size_t)n);
 	}
 	return any;
 }
@@ -415,8 +422,21 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		.run_dir = rq->run_dir,
 	};
 	struct strbuf err = STRBUF_INIT;
-	int timed_out = 0;
+	struct snapshot snap = { 0 };
+	int timed_out = 0, restored = 0;
 
+	/* A case with its own kernel command line boots: the saved guests
+	 * booted with none. Making a snapshot is not part of the run's time. */
+	if (rq->snapshot_dir && !(rq->c->cmdline && *rq->c->cmdline)) {
+		if (snapshot_get(rq->backend, &cfg, rq->snapshot_dir, &snap, &err)) {
+			facts_set(&res->facts, "boot.snapshot_error", err.buf);
+			strbuf_reset(&err);
+		} else {
+			cfg.restore = snap.state;
+			if (snap.made_seconds > 0)
+				facts_setf(&res->facts, "snapshot.made_seconds", "%.2f", snap.made_seconds);
+		}
+	}
 	x.t0 = now_s();
 	x.klog = klog_new();
 	record_init(&x.rec);
@@ -441,13 +461,30 @@ void run_one(const struct run_request *rq, struct run_result *res)
 			write_failed(rq->run_dir, "plan.txt", r);
 		strbuf_release(&p);
 	}
-	if (rq->backend->start(&cfg, &x.vm, &err)) {
+	if (cfg.restore && rq->backend->start(&cfg, &x.vm, &err)) {
+		/* a state that does not load is made again next time; this run boots */
+		facts_set(&res->facts, "boot.snapshot_error", err.buf);
+		strbuf_reset(&err);
+		snapshot_drop(&snap);
+		cfg.restore = NULL;
+		x.vm = NULL;
+	} else if (cfg.restore) {
+		restored = 1;
+	}
+	if (!restored && rq->backend->start(&cfg, &x.vm, &err)) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, err.buf);
 		goto out;
 	}
+	facts_set(&res->facts, "boot.path", restored ? "restore" : rq->t->boot == BOOT_PVH ? "cold-pvh" : "cold-bzimage");
 	x.con.fd = rq->backend->console_fd(x.vm);
 	x.agent.fd = rq->backend->agent_fd(x.vm);
+	if (restored) {
+		/* The boot as it was when saved: the same console, the same ready
+		 * record (which sends the plan). */
+		feed(&x, &x.con, 1, snap.console.buf, snap.console.len);
+		feed(&x, &x.agent, 0, snap.agent.buf, snap.agent.len);
+	}
 
 	double deadline = x.t0 + rq->timeout_ms / 1000.0;
 	double done_at = 0, last_output = now_s();
@@ -569,4 +606,5 @@ out:
 	strbuf_release(&x.con.line);
 	strbuf_release(&x.agent.line);
 	strbuf_release(&err);
+	snapshot_release(&snap);
 }

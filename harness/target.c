@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,68 @@ static int is_elf(const char *path)
 	return ok;
 }
 
+/* Whether an ELF kernel has the PVH entry note QEMU boots it through
+ * (a "Xen" note of type XEN_ELFNOTE_PHYS32_ENTRY, 18). */
+int target_elf_has_pvh(const char *path)
+{
+	struct strbuf img = STRBUF_INIT;
+	const unsigned char *b;
+	int found = 0;
+
+	if (strbuf_read_file(&img, path) || img.len < 64 || memcmp(img.buf, "\177ELF", 4)) {
+		strbuf_release(&img);
+		return 0;
+	}
+	b = (const unsigned char *)img.buf;
+	int is64 = b[4] == 2;
+	uint64_t phoff = 0, phentsize, phnum;
+	if (is64) {
+		memcpy(&phoff, b + 32, 8);
+		phentsize = (uint64_t)b[54] | (uint64_t)b[55] << 8;
+		phnum = (uint64_t)b[56] | (uint64_t)b[57] << 8;
+	} else {
+		uint32_t o;
+		memcpy(&o, b + 28, 4);
+		phoff = o;
+		phentsize = (uint64_t)b[42] | (uint64_t)b[43] << 8;
+		phnum = (uint64_t)b[44] | (uint64_t)b[45] << 8;
+	}
+	for (uint64_t i = 0; i < phnum && !found; i++) {
+		uint64_t ph = phoff + i * phentsize, off = 0, size = 0;
+		uint32_t type;
+		if (ph > img.len || img.len - ph < (is64 ? 56u : 32u))
+			break;
+		memcpy(&type, b + ph, 4);
+		if (type != 4)	/* PT_NOTE */
+			continue;
+		if (is64) {
+			memcpy(&off, b + ph + 8, 8);
+			memcpy(&size, b + ph + 32, 8);
+		} else {
+			uint32_t o, n;
+			memcpy(&o, b + ph + 4, 4);
+			memcpy(&n, b + ph + 16, 4);
+			off = o;
+			size = n;
+		}
+		if (off > img.len || size > img.len - off)
+			continue;
+		for (uint64_t q = off; q + 12 <= off + size && !found;) {
+			uint32_t namesz, descsz, ntype;
+			memcpy(&namesz, b + q, 4);
+			memcpy(&descsz, b + q + 4, 4);
+			memcpy(&ntype, b + q + 8, 4);
+			uint64_t name = q + 12, next = name + ((namesz + 3ull) & ~3ull) + ((descsz + 3ull) & ~3ull);
+			if (next <= q || next > off + size)	/* a note running past its segment */
+				break;
+			found = namesz == 4 && !memcmp(b + name, "Xen", 4) && ntype == 18;
+			q = next;
+		}
+	}
+	strbuf_release(&img);
+	return found;
+}
+
 int target_image_release(const char *path, struct strbuf *out)
 {
 	struct strbuf img = STRBUF_INIT;
@@ -215,11 +278,36 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 		}
 		strbuf_release(&img);
 	}
-	t->boot = is_elf(kernel) ? BOOT_PVH : BOOT_BZIMAGE;
+	/* The fast path where there is one: an ELF vmlinux with a PVH note,
+	 * given or found beside a bzImage in the build tree; else the bzImage. */
+	t->boot = BOOT_BZIMAGE;
+	if (is_elf(kernel)) {
+		if (!target_elf_has_pvh(kernel)) {
+			strbuf_addf(err, "--kernel %s is an ELF file without a PVH entry note (CONFIG_PVH=y "
+				    "adds one): give the bzImage (arch/x86/boot/bzImage) instead", kernel);
+			strbuf_release(&rel);
+			strbuf_release(&path);
+			return -1;
+		}
+		t->boot = BOOT_PVH;
+	} else {
+		struct strbuf vm = STRBUF_INIT, vrel = STRBUF_INIT;
+		strbuf_addf(&vm, "%s/vmlinux", kdir);
+		if (target_elf_has_pvh(vm.buf) && !target_image_release(vm.buf, &vrel) && !strcmp(vrel.buf, rel.buf)) {
+			kernel = strbuf_detach(&vm);
+			t->boot = BOOT_PVH;
+			t->kernel = realpath(kernel, NULL);
+			free((char *)kernel);
+			kernel = t->kernel;
+		}
+		strbuf_release(&vm);
+		strbuf_release(&vrel);
+	}
 	t->name = xstrdup(strcmp(arch, "i386") ? "custom-x86_64" : "custom-i386");
 	t->arch = xstrdup(arch);
 	t->release = strbuf_detach(&rel);
-	t->kernel = realpath(kernel, NULL);
+	if (!t->kernel)
+		t->kernel = realpath(kernel, NULL);
 	t->kdir = realpath(kdir, NULL);
 	if (!t->kernel)
 		t->kernel = xstrdup(kernel);

@@ -36,6 +36,8 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 /* The release a kernel image names (bzImage header or vmlinux banner).
  * Returns 0, or -errno (-ENOENT when the image names none). */
 int target_image_release(const char *path, struct strbuf *out);
+/* Whether an ELF kernel carries the PVH entry note QEMU boots it by. */
+int target_elf_has_pvh(const char *path);
 const struct target *targets_find(const struct target_list *l, const char *name);
 void target_release(struct target *t);
 void targets_release(struct target_list *l);

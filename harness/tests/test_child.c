@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,27 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* A minimal ELF64 with one PT_NOTE holding the given notes. */
+static void write_elf(const char *path, const void *notes, size_t n)
+{
+	unsigned char h[64 + 56] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	uint64_t phoff = 64, off = sizeof(h), size = n;
+	uint32_t pt_note = 4;
+	uint16_t phentsize = 56, phnum = 1;
+	FILE *f = fopen(path, "w");
+
+	memcpy(h + 32, &phoff, 8);
+	memcpy(h + 54, &phentsize, 2);
+	memcpy(h + 56, &phnum, 2);
+	memcpy(h + 64, &pt_note, 4);
+	memcpy(h + 64 + 8, &off, 8);
+	memcpy(h + 64 + 32, &size, 8);
+	assert_non_null(f);
+	fwrite(h, 1, sizeof(h), f);
+	fwrite(notes, 1, n, f);
+	fclose(f);
+}
+
 static void test_targets(void **state)
 {
 	(void)state;
@@ -124,6 +146,7 @@ static void test_targets(void **state)
 
 	/* a user's kernel: release from the kdir, PVH when the image is ELF */
 	struct strbuf k = STRBUF_INIT, kd = STRBUF_INIT;
+	static const unsigned char pvh[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0, 0, 0, 0, 1 };
 	strbuf_addf(&k, "%s/vmlinux", dir);
 	write_file(k.buf, "\177ELF....");
 	strbuf_addf(&kd, "%s/include/config", dir);
@@ -132,6 +155,11 @@ static void test_targets(void **state)
 	strbuf_addstr(&kd, "/kernel.release");
 	write_file(kd.buf, "6.9.0-custom\n");
 	strbuf_reset(&err);
+	/* an ELF QEMU cannot boot: said at once */
+	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), -1);
+	assert_non_null(strstr(err.buf, "without a PVH entry note"));
+	strbuf_reset(&err);
+	write_elf(k.buf, pvh, sizeof(pvh));
 	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), 0);
 	assert_string_equal(t.release, "6.9.0-custom");
 	assert_int_equal(t.boot, BOOT_PVH);
@@ -165,10 +193,41 @@ static void test_targets(void **state)
 	strbuf_release(&err);
 }
 
+static void test_pvh_note(void **state)
+{
+	/* namesz descsz type name desc: a GNU build id, then Xen's PVH entry */
+	static const unsigned char gnu[] = { 4, 0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 'G', 'N', 'U', 0, 1, 2, 3, 4 };
+	static const unsigned char xen18[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0, 0, 0, 0, 1 };
+	static const unsigned char xen17[] = { 4, 0, 0, 0, 4, 0, 0, 0, 17, 0, 0, 0, 'X', 'e', 'n', 0, 0, 0, 0, 1 };
+	static const unsigned char bad[] = { 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
+	unsigned char both[sizeof(gnu) + sizeof(xen18)];
+	char path[] = "/tmp/oomtest-elf.XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	memcpy(both, gnu, sizeof(gnu));
+	memcpy(both + sizeof(gnu), xen18, sizeof(xen18));
+	write_elf(path, both, sizeof(both));
+	assert_true(target_elf_has_pvh(path));
+	write_elf(path, xen17, sizeof(xen17));
+	assert_false(target_elf_has_pvh(path));
+	write_elf(path, bad, sizeof(bad));	/* a note running past its segment */
+	assert_false(target_elf_has_pvh(path));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, "MZ not an ELF", 13), 13);
+	close(fd);
+	assert_false(target_elf_has_pvh(path));
+	unlink(path);
+	assert_false(target_elf_has_pvh(path));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_status),
+		cmocka_unit_test(test_pvh_note),
 		cmocka_unit_test(test_group_is_killed),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_targets),
