@@ -20,6 +20,11 @@ struct vm;
 
 struct backend_ops {
 	const char *name;
+	/* Decides, once and before any worker forks, how guests will run
+	 * (KVM or TCG), booting probe (when not NULL) to find out. */
+	void (*setup)(const struct vm_config *probe);
+	/* How guests run: part of what a saved state depends on. */
+	const char *(*accel)(void);
 	/* Starts the guest; on success the two fds are readable streams. */
 	int (*start)(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
 	int (*console_fd)(struct vm *vm);
@@ -33,6 +38,8 @@ struct backend_ops {
 	/* Stops the guest and saves its whole state to path, for start() with
 	 * restore; NULL when the backend cannot. */
 	int (*save)(struct vm *vm, const char *path, struct strbuf *err);
+	/* CPU time the guest's machine used (after kill or its end). */
+	double (*cpu_seconds)(struct vm *vm);
 	/* Whether the guest reported a panic to the machine (pvpanic). */
 	int (*guest_panicked)(struct vm *vm);
 	void (*destroy)(struct vm *vm);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,7 @@ int child_start(struct child *c, char *const argv[], int out_fd)
 
 	c->pid = 0;
 	c->status = 0;
+	c->cpu_seconds = 0;
 	if (pipe2(errpipe, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -105,7 +107,11 @@ int child_wait(struct child *c, int timeout_ms)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		pid_t r = waitpid(c->pid, &c->status, timeout_ms < 0 ? 0 : WNOHANG);
+		struct rusage ru;
+		pid_t r = wait4(c->pid, &c->status, timeout_ms < 0 ? 0 : WNOHANG, &ru);
+		if (r == c->pid)
+			c->cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+					 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 		if (r == c->pid || (r < 0 && errno == ECHILD)) {
 			untrack(c->pid);
 			c->pid = 0;

@@ -10,6 +10,7 @@
 struct child {
 	pid_t pid;                 /* also the process group id; 0 when reaped */
 	int status;                /* wait status once reaped */
+	double cpu_seconds;        /* user + system CPU it used, once reaped */
 };
 
 /* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout

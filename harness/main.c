@@ -46,8 +46,8 @@ static const char usage_text[] =
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
 	"      --results DIR           where results go (default: results/ in the project)\n"
-	"      -j, --jobs N            run N guests at a time (default 1); never more guest\n"
-	"                              memory than the host has available\n"
+	"      -j, --jobs N            run N guests at a time (default: the number of CPUs);\n"
+	"                              never more guest memory than the host has available\n"
 	"      --tap-version 13|14     the TAP version line (default 13: the output uses only\n"
 	"                              what both share, and Debian 12's prove refuses 14)\n"
 	"  list [CASE|DIR...]          list targets and cases\n"
@@ -320,7 +320,8 @@ static int cmd_run(int argc, char **argv)
 
 	strbuf_addf(&snapshot_dir, "%s/build/snapshots", root);
 	optind = 1;
-	int parallel = 1, tap_version = 13;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int parallel = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1, tap_version = 13;
 	while ((c = getopt_long(argc, argv, "t:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -502,6 +503,32 @@ static int cmd_run(int argc, char **argv)
 		}
 
 	tap_begin(stdout, tap_version, njobs);
+	/* KVM or TCG is decided once, here, not in every worker, by booting
+	 * the first target that is ready (see backend_qemu.c) */
+	{
+		struct vm_config probe = { 0 };
+		char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
+		int have = 0;
+		for (size_t j = 0; j < njobs && !have; j++)
+			if (jd[j].prep->ok) {
+				probe.target = jd[j].t;
+				probe.initrd = jd[j].prep->initrd.buf;
+				probe.memory = jd[j].t->min_memory > (128ull << 20) ? jd[j].t->min_memory : 128ull << 20;
+				have = 1;
+			}
+		probe.run_dir = mkdtemp(tmpl);
+		backend_qemu.setup(have && probe.run_dir ? &probe : NULL);
+		if (probe.run_dir) {
+			struct strbuf p = STRBUF_INIT;
+			strbuf_addf(&p, "%s/qemu.log", tmpl);
+			unlink(p.buf);
+			strbuf_reset(&p);
+			strbuf_addf(&p, "%s/qemu.cmdline", tmpl);
+			unlink(p.buf);
+			strbuf_release(&p);
+			rmdir(tmpl);
+		}
+	}
 	size_t n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
 	size_t not_ok = reported_not_ok;
 	if (runner_interrupted || n < njobs) {

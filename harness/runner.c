@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,6 +54,14 @@ void run_result_release(struct run_result *r)
 	strbuf_release(&r->reason);
 	facts_release(&r->facts);
 	memset(r, 0, sizeof(*r));
+}
+
+static double cpu_now(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       ru.ru_stime.tv_usec / 1e6;
 }
 
 static double now_s(void)
@@ -438,6 +447,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		}
 	}
 	x.t0 = now_s();
+	double cpu0 = cpu_now();
 	x.klog = klog_new();
 	record_init(&x.rec);
 	strbuf_init(&x.console);
@@ -476,6 +486,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		strbuf_addstr(&res->reason, err.buf);
 		goto out;
 	}
+	if (rq->backend->accel)
+		facts_set(&res->facts, "vm.accel", rq->backend->accel());
 	facts_set(&res->facts, "boot.path", restored ? "restore" : rq->t->boot == BOOT_PVH ? "cold-pvh" : "cold-bzimage");
 	x.con.fd = rq->backend->console_fd(x.vm);
 	x.agent.fd = rq->backend->agent_fd(x.vm);
@@ -532,6 +544,9 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
 	facts_set(&res->facts, "agent.capped", x.agent.capped ? "1" : "0");
+	if (rq->backend->cpu_seconds)
+		facts_setf(&res->facts, "qemu.cpu_seconds", "%.3f", rq->backend->cpu_seconds(x.vm));
+	facts_setf(&res->facts, "harness.cpu_seconds", "%.3f", cpu_now() - cpu0);
 	{
 		struct strbuf how = STRBUF_INIT;
 		rq->backend->describe_exit(x.vm, &how);

@@ -67,11 +67,9 @@ static void add_program(struct strbuf *key, const char *prog)
 
 void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, struct strbuf *key)
 {
-	const char *accel = getenv("OOMTEST_ACCEL");
-
 	strbuf_addf(key, "format %d\nbackend %s\narch %s\n", SNAPSHOT_FORMAT, b->name, cfg->target->arch);
 	add_program(key, qemu_binary(cfg->target->arch));
-	strbuf_addf(key, "accel %s\n", accel && *accel ? accel : "-");
+	strbuf_addf(key, "accel %s\n", b->accel ? b->accel() : "-");
 	add_file(key, "kernel", cfg->target->kernel);
 	add_file(key, "initrd", cfg->initrd);
 	strbuf_addf(key, "memory %llu\ncmdline %s\n", cfg->memory,

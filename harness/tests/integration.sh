@@ -348,6 +348,37 @@ termhup() {
 }
 check "SIGTERM to run-tests.sh and SIGHUP to oomtest leave no QEMU; interrupted runs say so" termhup
 
+# 4n. Snapshots: a restored run and a cold boot give the same verdicts and
+#     the same facts; a changed initramfs makes a new snapshot; a state that
+#     does not load is reported, the run boots instead, and the next run
+#     makes it again.
+snapshots() {
+	local c=cases/memcg-v2-max-kill.case k=cases/kmod-order0-backup.case
+	"$oomtest" run -t x86_64 -t i386 --results "$work/snapR" $c $k > "$work/snapR.tap" &&
+	"$oomtest" run --cold-boot -t x86_64 -t i386 --results "$work/snapC" $c $k > "$work/snapC.tap" || return 1
+	diff "$work/snapR.tap" "$work/snapC.tap" || return 1
+	for f in "$work"/snapR/latest/*/*/facts.json; do
+		g=${f/snapR/snapC}
+		grep -q '"boot.path": "restore"' "$f" && grep -q '"boot.path": "cold-' "$g" || { echo "$f: not restored/cold"; return 1; }
+		diff <(sed -n 's/^ *"\([^"]*\)".*/\1/p' "$f" | grep -v '^snapshot\.' | sort) \
+		     <(sed -n 's/^ *"\([^"]*\)".*/\1/p' "$g" | sort) || { echo "$f: other facts than a cold boot"; return 1; }
+	done
+	# a rebuilt initramfs: a new snapshot
+	touch build/targets/x86_64/initramfs.cpio
+	"$oomtest" run -t x86_64 --results "$work/snapT" $c > /dev/null || return 1
+	grep -q '"snapshot.made_seconds"' "$work"/snapT/latest/*/x86_64/facts.json || { echo "no new snapshot after touching the initramfs"; return 1; }
+	# a state that does not load
+	st=$(ls build/snapshots/x86_64-128M-*.state | head -n 1)
+	head -c 1000 /dev/urandom > "$st"
+	"$oomtest" run -t x86_64 --results "$work/snapB" $c > "$work/snapB.tap" || return 1
+	f=$(ls "$work"/snapB/latest/*/x86_64/facts.json)
+	grep -q '"boot.snapshot_error": ' "$f" && grep -q '"boot.path": "cold-pvh"' "$f" || { cat "$f"; return 1; }
+	"$oomtest" run -t x86_64 --results "$work/snapA" $c > /dev/null || return 1
+	grep -q '"snapshot.made_seconds"' "$work"/snapA/latest/*/x86_64/facts.json &&
+	grep -q '"boot.path": "restore"' "$work"/snapA/latest/*/x86_64/facts.json && [ "$(qemus)" -eq 0 ]
+}
+check "restored and cold runs agree; snapshots follow the initramfs and survive corruption" snapshots
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
