@@ -61,6 +61,9 @@ $(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
 
+# The sanitizer objects are kept between builds (not intermediate files).
+.SECONDARY: $(SAN_OBJS)
+
 $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -Iharness $^ -o $@ -lcmocka -lkmod

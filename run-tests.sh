@@ -8,11 +8,13 @@ cd "$(dirname "$0")"
 
 usage() {
 	cat <<'USAGE'
-usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--timeout S]
-                     [--tap-version 13|14] [--silence S]
+usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot]
+                     [--timeout S] [--tap-version 13|14] [--silence S]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
   --target NAME     run on this target only (see: build/oomtest list); repeatable
-  -j N              run N guests at a time (default 1)
+  -j N              run N guests at a time (default: the number of CPUs)
+  --cold-boot       boot every guest instead of starting it from a saved,
+                    booted guest (build/snapshots/)
   --timeout S       override every case's timeout (seconds)
   --tap-version N   13 (default; what Debian 12's prove reads) or 14
   --silence S       a run with no console or agent output for S seconds ends
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--target) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--target "$2"); shift 2 ;;
 	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(-j "$2"); shift 2 ;;
 	-j*) run_opts+=(-j "${1#-j}"); shift ;;
+	--cold-boot) run_opts+=(--cold-boot); shift ;;
 	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;
 	--tap-version) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--tap-version "$2"); shift 2 ;;
 	--silence) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--silence "$2"); shift 2 ;;

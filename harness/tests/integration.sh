@@ -64,6 +64,20 @@ suite() {
 }
 check "run-tests.sh: every case ok or skipped with a reason on every default target, TAP accepted by prove" suite
 
+# 1b. The same suite booting every guest (--cold-boot), and restored at -j 1:
+#     the same verdicts whichever way the guests start and however many run.
+suite_modes() {
+	"$oomtest" run --cold-boot -j 2 --results "$work/cold" cases > "$work/cold.tap" 2>/dev/null
+	"$oomtest" run -j 1 --results "$work/j1" cases > "$work/j1.tap" 2>/dev/null
+	for f in cold j1; do
+		! grep -q '^not ok' "$work/$f.tap" || { cat "$work/$f.tap"; return 1; }
+		diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/$f.tap") || return 1
+	done
+	[ -z "$(grep -l '"boot.path": "restore"' "$work"/cold/latest/*/*/facts.json)" ] &&
+	[ -z "$(grep -L '"boot.path": "restore"' "$work"/j1/latest/*/*/facts.json)" ]
+}
+check "the suite passes alike with --cold-boot at -j 2 and restored at -j 1" suite_modes
+
 # 2. One changed expectation turns exactly that case not ok, with a diagnostic.
 changed() {
 	mkdir -p "$work/changed"
@@ -381,7 +395,7 @@ check "restored and cold runs agree; snapshots follow the initramfs and survive 
 
 # 5. oomtest parse reads the console of a real run.
 parse() {
-	"$oomtest" parse results/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
+	"$oomtest" parse "$work"/cold/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
 	rc=$?
 	cat "$work/parse.out"
 	[ $rc -eq 0 ] && grep -q 'hog' "$work/parse.out"
