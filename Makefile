@@ -9,6 +9,7 @@ B       := build
 CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g
 CFLAGS  ?= -O2
 HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
+HOST_LIBS := -lkmod -lvirt -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
@@ -38,7 +39,7 @@ $(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(B)/oomtest: harness/main.c $(HARNESS_OBJS)
-	$(CC) $(HOST_CFLAGS) $^ -o $@ -lkmod
+	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LIBS)
 
 $(B)/guest/%/oomtest-init: guest/agent.c guest/proto.h
 	@mkdir -p $(@D)
@@ -66,11 +67,11 @@ $(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
 
 $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -Iharness $^ -o $@ -lcmocka -lkmod
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -Iharness $^ -o $@ -lcmocka $(HOST_LIBS)
 
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)
-	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iharness $^ -o $@ -lkmod
+	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iharness $^ -o $@ $(HOST_LIBS)
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done

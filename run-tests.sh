@@ -10,6 +10,7 @@ usage() {
 	cat <<'USAGE'
 usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot]
                      [--timeout S] [--tap-version 13|14] [--silence S]
+                     [--backend qemu|libvirt [--connect URI]]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
   --target NAME     run on this target only (see: build/oomtest list); repeatable
   -j N              run N guests at a time (default: the number of CPUs)
@@ -19,13 +20,18 @@ usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-bo
   --tap-version N   13 (default; what Debian 12's prove reads) or 14
   --silence S       a run with no console or agent output for S seconds ends
                     as a timeout (default: off)
+  --backend B       qemu (default: QEMU started directly) or libvirt
+                    (transient domains of a libvirt daemon)
+  --connect URI     the libvirt daemon to use; without it, --backend libvirt
+                    starts a private one for the run (images/libvirtd-local.sh)
+                    and stops it afterwards
 Installs missing Debian packages (as root; otherwise prints the command),
 fetches the default targets (make images), builds (make), then runs
 build/oomtest run. Results: results/latest/.
 USAGE
 }
 
-cases=() run_opts=()
+cases=() run_opts=() backend=qemu connect=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--case) [ $# -ge 2 ] || { usage >&2; exit 2; }
@@ -36,6 +42,8 @@ while [ $# -gt 0 ]; do
 	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(-j "$2"); shift 2 ;;
 	-j*) run_opts+=(-j "${1#-j}"); shift ;;
 	--cold-boot) run_opts+=(--cold-boot); shift ;;
+	--backend) [ $# -ge 2 ] || { usage >&2; exit 2; }; backend=$2; shift 2 ;;
+	--connect) [ $# -ge 2 ] || { usage >&2; exit 2; }; connect=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;
 	--tap-version) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--tap-version "$2"); shift 2 ;;
 	--silence) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--silence "$2"); shift 2 ;;
@@ -48,4 +56,27 @@ done
 ./images/install-deps.sh >&2
 make -s all >&2
 make -s images >&2
-exec build/oomtest run "${run_opts[@]}" "${cases[@]}"
+case $backend in
+qemu) [ -z "$connect" ] || { echo "run-tests.sh: --connect needs --backend libvirt" >&2; exit 2; }
+      exec build/oomtest run "${run_opts[@]}" "${cases[@]}" ;;
+libvirt) ;;
+*) echo "run-tests.sh: --backend $backend: qemu or libvirt" >&2; exit 2 ;;
+esac
+daemon=
+if [ -z "$connect" ]; then
+	daemon=build/libvirt/run-tests
+	connect=$(images/libvirtd-local.sh start "$daemon")
+fi
+# oomtest runs as a child here, so that the daemon is stopped after it:
+# signals are passed on to it.
+build/oomtest run --backend libvirt --connect "$connect" "${run_opts[@]}" "${cases[@]}" &
+child=$!
+trap 'kill -INT $child 2>/dev/null' INT
+trap 'kill -TERM $child 2>/dev/null' TERM
+trap 'kill -HUP $child 2>/dev/null' HUP
+rc=0
+wait $child || rc=$?
+# a signal interrupts the first wait; the second collects oomtest's status
+while kill -0 $child 2>/dev/null; do wait $child || rc=$?; done
+[ -z "$daemon" ] || images/libvirtd-local.sh stop "$daemon"
+exit $rc

@@ -45,6 +45,13 @@ struct backend_ops {
 	void (*destroy)(struct vm *vm);
 };
 
+/* The kernel command line every backend boots with, before the case's. */
+#define GUEST_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp"
+
 extern const struct backend_ops backend_qemu;
+extern const struct backend_ops backend_libvirt;
+
+/* --connect URI for backend_libvirt (set before any worker starts). */
+void backend_libvirt_set_uri(const char *uri);
 
 #endif

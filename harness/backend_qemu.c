@@ -281,7 +281,7 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	 * default devices and firmware, no boot-time savings */
 	int naive = getenv("OOMTEST_QEMU_NAIVE") && !strcmp(getenv("OOMTEST_QEMU_NAIVE"), "1");
 	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1"
-				     : "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp");
+				     : GUEST_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&append, " %s", cfg->extra_cmdline);
 

@@ -42,6 +42,9 @@ static const char usage_text[] =
 	"      --cold-boot             boot every guest; default: start each run from a\n"
 	"                              guest booted once and saved (build/snapshots/,\n"
 	"                              made again when the kernel or initramfs changes)\n"
+	"      --backend qemu|libvirt  start guests with QEMU directly (default) or as\n"
+	"                              transient domains of a libvirt daemon\n"
+	"      --connect URI           the libvirt daemon (default qemu:///system)\n"
 	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
@@ -203,6 +206,7 @@ struct job_data {
 };
 
 static size_t reported_not_ok;
+static const struct backend_ops *backend = &backend_qemu;
 
 /* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
  * replaced (values are case text). */
@@ -262,7 +266,7 @@ static void run_job(const struct job *job, struct run_result *res)
 		strbuf_addbuf(&res->reason, &merr);
 	} else {
 		struct run_request rq = {
-			.c = oc, .t = t, .backend = &backend_qemu,
+			.c = oc, .t = t, .backend = backend,
 			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
 			.timeout_ms = d->timeout_ms ? d->timeout_ms : oc->timeout_ms,
 			.silence_ms = d->silence_ms,
@@ -302,6 +306,8 @@ static int cmd_run(int argc, char **argv)
 		{ "silence", required_argument, NULL, 'S' },
 		{ "log-limit", required_argument, NULL, 'L' },
 		{ "cold-boot", no_argument, NULL, 'C' },
+		{ "backend", required_argument, NULL, 'B' },
+		{ "connect", required_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -345,6 +351,17 @@ static int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'C': cold_boot = 1; break;
+		case 'B':
+			if (!strcmp(optarg, "qemu")) {
+				backend = &backend_qemu;
+			} else if (!strcmp(optarg, "libvirt")) {
+				backend = &backend_libvirt;
+			} else {
+				fprintf(stderr, "oomtest: --backend %s: qemu or libvirt\n", optarg);
+				goto out;
+			}
+			break;
+		case 'U': backend_libvirt_set_uri(optarg); break;
 		case 'L':
 			if (parse_size(optarg, &log_limit) || log_limit < 4096) {
 				fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n",
@@ -490,7 +507,7 @@ static int cmd_run(int argc, char **argv)
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl.v[j], .prep = &prep[j],
 						       .root = root, .timeout_ms = timeout_ms,
 						       .silence_ms = silence_ms, .log_limit = log_limit,
-						       .snapshot_dir = cold_boot ? NULL : snapshot_dir.buf };
+						       .snapshot_dir = cold_boot || !backend->save ? NULL : snapshot_dir.buf };
 			strbuf_init(&jd[njobs].dir);
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir.buf);
 			add_run_name(&jd[njobs].dir, &cases[i], 1);
@@ -517,7 +534,7 @@ static int cmd_run(int argc, char **argv)
 				have = 1;
 			}
 		probe.run_dir = mkdtemp(tmpl);
-		backend_qemu.setup(have && probe.run_dir ? &probe : NULL);
+		backend->setup(have && probe.run_dir ? &probe : NULL);
 		if (probe.run_dir) {
 			struct strbuf p = STRBUF_INIT;
 			strbuf_addf(&p, "%s/qemu.log", tmpl);

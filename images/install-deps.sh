@@ -5,7 +5,8 @@
 set -euo pipefail
 
 PKGS=(make gcc gcc-12 gcc-multilib libc6-dev-i386 libcmocka-dev libkmod-dev
-      qemu-system-x86 cpio xz-utils zstd kmod clang dwarves procps perl)
+      qemu-system-x86 cpio xz-utils zstd kmod clang dwarves procps perl
+      libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -78,6 +78,18 @@ suite_modes() {
 }
 check "the suite passes alike with --cold-boot at -j 2 and restored at -j 1" suite_modes
 
+# 1c. The libvirt backend: the whole suite through a private daemon that
+#     run-tests.sh starts and stops, the same verdicts as the QEMU backend.
+libvirt_suite() {
+	./run-tests.sh --backend libvirt -j 2 > "$work/lv.tap" 2> "$work/lv.err" || { tail -n 20 "$work/lv.tap" "$work/lv.err"; return 1; }
+	diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/lv.tap") || return 1
+	test -s results/latest/memcg-v1-kill/i386/domain.xml &&
+	grep -q '"vm.exit": "guest panicked (pvpanic)"' results/latest/panic-on-oom/x86_64/facts.json &&
+	! pgrep -f 'libvirtd.*' -u libvirt-qemu > /dev/null 2>&1 &&
+	[ "$(qemus)" -eq 0 ] && [ "$(pgrep -c -f 'qemu-system.*oomtest-' || true)" -eq 0 ]
+}
+check "run-tests.sh --backend libvirt: the suite passes through a private libvirtd, as with QEMU" libvirt_suite
+
 # 2. One changed expectation turns exactly that case not ok, with a diagnostic.
 changed() {
 	mkdir -p "$work/changed"
@@ -392,6 +404,20 @@ snapshots() {
 	grep -q '"boot.path": "restore"' "$work"/snapA/latest/*/x86_64/facts.json && [ "$(qemus)" -eq 0 ]
 }
 check "restored and cold runs agree; snapshots follow the initramfs and survive corruption" snapshots
+
+# 4o. Ctrl-C with the libvirt backend: the domains go with the harness.
+libvirt_sigint() {
+	U=$(images/libvirtd-local.sh start build/libvirt/it-sigint) || return 1
+	"$oomtest" run --backend libvirt --connect "$U" -j 2 --results "$work/lvsig" cases > "$work/lvsig.tap" 2>/dev/null &
+	pid=$!
+	for i in $(seq 1 60); do [ "$(pgrep -c -f 'qemu-system.*oomtest-' || true)" -gt 0 ] && break; sleep 0.5; done
+	[ "$(pgrep -c -f 'qemu-system.*oomtest-' || true)" -gt 0 ] || { echo "no domain running"; images/libvirtd-local.sh stop build/libvirt/it-sigint; return 1; }
+	kill -INT $pid; wait $pid; sleep 2
+	left=$(pgrep -c -f 'qemu-system.*oomtest-' || true)
+	images/libvirtd-local.sh stop build/libvirt/it-sigint
+	[ "$left" -eq 0 ] && tail -n 1 "$work/lvsig.tap" | grep -q '^Bail out! interrupted$'
+}
+check "SIGINT with the libvirt backend leaves no domain running" libvirt_sigint
 
 # 5. oomtest parse reads the console of a real run.
 parse() {
