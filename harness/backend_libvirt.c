@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,10 +61,19 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
+/* Errors are reported where they matter, with what was being done; the
+ * default handler would print expected ones (a lookup that misses). */
+static void quiet(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
 static void loop_start(void)
 {
 	pthread_t t;
 
+	virSetErrorFunc(NULL, quiet);
 	if (virEventRegisterDefaultImpl() < 0)
 		return;
 	loop_ok = !pthread_create(&t, NULL, loop_main, NULL);
@@ -73,6 +85,11 @@ static void last_error(struct strbuf *err, const char *what)
 {
 	const char *m = virGetLastErrorMessage();
 	strbuf_addf(err, "libvirt %s: %s: %s", conn_uri, what, m ? m : "unknown error");
+}
+
+static int is_local_uri(const char *uri)
+{
+	return !strstr(uri, "://") || strstr(uri, ":///");
 }
 
 /* ---- XML ---- */
@@ -232,12 +249,130 @@ static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, 
 	return 0;
 }
 
+/* ---- files on a remote host ---- */
+
+/* A host that shares no files with us gets the kernel and initramfs as
+ * volumes of a storage pool, uploaded once and named by their content. */
+static int needs_upload(void)
+{
+	const char *e = getenv("OOMTEST_LIBVIRT_UPLOAD");
+	return (e && !strcmp(e, "1")) || !is_local_uri(conn_uri);
+}
+
+static int hash_file(const char *path, uint64_t *h, unsigned long long *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	*h = 0xcbf29ce484222325ull;
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			*h = (*h ^ buf[i]) * 0x100000001b3ull;
+		*size += (unsigned long long)n;
+	}
+	close(fd);
+	return n < 0 ? -EIO : 0;
+}
+
+static virStoragePoolPtr find_pool(virConnectPtr c, struct strbuf *err)
+{
+	static const char xml[] = "<pool type='dir'><name>oomtest</name>"
+				  "<target><path>/var/tmp/oomtest-images</path></target></pool>";
+	virStoragePoolPtr p = virStoragePoolLookupByName(c, "oomtest");
+
+	if (!p)
+		p = virStoragePoolLookupByName(c, "default");
+	if (!p) {
+		p = virStoragePoolDefineXML(c, xml, 0);
+		if (p && (virStoragePoolBuild(p, 0) < 0 || virStoragePoolCreate(p, 0) < 0)) {
+			virStoragePoolFree(p);
+			p = NULL;
+		}
+	}
+	if (p && !virStoragePoolIsActive(p) && virStoragePoolCreate(p, 0) < 0) {
+		virStoragePoolFree(p);
+		p = NULL;
+	}
+	if (!p)
+		last_error(err, "storage pool for uploads");
+	return p;
+}
+
+static int send_file(virStreamPtr st, char *data, size_t n, void *opaque)
+{
+	(void)st;
+	ssize_t r = read(*(int *)opaque, data, n);
+	return r < 0 ? -1 : (int)r;
+}
+
+/* The remote path of path's content, uploaded when the host lacks it. */
+static char *upload(virConnectPtr c, const char *path, struct strbuf *err)
+{
+	struct strbuf name = STRBUF_INIT, xml = STRBUF_INIT, lock = STRBUF_INIT;
+	virStoragePoolPtr pool = NULL;
+	virStorageVolPtr vol = NULL;
+	virStreamPtr st = NULL;
+	unsigned long long size;
+	uint64_t h;
+	char *remote = NULL;
+	int fd = -1, lk = -1, r;
+	const char *base = strrchr(path, '/');
+
+	if ((r = hash_file(path, &h, &size))) {
+		strbuf_addf(err, "%s: %s", path, strerror(-r));
+		return NULL;
+	}
+	strbuf_addf(&name, "oomtest-%016llx-%s", (unsigned long long)h, base ? base + 1 : path);
+	if (!(pool = find_pool(c, err)))
+		goto out;
+	/* workers of this machine upload one at a time */
+	strbuf_addf(&lock, "/tmp/oomtest-upload.%u.lock", (unsigned)getuid());
+	lk = open(lock.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk >= 0)
+		flock(lk, LOCK_EX);
+	virStoragePoolRefresh(pool, 0);
+	vol = virStorageVolLookupByName(pool, name.buf);
+	if (!vol) {
+		strbuf_addf(&xml, "<volume><name>%s</name><capacity unit='bytes'>%llu</capacity>"
+			    "<target><format type='raw'/></target></volume>", name.buf, size);
+		vol = virStorageVolCreateXML(pool, xml.buf, 0);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		st = vol && fd >= 0 ? virStreamNew(c, 0) : NULL;
+		if (!st || virStorageVolUpload(vol, st, 0, size, 0) < 0 ||
+		    virStreamSendAll(st, send_file, &fd) < 0 || virStreamFinish(st) < 0) {
+			last_error(err, "uploading a file");
+			strbuf_addf(err, " (%s)", path);
+			if (vol)
+				virStorageVolDelete(vol, 0);
+			goto out;
+		}
+	}
+	remote = virStorageVolGetPath(vol);
+	if (!remote)
+		last_error(err, "volume path");
+out:
+	if (st)
+		virStreamFree(st);
+	if (fd >= 0)
+		close(fd);
+	if (lk >= 0)
+		close(lk);
+	if (vol)
+		virStorageVolFree(vol);
+	if (pool)
+		virStoragePoolFree(pool);
+	strbuf_release(&name);
+	strbuf_release(&xml);
+	strbuf_release(&lock);
+	return remote;
+}
+
 /* ---- ops ---- */
 
-static int is_local(const char *uri)
-{
-	return !strstr(uri, "://") || strstr(uri, ":///");
-}
 
 /* kvm where the host has it (here: where the local probe says it works) */
 static const char *domain_type(struct vm *vm, const char *arch)
@@ -245,7 +380,7 @@ static const char *domain_type(struct vm *vm, const char *arch)
 	const char *accel = backend_qemu.accel ? backend_qemu.accel() : "tcg";
 	char *caps;
 
-	if (is_local(conn_uri) && strcmp(accel, "kvm"))
+	if (is_local_uri(conn_uri) && strcmp(accel, "kvm"))
 		return "qemu";
 	caps = virConnectGetDomainCapabilities(vm->conn, NULL, strcmp(arch, "i386") ? "x86_64" : "i686", NULL,
 					       "kvm", 0);
@@ -284,7 +419,24 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	strbuf_addf(&name, "oomtest-%d-%u-%lx", (int)getpid(), counter++, (unsigned long)ts.tv_nsec);
 	vm->name = strbuf_detach(&name);
-	libvirt_domain_xml(cfg, vm->name, domain_type(vm, cfg->target->arch), &xml);
+	if (needs_upload()) {
+		/* the same guest, from the host's copies of its files */
+		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
+		if (!i) {
+			free(k);
+			goto fail;
+		}
+		struct target t = *cfg->target;
+		struct vm_config rc = *cfg;
+		t.kernel = k;
+		rc.target = &t;
+		rc.initrd = i;
+		libvirt_domain_xml(&rc, vm->name, domain_type(vm, cfg->target->arch), &xml);
+		free(k);
+		free(i);
+	} else {
+		libvirt_domain_xml(cfg, vm->name, domain_type(vm, cfg->target->arch), &xml);
+	}
 	{
 		struct strbuf p = STRBUF_INIT;
 		FILE *f;
@@ -399,12 +551,12 @@ static void lv_setup(const struct vm_config *probe)
 {
 	/* kvm or not is the QEMU backend's local probe, or the remote host's say */
 	if (backend_qemu.setup)
-		backend_qemu.setup(is_local(conn_uri) ? probe : NULL);
+		backend_qemu.setup(is_local_uri(conn_uri) ? probe : NULL);
 }
 
 static const char *lv_accel(void)
 {
-	return is_local(conn_uri) && backend_qemu.accel ? backend_qemu.accel() : "remote";
+	return is_local_uri(conn_uri) && backend_qemu.accel ? backend_qemu.accel() : "remote";
 }
 
 const struct backend_ops backend_libvirt = {

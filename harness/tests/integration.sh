@@ -419,6 +419,23 @@ libvirt_sigint() {
 }
 check "SIGINT with the libvirt backend leaves no domain running" libvirt_sigint
 
+# 4p. A host that shares no files with us: the kernel and the initramfs
+#     travel as storage volumes named by their content, once.
+libvirt_upload() {
+	U=$(images/libvirtd-local.sh start build/libvirt/it-upload) || return 1
+	OOMTEST_LIBVIRT_UPLOAD=1 "$oomtest" run --backend libvirt --connect "$U" -t x86_64 -t i386 \
+		--results "$work/lvup" cases/memcg-v2-max-kill.case > "$work/lvup.tap" 2> "$work/lvup.err"
+	rc=$?
+	images/libvirtd-local.sh stop build/libvirt/it-upload
+	cat "$work/lvup.tap" "$work/lvup.err"
+	[ $rc -eq 0 ] && ! grep -q "libvirt: " "$work/lvup.err" || return 1
+	for a in x86_64 i386; do
+		grep -q "<kernel>/[^<]*/oomtest-[0-9a-f]\{16\}-vmlinu" "$work"/lvup/latest/*/$a/domain.xml &&
+		grep -q "<initrd>/[^<]*/oomtest-[0-9a-f]\{16\}-initramfs.cpio</initrd>" "$work"/lvup/latest/*/$a/domain.xml || return 1
+	done
+}
+check "libvirt: kernel and initramfs uploaded as volumes for a host that shares no files" libvirt_upload
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse "$work"/cold/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"
