@@ -25,7 +25,8 @@ struct backend_ops {
 	void (*setup)(const struct vm_config *probe);
 	/* How guests run: part of what a saved state depends on. */
 	const char *(*accel)(void);
-	/* Starts the guest; on success the two fds are readable streams. */
+	/* Starts the guest; on success the two fds are readable streams.
+	 * -2: the host cannot be reached (another host may run it). */
 	int (*start)(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
 	int (*console_fd)(struct vm *vm);
 	int (*agent_fd)(struct vm *vm);
@@ -40,13 +41,18 @@ struct backend_ops {
 	int (*save)(struct vm *vm, const char *path, struct strbuf *err);
 	/* CPU time the guest's machine used (after kill or its end). */
 	double (*cpu_seconds)(struct vm *vm);
+	/* Whether the host running the guest went away during the run. */
+	int (*host_lost)(struct vm *vm);
 	/* Whether the guest reported a panic to the machine (pvpanic). */
 	int (*guest_panicked)(struct vm *vm);
 	void (*destroy)(struct vm *vm);
 };
 
-/* The kernel command line every backend boots with, before the case's. */
-#define GUEST_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp"
+/* The kernel command line every backend boots with, before the case's.
+ * no_timer_check: a guest whose vCPU waits for a busy host CPU can fail
+ * the IO-APIC timer check at boot and panic ("IO-APIC + timer doesn't
+ * work"); the check is for broken hardware timers, which QEMU's are not. */
+#define GUEST_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp no_timer_check"
 
 extern const struct backend_ops backend_qemu;
 extern const struct backend_ops backend_libvirt;

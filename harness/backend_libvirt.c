@@ -45,7 +45,7 @@ struct vm {
 	int cb;                /* lifecycle callback id, -1: none */
 	struct bridge con, agent;
 	pthread_mutex_t lock;
-	int gone, panicked, stop_detail, started;
+	int gone, panicked, stop_detail, started, lost;
 };
 
 /* ---- the event loop: one thread per process, started on first use ---- */
@@ -371,6 +371,17 @@ out:
 	return remote;
 }
 
+static void on_close(virConnectPtr c, int reason, void *opaque)
+{
+	struct vm *vm = opaque;
+
+	(void)c;
+	pthread_mutex_lock(&vm->lock);
+	if (reason != VIR_CONNECT_CLOSE_REASON_CLIENT)
+		vm->lost = vm->gone = 1;
+	pthread_mutex_unlock(&vm->lock);
+}
+
 /* ---- ops ---- */
 
 
@@ -414,8 +425,12 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	vm->conn = virConnectOpen(conn_uri);
 	if (!vm->conn) {
 		last_error(err, "connect");
-		goto fail;
+		lv_destroy(vm);
+		return -2;
 	}
+	/* a daemon that dies or a host that drops off ends the run at once */
+	virConnectSetKeepAlive(vm->conn, 5, 3);
+	virConnectRegisterCloseCallback(vm->conn, on_close, vm, NULL);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	strbuf_addf(&name, "oomtest-%d-%u-%lx", (int)getpid(), counter++, (unsigned long)ts.tv_nsec);
 	vm->name = strbuf_detach(&name);
@@ -520,6 +535,14 @@ static void lv_describe_exit(struct vm *vm, struct strbuf *out)
 	pthread_mutex_unlock(&vm->lock);
 }
 
+static int lv_host_lost(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	int l = vm->lost;
+	pthread_mutex_unlock(&vm->lock);
+	return l;
+}
+
 static int lv_guest_panicked(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->lock);
@@ -540,6 +563,8 @@ static void lv_destroy(struct vm *vm)
 	bridge_close(&vm->agent);
 	if (vm->cb >= 0)
 		virConnectDomainEventDeregisterAny(vm->conn, vm->cb);
+	if (vm->conn)
+		virConnectUnregisterCloseCallback(vm->conn, on_close);
 	if (vm->conn)
 		virConnectClose(vm->conn);
 	pthread_mutex_destroy(&vm->lock);
@@ -570,5 +595,6 @@ const struct backend_ops backend_libvirt = {
 	.kill = lv_kill,
 	.describe_exit = lv_describe_exit,
 	.guest_panicked = lv_guest_panicked,
+	.host_lost = lv_host_lost,
 	.destroy = lv_destroy,
 };

@@ -44,7 +44,11 @@ static const char usage_text[] =
 	"                              made again when the kernel or initramfs changes)\n"
 	"      --backend qemu|libvirt  start guests with QEMU directly (default) or as\n"
 	"                              transient domains of a libvirt daemon\n"
-	"      --connect URI           the libvirt daemon (default qemu:///system)\n"
+	"      --connect URI[*SLOTS]   a libvirt daemon (default qemu:///system); give\n"
+	"                              several to spread runs over them, SLOTS guests\n"
+	"                              at a time each (default 1; -j for a single one);\n"
+	"                              a host that fails is dropped, its runs retried\n"
+	"                              elsewhere once, and the TAP names each run's host\n"
 	"      --kernel IMAGE --kdir DIR --arch ARCH\n"
 	"                              run on your own kernel (bzImage or vmlinux) with the\n"
 	"                              module built against DIR; ARCH is x86_64 or i386\n"
@@ -207,6 +211,10 @@ struct job_data {
 
 static size_t reported_not_ok;
 static const struct backend_ops *backend = &backend_qemu;
+/* --connect URI[*SLOTS], repeatable: the libvirt hosts */
+static struct sched_host *hosts;
+static char **host_uris;
+static int nhosts;
 
 /* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
  * replaced (values are case text). */
@@ -228,6 +236,8 @@ static void run_job(const struct job *job, struct run_result *res)
 	const struct oomcase *oc = d->c;
 	const struct target *t = d->t;
 
+	if (job->host >= 0)
+		backend_libvirt_set_uri(host_uris[job->host]);
 	if (!case_wants_target(oc, t)) {
 		res->verdict = V_SKIP;
 		strbuf_addstr(&res->reason, "the case names other targets");
@@ -287,9 +297,18 @@ static void report_job(const struct job *job, const struct run_result *res)
 		reported_not_ok++;
 	struct strbuf name = STRBUF_INIT;
 	add_run_name(&name, d->c, 0);
-	tap_result(stdout, job->index + 1, name.buf, d->t->name, res,
+	struct strbuf tgt = STRBUF_INIT;
+	strbuf_addstr(&tgt, d->t->name);
+	/* with several hosts, the TAP says where each run ran */
+	if (nhosts > 1 && job->host >= 0 && res->verdict != V_SKIP) {
+		strbuf_addf(&tgt, " on %s", host_uris[job->host]);
+		if (job->moved_from >= 0)
+			strbuf_addf(&tgt, ", moved from %s", host_uris[job->moved_from]);
+	}
+	tap_result(stdout, job->index + 1, name.buf, tgt.buf, res,
 		   res->verdict == V_SKIP ? NULL : d->dir.buf);
 	strbuf_release(&name);
+	strbuf_release(&tgt);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -316,7 +335,7 @@ static int cmd_run(int argc, char **argv)
 	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
 	long timeout_ms = 0, silence_ms = 0;
 	unsigned long long log_limit = 64ull << 20;
-	int c, ret = 2, cold_boot = 0;
+	int c, ret = 2, cold_boot = 0, jobs_given = 0;
 	char *root = project_root();
 	struct target_list tl = { 0 };
 	struct target custom = { 0 };
@@ -361,7 +380,27 @@ static int cmd_run(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case 'U': backend_libvirt_set_uri(optarg); break;
+		case 'U': {
+			/* URI or URI*SLOTS */
+			char *star = strrchr(optarg, '*');
+			long slots = 0;
+			if (star && star[1] && strspn(star + 1, "0123456789") == strlen(star + 1)) {
+				slots = strtol(star + 1, NULL, 10);
+				*star = '\0';
+				if (slots < 1 || slots > 64) {
+					fprintf(stderr, "oomtest: --connect %s*%s: slots from 1 to 64\n", optarg, star + 1);
+					goto out;
+				}
+			}
+			hosts = xrealloc(hosts, (size_t)(nhosts + 1) * sizeof(*hosts));
+			host_uris = xrealloc(host_uris, (size_t)(nhosts + 1) * sizeof(*host_uris));
+			host_uris[nhosts] = optarg;
+			if (!nhosts)
+				backend_libvirt_set_uri(optarg);
+			hosts[nhosts] = (struct sched_host){ .label = optarg, .slots = (int)slots };
+			nhosts++;
+			break;
+		}
 		case 'L':
 			if (parse_size(optarg, &log_limit) || log_limit < 4096) {
 				fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n",
@@ -384,6 +423,7 @@ static int cmd_run(int argc, char **argv)
 				goto out;
 			}
 			parallel = (int)v;
+			jobs_given = 1;
 			break;
 		}
 		case 'h':
@@ -546,7 +586,22 @@ static int cmd_run(int argc, char **argv)
 			rmdir(tmpl);
 		}
 	}
-	size_t n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
+	size_t n;
+	if (nhosts && backend == &backend_libvirt) {
+		/* hosts without *SLOTS: one alone takes -j; several take one each */
+		int total = 0;
+		for (int h = 0; h < nhosts; h++) {
+			if (!hosts[h].slots)
+				hosts[h].slots = nhosts == 1 ? parallel : 1;
+			total += hosts[h].slots;
+		}
+		if (!jobs_given || parallel > total)
+			parallel = total;
+		backend_libvirt_set_uri(host_uris[0]);
+		n = sched_run_hosts(jobs, njobs, parallel, hosts, nhosts, run_job, report_job, &runner_interrupted);
+	} else {
+		n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
+	}
 	size_t not_ok = reported_not_ok;
 	if (runner_interrupted || n < njobs) {
 		tap_bail_out(stdout, "interrupted");

@@ -481,7 +481,9 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	} else if (cfg.restore) {
 		restored = 1;
 	}
-	if (!restored && rq->backend->start(&cfg, &x.vm, &err)) {
+	int started = restored ? 0 : rq->backend->start(&cfg, &x.vm, &err);
+	if (started) {
+		res->host_failed = started == -2;
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, err.buf);
 		goto out;
@@ -568,6 +570,10 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	if (res->interrupted) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, "interrupted");
+	} else if (rq->backend->host_lost && rq->backend->host_lost(x.vm)) {
+		res->verdict = V_ERROR;
+		res->host_failed = 1;
+		strbuf_addstr(&res->reason, "the host running the guest went away (its connection closed)");
 	} else if (silent) {
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "no console or agent output for %ld s (--silence); QEMU was killed",

@@ -38,6 +38,7 @@ struct run_result {
 	struct facts facts;
 	double seconds;
 	int interrupted;
+	int host_failed;           /* the host running the guest went away: worth a retry elsewhere */
 };
 
 /* Set from a signal handler: the current run stops at once. */

@@ -51,8 +51,8 @@ static void field(struct strbuf *out, const char *s)
 
 void sched_encode_result(const struct run_result *res, struct strbuf *out)
 {
-	strbuf_addf(out, "verdict %d\nseconds %.3f\ninterrupted %d\nreason", (int)res->verdict,
-		    res->seconds, res->interrupted);
+	strbuf_addf(out, "verdict %d\nseconds %.3f\ninterrupted %d\nhost_failed %d\nreason", (int)res->verdict,
+		    res->seconds, res->interrupted, res->host_failed);
 	field(out, res->reason.buf);
 	strbuf_addch(out, '\n');
 	for (size_t i = 0; i < res->nfailed; i++) {
@@ -82,6 +82,8 @@ int sched_decode_result(const char *text, size_t len, struct run_result *res)
 			res->seconds = atof(v[1]);
 		else if (n == 2 && !strcmp(v[0], "interrupted"))
 			res->interrupted = atoi(v[1]);
+		else if (n == 2 && !strcmp(v[0], "host_failed"))
+			res->host_failed = atoi(v[1]);
 		else if (n == 2 && !strcmp(v[0], "reason"))
 			strbuf_addstr(&res->reason, v[1]);
 		else if (n == 5 && !strcmp(v[0], "failed")) {
@@ -131,6 +133,35 @@ static void worker(const struct job *job, job_run_fn run, int fd, pid_t parent)
 size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 		 job_report_fn report, volatile sig_atomic_t *stop)
 {
+	return sched_run_hosts(jobs, njobs, parallel, NULL, 0, run, report, stop);
+}
+
+/* The live host with a free slot and the fewest runs; -1: none now. */
+static int pick_host(struct sched_host *hosts, int nhosts, int avoid)
+{
+	int best = -1;
+
+	for (int h = 0; h < nhosts; h++)
+		if (!hosts[h].dead && hosts[h].running < hosts[h].slots && h != avoid &&
+		    (best < 0 || hosts[h].running * hosts[best].slots < hosts[best].running * hosts[h].slots))
+			best = h;
+	return best;
+}
+
+static int any_live(struct sched_host *hosts, int nhosts, int avoid)
+{
+	for (int h = 0; h < nhosts; h++)
+		if (!hosts[h].dead && h != avoid)
+			return 1;
+	return 0;
+}
+
+size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sched_host *hosts, int nhosts,
+		       job_run_fn run, job_report_fn report, volatile sig_atomic_t *stop)
+{
+	/* runs to do again on another host, before the rest */
+	size_t *retry = xcalloc(njobs ? njobs : 1, sizeof(*retry));
+	size_t nretry = 0;
 	struct slot slots[MAX_WORKERS];
 	struct run_result *done = xcalloc(njobs ? njobs : 1, sizeof(*done));
 	char *finished = xcalloc(njobs ? njobs : 1, 1);
@@ -144,11 +175,35 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 	for (int i = 0; i < parallel; i++)
 		slots[i].pid = 0;
 
+	for (size_t j = 0; j < njobs; j++) {
+		jobs[j].host = -1;
+		jobs[j].moved_from = -1;
+	}
 	while (reported < njobs) {
 		/* Start what fits: a slot, and memory (one guest always may run). */
-		while (!*stop && next < njobs && (int)running < parallel &&
-		       (running == 0 || mem_used + jobs[next].memory + QEMU_OVERHEAD <= budget)) {
-			int p[2], s = 0;
+		while (!*stop && (nretry || next < njobs) && (int)running < parallel) {
+			size_t j = nretry ? retry[0] : next;
+			int p[2], s = 0, h = -1;
+			if (running && mem_used + jobs[j].memory + QEMU_OVERHEAD > budget)
+				break;
+			if (hosts) {
+				h = pick_host(hosts, nhosts, jobs[j].moved_from);
+				if (h < 0 && !any_live(hosts, nhosts, jobs[j].moved_from)) {
+					/* nowhere left to run it */
+					run_result_init(&done[j]);
+					done[j].verdict = V_ERROR;
+					strbuf_addstr(&done[j].reason, "every host failed");
+					finished[j] = 1;
+					if (nretry)
+						memmove(retry, retry + 1, --nretry * sizeof(*retry));
+					else
+						next++;
+					continue;
+				}
+				if (h < 0)
+					break;
+			}
+			jobs[j].host = h;
 			while (slots[s].pid)
 				s++;
 			if (pipe2(p, O_CLOEXEC))
@@ -158,7 +213,7 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 			pid_t pid = fork();
 			if (pid == 0) {
 				close(p[0]);
-				worker(&jobs[next], run, p[1], parent);
+				worker(&jobs[j], run, p[1], parent);
 			}
 			close(p[1]);
 			if (pid < 0) {
@@ -172,14 +227,29 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 				}
 			slots[s].pid = pid;
 			slots[s].fd = p[0];
-			slots[s].job = next;
+			slots[s].job = j;
 			strbuf_init(&slots[s].out);
-			mem_used += jobs[next].memory + QEMU_OVERHEAD;
+			mem_used += jobs[j].memory + QEMU_OVERHEAD;
 			running++;
-			next++;
+			if (h >= 0)
+				hosts[h].running++;
+			if (nretry)
+				memmove(retry, retry + 1, --nretry * sizeof(*retry));
+			else
+				next++;
 		}
-		if (!running)
-			break;
+		if (!running) {
+			/* what could not start anywhere is reported here */
+			while (reported < njobs && finished[reported] == 1) {
+				report(&jobs[reported], &done[reported]);
+				run_result_release(&done[reported]);
+				finished[reported] = 2;
+				reported++;
+			}
+			if (*stop || (next >= njobs && !nretry) || reported >= njobs)
+				break;
+			continue;
+		}
 
 		struct pollfd pfd[MAX_WORKERS];
 		int idx[MAX_WORKERS], n = 0;
@@ -223,6 +293,24 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 						    WEXITSTATUS(st));
 				res->interrupted = *stop != 0;
 			}
+			struct job *jb = &jobs[sl->job];
+			if (jb->host >= 0)
+				hosts[jb->host].running--;
+			if (hosts && res->host_failed && jb->host >= 0) {
+				hosts[jb->host].dead = 1;
+				if (jb->moved_from < 0 && !*stop && any_live(hosts, nhosts, jb->host)) {
+					/* once more, elsewhere */
+					jb->moved_from = jb->host;
+					run_result_release(res);
+					retry[nretry++] = sl->job;
+					finished[sl->job] = 0;
+					mem_used -= jb->memory + QEMU_OVERHEAD;
+					strbuf_release(&sl->out);
+					sl->pid = 0;
+					running--;
+					continue;
+				}
+			}
 			finished[sl->job] = 1;
 			mem_used -= jobs[sl->job].memory + QEMU_OVERHEAD;
 			strbuf_release(&sl->out);
@@ -238,5 +326,6 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 	}
 	free(done);
 	free(finished);
+	free(retry);
 	return reported;
 }

@@ -12,6 +12,18 @@ struct job {
 	size_t index;              /* report order */
 	unsigned long long memory; /* guest RAM, bytes */
 	void *data;                /* the caller's */
+	int host;                  /* set by sched_run: the host it runs on (-1: none) */
+	int moved_from;            /* the host it ran on first, when that host failed; else -1 */
+};
+
+/* Hosts that run guests (libvirt daemons): each has slots; one that fails
+ * (a run reports host_failed) is taken out, and its runs go to another,
+ * once. NULL for sched_run: one local host, `parallel` slots. */
+struct sched_host {
+	const char *label;
+	int slots;
+	int running;               /* sched_run's */
+	int dead;                  /* sched_run's */
 };
 
 /* Runs in the worker: fills res. */
@@ -23,6 +35,10 @@ typedef void (*job_report_fn)(const struct job *job, const struct run_result *re
  * *stop is set (the rest are not reported). */
 size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 		 job_report_fn report, volatile sig_atomic_t *stop);
+/* The same over hosts: at most each host's slots at a time (and at most
+ * `parallel` in all). */
+size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sched_host *hosts, int nhosts,
+		       job_run_fn run, job_report_fn report, volatile sig_atomic_t *stop);
 
 /* Guest memory the host can take now: MemAvailable less a margin. */
 unsigned long long sched_memory_budget(void);

@@ -18,7 +18,7 @@
 
 /* Bump when what a saved state depends on changes in ways the key misses
  * (the QEMU command line the backend builds, the agent protocol). */
-#define SNAPSHOT_FORMAT 1
+#define SNAPSHOT_FORMAT 2
 /* The boot that makes a snapshot, to the agent's ready. */
 #define MAKE_TIMEOUT_MS 180000
 

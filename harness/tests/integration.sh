@@ -436,6 +436,28 @@ libvirt_upload() {
 }
 check "libvirt: kernel and initramfs uploaded as volumes for a host that shares no files" libvirt_upload
 
+# 4q. Two daemons make one pool: runs spread over both; one killed
+#     mid-suite costs no verdict (its runs move to the other, once).
+libvirt_two_hosts() {
+	A=$(images/libvirtd-local.sh start build/libvirt/it-a) && B=$(images/libvirtd-local.sh start build/libvirt/it-b) || return 1
+	# host B goes away whole: its daemon and its machines
+	( sleep 12; kill -9 "$(cat build/libvirt/it-b/run/libvirt/libvirtd.pid)"; pkill -9 -f 'qemu-system.*/it-b/' ) &
+	killer=$!
+	"$oomtest" run --backend libvirt --connect "$A" --connect "$B" -t x86_64 -t i386 --results "$work/two" \
+		cases/kmod-order0-backup.case cases/memcg-v2-max-kill.case cases/memcg-v1-kill.case \
+		cases/overcommit-never.case cases/memcg-v2-oom-group.case cases/kmod-order3-nobackup.case > "$work/two.tap" 2>/dev/null
+	rc=$?
+	wait $killer
+	images/libvirtd-local.sh stop build/libvirt/it-a
+	images/libvirtd-local.sh stop build/libvirt/it-b
+	pkill -9 -f 'qemu-system.*guest=oomtest-' 2>/dev/null
+	sed "s|$A|A|g; s|$B|B|g" "$work/two.tap"
+	[ $rc -eq 0 ] && [ "$(grep -c '^ok' "$work/two.tap")" -eq 12 ] &&
+	grep -q "^ok [0-9]* - .* on $B\]$" "$work/two.tap" &&
+	grep -q "^ok [0-9]* - .* on $A, moved from $B\]$" "$work/two.tap"
+}
+check "two libvirt daemons: runs spread over both, a killed one costs no verdict" libvirt_two_hosts
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse "$work"/cold/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"

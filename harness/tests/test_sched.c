@@ -81,11 +81,65 @@ static void test_order_and_crash(void **state)
 	assert_int_equal(verdicts[4], V_PASS);
 }
 
+/* Host 0 fails every run it gets; host 1 works. */
+static int ran_on[16], moved[16];
+
+static void host_run_fn(const struct job *job, struct run_result *res)
+{
+	usleep(20000);
+	if (job->host == 0) {
+		res->verdict = V_ERROR;
+		res->host_failed = 1;
+		strbuf_addstr(&res->reason, "host 0 went away");
+		return;
+	}
+	res->verdict = V_PASS;
+}
+
+static void host_report_fn(const struct job *job, const struct run_result *res)
+{
+	order[norder] = job->index;
+	verdicts[norder++] = res->verdict;
+	ran_on[job->index] = job->host;
+	moved[job->index] = job->moved_from;
+}
+
+static void test_hosts_failover(void **state)
+{
+	(void)state;
+	struct job jobs[6];
+	struct sched_host hosts[2] = { { "a", 2, 0, 0 }, { "b", 1, 0, 0 } };
+	volatile sig_atomic_t stop = 0;
+
+	for (size_t i = 0; i < 6; i++)
+		jobs[i] = (struct job){ .index = i, .memory = 1 << 20 };
+	norder = 0;
+	assert_int_equal(sched_run_hosts(jobs, 6, 3, hosts, 2, host_run_fn, host_report_fn, &stop), 6);
+	assert_true(hosts[0].dead);
+	assert_false(hosts[1].dead);
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(order[i], i);
+		assert_int_equal(verdicts[i], V_PASS);	/* no verdict lost */
+		assert_int_equal(ran_on[i], 1);
+	}
+	/* the first jobs went to host 0 (two slots) and were moved */
+	assert_int_equal(moved[0], 0);
+	assert_int_equal(moved[5], -1);
+
+	/* every host failing: an error each, nothing hangs */
+	struct sched_host bad[1] = { { "a", 2, 0, 0 } };
+	norder = 0;
+	assert_int_equal(sched_run_hosts(jobs, 3, 2, bad, 1, host_run_fn, host_report_fn, &stop), 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(verdicts[i], V_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_decode),
 		cmocka_unit_test(test_order_and_crash),
+		cmocka_unit_test(test_hosts_failover),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
