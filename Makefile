@@ -1,7 +1,7 @@
 # oomtest build. Everything goes to build/; sources are never written to.
 #   make            host binary, guest agent + hog for x86_64 and i386, modules per target
 #   make images     fetch the default targets (Debian kernels) if missing
-#   make check      unit tests (cmocka, ASan+UBSan) and integration tests (real guests)
+#   make check      unit tests (cmocka, ASan+UBSan), fuzz corpora replayed, integration tests (real guests)
 #   make test       ./run-tests.sh
 #   make fuzz       run each fuzz target for FUZZ_SECONDS
 CC      ?= gcc
@@ -27,7 +27,7 @@ GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
 m32_i386 := -m32
 m32_x86_64 :=
 
-.PHONY: all images modules check unit integration test fuzz clean deps
+.PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps
 # With targets fetched, `make` also builds each target's module and initramfs.
 all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
 
@@ -67,11 +67,11 @@ $(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
 
 $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -Iharness $^ -o $@ -lcmocka $(HOST_LIBS)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -iquote harness $^ -o $@ -lcmocka $(HOST_LIBS)
 
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)
-	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iharness $^ -o $@ $(HOST_LIBS)
+	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote harness $^ -o $@ $(HOST_LIBS)
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done
@@ -83,7 +83,14 @@ integration: all
 check:
 	@./images/install-deps.sh
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-corpus
 	@$(MAKE) --no-print-directory integration
+
+# Every fuzz target over its committed corpus, once (ASan+UBSan): the
+# inputs that found something before still pass.
+fuzz-corpus: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); echo "# $$n over its corpus"; \
+	  $$f -runs=0 -max_len=65536 harness/fuzz/corpus/$${n#fuzz_} 2>&1 | tail -n 1; done
 
 test:
 	./run-tests.sh
