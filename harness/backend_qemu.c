@@ -84,6 +84,19 @@ static void add(char ***argv, size_t *n, const char *s)
 	(*argv)[*n] = NULL;
 }
 
+/* -chardev socket ID in DIR, then OPT ARG that uses it */
+static void add_socket(char ***argv, size_t *n, const char *dir, const char *id, const char *opt, const char *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "socket,id=%s,path=%s/%s,server=on,wait=on", id, dir, id);
+	add(argv, n, "-chardev");
+	add(argv, n, sb.buf);
+	add(argv, n, opt);
+	add(argv, n, arg);
+	strbuf_release(&sb);
+}
+
 static const char *chosen_accel;
 
 static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
@@ -311,24 +324,10 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	add(&argv, &argc, cfg->initrd);
 	add(&argv, &argc, "-append");
 	add(&argv, &argc, append.buf);
-	add(&argv, &argc, "-chardev");
-	strbuf_addf(&sb, "socket,id=con,path=%s/con,server=on,wait=on", vm->sockdir);
-	add(&argv, &argc, sb.buf);
-	strbuf_reset(&sb);
-	add(&argv, &argc, "-serial");
-	add(&argv, &argc, "chardev:con");
-	add(&argv, &argc, "-chardev");
-	strbuf_addf(&sb, "socket,id=agent,path=%s/agent,server=on,wait=on", vm->sockdir);
-	add(&argv, &argc, sb.buf);
-	strbuf_reset(&sb);
-	add(&argv, &argc, "-serial");
-	add(&argv, &argc, "chardev:agent");
-	add(&argv, &argc, "-chardev");
-	strbuf_addf(&sb, "socket,id=qmp,path=%s/qmp,server=on,wait=on", vm->sockdir);
-	add(&argv, &argc, sb.buf);
-	strbuf_reset(&sb);
-	add(&argv, &argc, "-mon");
-	add(&argv, &argc, "chardev=qmp,mode=control");
+	/* each a socket QEMU waits on, in this order, before the guest starts */
+	add_socket(&argv, &argc, vm->sockdir, "con", "-serial", "chardev:con");
+	add_socket(&argv, &argc, vm->sockdir, "agent", "-serial", "chardev:agent");
+	add_socket(&argv, &argc, vm->sockdir, "qmp", "-mon", "chardev=qmp,mode=control");
 	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
 	 * says GUEST_PANICKED on QMP and shuts down. */
 	add(&argv, &argc, "-device");

@@ -285,6 +285,20 @@ static int mentions_crash_facts(const struct oomcase *c)
 	return 0;
 }
 
+/* A failure no line of the case wrote: what the harness holds by default. */
+static void add_implied_failure(struct run_result *res, const char *text, const char *expected,
+				struct strbuf *seen)
+{
+	struct failed_expect *f;
+
+	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
+	f = &res->failed[res->nfailed++];
+	f->text = xstrdup(text);
+	f->line = 0;
+	f->expected = xstrdup(expected);
+	f->seen = strbuf_detach(seen);
+}
+
 /* The first console line that starts an oops or a BUG report, for quoting. */
 static void first_crash_line(const char *console, size_t len, struct strbuf *out)
 {
@@ -320,7 +334,6 @@ static void judge_unexpected_crash(const struct oomcase *c, const char *console,
 	const char *oops = facts_get(&res->facts, "oops.count");
 	const char *bug = facts_get(&res->facts, "bug.count");
 	struct strbuf seen = STRBUF_INIT;
-	struct failed_expect *f;
 
 	if ((!oops || !strcmp(oops, "0")) && (!bug || !strcmp(bug, "0")))
 		return;
@@ -332,12 +345,8 @@ static void judge_unexpected_crash(const struct oomcase *c, const char *console,
 	if (line.len)
 		strbuf_addf(&seen, ": %s", line.buf);
 	strbuf_release(&line);
-	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
-	f = &res->failed[res->nfailed++];
-	f->text = xstrdup("no unexpected oops or BUG (implied; expect oops.count or bug.count to decide)");
-	f->line = 0;
-	f->expected = xstrdup("oops.count == 0 and bug.count == 0");
-	f->seen = strbuf_detach(&seen);
+	add_implied_failure(res, "no unexpected oops or BUG (implied; expect oops.count or bug.count to decide)",
+			    "oops.count == 0 and bug.count == 0", &seen);
 }
 
 /* A panic that no expectation speaks of fails the case, with its reason. */
@@ -345,18 +354,12 @@ static void judge_unexpected_panic(const struct oomcase *c, struct run_result *r
 {
 	const char *panic = facts_get(&res->facts, "panic");
 	const char *reason = facts_get(&res->facts, "panic.reason");
-	struct failed_expect *f;
 	struct strbuf seen = STRBUF_INIT;
 
 	if (!panic || !strcmp(panic, "0") || mentions_fact(c, "panic") || mentions_fact(c, "Kernel panic"))
 		return;
 	strbuf_addf(&seen, "panic 1: %s", reason ? reason : "(no reason on the console)");
-	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
-	f = &res->failed[res->nfailed++];
-	f->text = xstrdup("no unexpected kernel panic (implied; expect panic to decide)");
-	f->line = 0;
-	f->expected = xstrdup("panic == 0");
-	f->seen = strbuf_detach(&seen);
+	add_implied_failure(res, "no unexpected kernel panic (implied; expect panic to decide)", "panic == 0", &seen);
 }
 
 void run_judge(const struct oomcase *c, const struct target *t, const char *console,
