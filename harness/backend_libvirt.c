@@ -34,8 +34,10 @@ void backend_libvirt_set_uri(const char *uri)
 struct bridge {
 	virStreamPtr st;
 	int fds[2];            /* [0]: the runner's, [1]: ours */
-	pthread_t from, to;    /* stream -> socket, socket -> stream */
-	int has_from, has_to;
+	int writable;          /* the runner writes too (the agent channel) */
+	pthread_t thread;
+	int has_thread;
+	volatile int stop;
 };
 
 struct vm {
@@ -147,53 +149,61 @@ void libvirt_domain_xml(const struct vm_config *cfg, const char *name, const cha
 
 /* ---- bridges ---- */
 
-static void *bridge_from(void *arg)
+/* One thread per console moves bytes both ways. It alone touches its
+ * stream, non-blocking: a stream used from two threads at once (one
+ * blocked receiving, one sending the plan) lost the plan now and then. */
+static void *bridge_main(void *arg)
 {
 	struct bridge *b = arg;
 	char buf[65536];
 
-	for (;;) {
+	while (!b->stop) {
+		int idle = 1;
 		int n = virStreamRecv(b->st, buf, sizeof(buf));
-		if (n <= 0)
+		if (n == 0 || n == -1)
 			break;
-		for (int off = 0; off < n;) {
-			ssize_t w = write(b->fds[1], buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				return NULL;
-			off += (int)w;
+		if (n > 0) {
+			idle = 0;
+			for (int off = 0; off < n;) {
+				ssize_t w = write(b->fds[1], buf + off, (size_t)(n - off));
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					goto out;
+				off += (int)w;
+			}
+		}
+		if (b->writable) {
+			ssize_t r = read(b->fds[1], buf, 4096);
+			if (r > 0) {
+				idle = 0;
+				for (ssize_t off = 0; off < r && !b->stop;) {
+					int w = virStreamSend(b->st, buf + off, (size_t)(r - off));
+					if (w == -2) {
+						poll(NULL, 0, 2);
+						continue;
+					}
+					if (w < 0)
+						goto out;
+					off += w;
+				}
+			}
+		}
+		if (idle) {
+			struct pollfd p = { b->fds[1], b->writable ? POLLIN : 0, 0 };
+			poll(&p, 1, 5);
 		}
 	}
+out:
 	shutdown(b->fds[1], SHUT_WR);
-	return NULL;
-}
-
-static void *bridge_to(void *arg)
-{
-	struct bridge *b = arg;
-	char buf[4096];
-
-	for (;;) {
-		ssize_t n = read(b->fds[1], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t off = 0; off < n;) {
-			int w = virStreamSend(b->st, buf + off, (size_t)(n - off));
-			if (w <= 0)
-				return NULL;
-			off += w;
-		}
-	}
 	return NULL;
 }
 
 static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int writable, struct strbuf *err)
 {
 	b->fds[0] = b->fds[1] = -1;
-	b->st = virStreamNew(vm->conn, 0);
+	b->writable = writable;
+	b->st = virStreamNew(vm->conn, VIR_STREAM_NONBLOCK);
 	if (!b->st || virDomainOpenConsole(vm->dom, dev, b->st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
 		last_error(err, dev);
 		return -1;
@@ -203,24 +213,22 @@ static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int wri
 		return -1;
 	}
 	fcntl(b->fds[0], F_SETFL, O_NONBLOCK);
-	b->has_from = !pthread_create(&b->from, NULL, bridge_from, b);
-	if (writable)
-		b->has_to = !pthread_create(&b->to, NULL, bridge_to, b);
-	return b->has_from && (!writable || b->has_to) ? 0 : -1;
+	fcntl(b->fds[1], F_SETFL, O_NONBLOCK);
+	b->has_thread = !pthread_create(&b->thread, NULL, bridge_main, b);
+	if (!b->has_thread)
+		strbuf_addf(err, "%s: cannot start a thread", dev);
+	return b->has_thread ? 0 : -1;
 }
 
 static void bridge_close(struct bridge *b)
 {
-	if (b->st)
-		virStreamAbort(b->st);	/* wakes the threads' stream calls */
-	if (b->fds[1] >= 0)
-		shutdown(b->fds[1], SHUT_RDWR);
-	if (b->has_from)
-		pthread_join(b->from, NULL);
-	if (b->has_to)
-		pthread_join(b->to, NULL);
-	if (b->st)
+	b->stop = 1;
+	if (b->has_thread)
+		pthread_join(b->thread, NULL);
+	if (b->st) {
+		virStreamAbort(b->st);
 		virStreamFree(b->st);
+	}
 	for (int i = 0; i < 2; i++)
 		if (b->fds[i] >= 0)
 			close(b->fds[i]);
