@@ -6,6 +6,7 @@
  * polls like the QEMU backend's. How the guest ended comes from lifecycle
  * events; a <panic> device reports a pvpanic panic. */
 #include "backend_libvirt.h"
+#include "results.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -462,12 +463,8 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	}
 	{
 		struct strbuf p = STRBUF_INIT;
-		FILE *f;
 		strbuf_addf(&p, "%s/domain.xml", cfg->run_dir);
-		if ((f = fopen(p.buf, "w"))) {
-			fputs(xml.buf, f);
-			fclose(f);
-		}
+		results_write_atomic(p.buf, xml.buf, xml.len);
 		strbuf_release(&p);
 	}
 	vm->dom = virDomainCreateXML(vm->conn, xml.buf, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);

@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "child.h"
 #include "qmp.h"
+#include "results.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -343,12 +344,8 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		strbuf_addf(&sb, "%s\n", argv[i]);
 	{
 		struct strbuf p = STRBUF_INIT;
-		FILE *f;
 		strbuf_addf(&p, "%s/qemu.cmdline", cfg->run_dir);
-		if ((f = fopen(p.buf, "w"))) {
-			fputs(sb.buf, f);
-			fclose(f);
-		}
+		results_write_atomic(p.buf, sb.buf, sb.len);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/qemu.log", cfg->run_dir);
 		logfd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
