@@ -8,22 +8,32 @@
 # (created when missing); otherwise as the caller. Its qemu.conf sets
 # stdio_handler = "file" (no virtlogd needed). Needs libvirt-daemon and
 # libvirt-daemon-driver-qemu (images/install-deps.sh installs them).
+#
+# The daemon's own files live in a short directory, /tmp/oomtest-lv-NAME.XXXXXX
+# (NAME is DIR's last component, cut to 16 bytes), which DIR/state points to: libvirt puts
+# each domain's monitor socket several levels below its config dir, and a
+# Unix socket path has at most 107 bytes, which a clone in a deep directory
+# would exceed. DIR keeps the link and the daemon's log.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 cmd=$1 dir=$2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-pidfile=$dir/run/libvirt/libvirtd.pid
-sock=$dir/run/libvirt/libvirt-sock
+state=$dir/state
 
 case $cmd in
 stop)
-	if [ -f "$pidfile" ]; then
-		pid=$(cat "$pidfile")
-		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-		rm -f "$pidfile"
+	if [ -L "$state" ]; then
+		target=$(readlink "$state")
+		pidfile=$target/run/libvirt/libvirtd.pid
+		if [ -f "$pidfile" ]; then
+			pid=$(cat "$pidfile")
+			kill "$pid" 2>/dev/null || true
+			for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+			kill -9 "$pid" 2>/dev/null || true
+		fi
+		case $target in /tmp/oomtest-lv-*) rm -rf "$target" ;; esac
+		rm -f "$state"
 	fi
 	exit 0 ;;
 start) ;;
@@ -32,9 +42,14 @@ esac
 
 command -v libvirtd > /dev/null || [ -x /usr/sbin/libvirtd ] || {
 	echo "oomtest: libvirtd missing: run images/install-deps.sh" >&2; exit 1; }
-if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-	echo "qemu:///session?socket=$sock"
-	exit 0
+if [ -L "$state" ]; then
+	sock=$(readlink "$state")/run/libvirt/libvirt-sock
+	pidfile=$(readlink "$state")/run/libvirt/libvirtd.pid
+	if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+		echo "qemu:///session?socket=$sock"
+		exit 0
+	fi
+	"$0" stop "$dir"
 fi
 run_as=()
 if [ "$(id -u)" = 0 ]; then
@@ -43,20 +58,25 @@ if [ "$(id -u)" = 0 ]; then
 			--user-group libvirt-qemu
 	run_as=(runuser -u libvirt-qemu --)
 fi
-mkdir -p "$dir"/{home,run,config/libvirt,cache}
-chmod 700 "$dir/run"
-echo 'stdio_handler = "file"' > "$dir/config/libvirt/qemu.conf"
-: > "$dir/config/libvirt/libvirtd.conf"
+name=${dir##*/}
+short=$(mktemp -d "/tmp/oomtest-lv-${name:0:16}.XXXXXX")
+ln -sfn "$short" "$state"
+pidfile=$short/run/libvirt/libvirtd.pid
+sock=$short/run/libvirt/libvirt-sock
+mkdir -p "$short"/{home,run,config/libvirt,cache}
+chmod 700 "$short/run"
+echo 'stdio_handler = "file"' > "$short/config/libvirt/qemu.conf"
+: > "$short/config/libvirt/libvirtd.conf"
 if [ "$(id -u)" = 0 ]; then
-	chown -R libvirt-qemu: "$dir"
-	runuser -u libvirt-qemu -- test -r "$dir/config/libvirt/qemu.conf" || {
+	chown -R libvirt-qemu: "$short" "$dir"
+	runuser -u libvirt-qemu -- test -w "$dir" || {
 		echo "oomtest: the libvirt-qemu user cannot reach $dir: give a directory whose parents it may enter (e.g. under build/)" >&2
-		exit 1; }
+		"$0" stop "$dir"; exit 1; }
 fi
 # The guests' kernel and initramfs must be readable by the daemon's user:
 # they are under build/, which is world-readable by default.
-(cd "$dir" && exec "${run_as[@]}" env -i HOME="$dir/home" XDG_RUNTIME_DIR="$dir/run" \
-	XDG_CONFIG_HOME="$dir/config" XDG_CACHE_HOME="$dir/cache" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+(cd "$short" && exec "${run_as[@]}" env -i HOME="$short/home" XDG_RUNTIME_DIR="$short/run" \
+	XDG_CONFIG_HOME="$short/config" XDG_CACHE_HOME="$short/cache" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	setsid /usr/sbin/libvirtd --timeout 0 > "$dir/libvirtd.log" 2>&1 < /dev/null &)
 for _ in $(seq 1 100); do
 	[ -S "$sock" ] && [ -f "$pidfile" ] && { echo "qemu:///session?socket=$sock"; exit 0; }
@@ -64,4 +84,5 @@ for _ in $(seq 1 100); do
 done
 echo "oomtest: libvirtd did not start (see $dir/libvirtd.log)" >&2
 tail -n 5 "$dir/libvirtd.log" >&2 || true
+"$0" stop "$dir"
 exit 1

@@ -441,7 +441,7 @@ check "libvirt: kernel and initramfs uploaded as volumes for a host that shares 
 libvirt_two_hosts() {
 	A=$(images/libvirtd-local.sh start build/libvirt/it-a) && B=$(images/libvirtd-local.sh start build/libvirt/it-b) || return 1
 	# host B goes away whole: its daemon and its machines
-	( sleep 12; kill -9 "$(cat build/libvirt/it-b/run/libvirt/libvirtd.pid)"; pkill -9 -f 'qemu-system.*/it-b/' ) &
+	( sleep 12; kill -9 "$(cat build/libvirt/it-b/state/run/libvirt/libvirtd.pid)"; pkill -9 -f 'qemu-system.*/oomtest-lv-it-b\.' ) &
 	killer=$!
 	"$oomtest" run --backend libvirt --connect "$A" --connect "$B" -t x86_64 -t i386 --results "$work/two" \
 		cases/kmod-order0-backup.case cases/memcg-v2-max-kill.case cases/memcg-v1-kill.case \
