@@ -16,6 +16,7 @@
 #include <string.h>
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/reboot.h>
@@ -276,8 +277,43 @@ static void reap(void)
 	}
 }
 
-/* Forwards step output and reaps children for up to ms milliseconds, or
- * until `until` (if given) has ended. */
+/* When the plan started, and when the steps' memory was last sampled. */
+static long long plan_t0, last_sample;
+#define SAMPLE_MS 25
+
+/* "mem STEP MS RSS_KB" for every running step: VmRSS from /proc/PID/status. */
+static void sample_steps(void)
+{
+	long long t = now_ms();
+
+	if (t - last_sample < SAMPLE_MS)
+		return;
+	last_sample = t;
+	for (struct step *s = steps; s; s = s->next) {
+		char path[64], buf[2048], ms[24], kb[24];
+		if (!s->running)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* a zombie or kernel thread has no VmRSS line */
+		char *rss = strstr(buf, "\nVmRSS:");
+		if (!rss)
+			continue;
+		snprintf(ms, sizeof(ms), "%lld", t - plan_t0);
+		snprintf(kb, sizeof(kb), "%lld", atoll(rss + 8));
+		send_rec("mem", S(s->name), S(ms), S(kb), NULL);
+	}
+}
+
+/* Forwards step output, samples the steps' memory and reaps children for
+ * up to ms milliseconds, or until `until` (if given) has ended. */
 static void pump(long long ms, struct step *until)
 {
 	long long end = now_ms() + ms;
@@ -288,6 +324,7 @@ static void pump(long long ms, struct step *until)
 		int n = 0;
 
 		reap();
+		sample_steps();
 		if (until && !until->running)
 			return;
 		long long left = end - now_ms();
@@ -628,6 +665,8 @@ static void note_module(const char *name)
 		loaded_modules[nloaded_modules++] = strdup(name);
 }
 
+static void run_shell(int rows, int cols);
+
 static void run_line(struct line *l)
 {
 	const char *cmd = l->f[0];
@@ -679,12 +718,52 @@ static void run_line(struct line *l)
 			pump(atoll(l->f[2]), s);
 		else
 			send_err("wait: no step %s", l->f[1]);
+	} else if (!strcmp(cmd, "shell") && l->n == 3) {
+		run_shell(atoi(l->f[1]), atoi(l->f[2]));
 	} else if (!strcmp(cmd, "collect") && l->n >= 3) {
 		for (int i = 2; i < l->n; i++)
 			collect(l->f[1], l->f[i]);
 	} else {
 		send_err("plan: cannot run '%s' with %d fields", cmd, l->n - 1);
 	}
+}
+
+/* `oomtest shell`: an interactive /bin/sh (busybox) on the console, the
+ * serial port the user's terminal is bridged to; returns when it exits. */
+static void run_shell(int rows, int cols)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		send_err("shell: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+		setsid();
+		int fd = open("/dev/ttyS0", O_RDWR);
+		if (fd < 0)
+			_exit(127);
+		ioctl(fd, TIOCSCTTY, 0);
+		if (rows > 0 && cols > 0)
+			ioctl(fd, TIOCSWINSZ, &ws);
+		for (int i = 0; i < 3; i++)
+			dup2(fd, i);
+		if (fd > 2)
+			close(fd);
+		signal(SIGPIPE, SIG_DFL);
+		char *argv[] = { "sh", "-i", NULL };
+		char *envp[] = { "PATH=/bin", "HOME=/", "TERM=vt100", "PS1=oomtest-guest# ", NULL };
+		execve("/bin/sh", argv, envp);
+		_exit(127);
+	}
+	send_rec("start", S("shell"), S("-"), NULL);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	char st[32];
+	format_status(status, st, sizeof(st));
+	send_rec("exit", S("shell"), S(st), NULL);
 }
 
 /* ---- setup ---- */
@@ -845,6 +924,7 @@ int main(void)
 				read_proc(path, &b);
 				free(b.p);
 			}
+	plan_t0 = now_ms();
 	for (size_t i = 0; i < nplan; i++)
 		run_line(&plan[i]);
 	finish();

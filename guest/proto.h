@@ -7,6 +7,7 @@
  * agent -> harness:  ready VERSION RELEASE MACHINE PVPANIC (1: a pvpanic device is bound)
  *                    start STEP PID | exit STEP STATUS | left STEP
  *                    out STEP LINE
+ *                    mem STEP MS RSS_KB (a running step's VmRSS, MS after the plan began)
  *                    snap SNAPSHOT KIND KEY CONTENT
  *                    err MESSAGE | done
  * harness -> agent:  a plan: lines up to "end" (see harness/plan.c).

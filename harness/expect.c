@@ -645,3 +645,12 @@ int expect_eval(const struct expectation *e, const struct facts *facts,
 	strbuf_release(&all);
 	return 0;
 }
+
+void expect_describe(const struct expectation *e, struct strbuf *out)
+{
+	for (const struct expectation *l = e; l; l = l->or_next) {
+		if (l != e)
+			strbuf_addf(out, " || %s ", l->fact);
+		strbuf_addf(out, "%s %s", expect_op_name(l->op), l->value);
+	}
+}

@@ -32,6 +32,9 @@ int expect_parse(struct expectation *e, const char *text, struct strbuf *err);
 void expect_release(struct expectation *e);
 const char *expect_op_name(enum expect_op op);
 
+/* Appends what e wants: "== 1", or for a chain "== 1 || other.fact == 3". */
+void expect_describe(const struct expectation *e, struct strbuf *out);
+
 /* Does the selector (NULL: always) pick a target with this name, arch and
  * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not. */
 int expect_selects(const char *selector, const char *target_name, const char *arch,

@@ -11,11 +11,13 @@ void record_init(struct record_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	strbuf_init(&st->errors);
+	strbuf_init(&st->samples);
 }
 
 void record_release(struct record_state *st)
 {
 	strbuf_release(&st->errors);
+	strbuf_release(&st->samples);
 	free(st->release);
 	free(st->machine);
 	for (size_t i = 0; i < st->nleft; i++)
@@ -225,6 +227,11 @@ static void snap(struct facts *f, char **v)
 	strbuf_release(&prefix);
 }
 
+static int is_uint(const char *s)
+{
+	return *s && strlen(s) <= 19 && strspn(s, "0123456789") == strlen(s);
+}
+
 void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len)
 {
 	char **v;
@@ -260,6 +267,16 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 	} else if (!strcmp(v[0], "out") && n == 3) {
 		strbuf_addf(&name, "step.%s.output", v[1]);
 		facts_set(f, name.buf, v[2]); /* the last line */
+	} else if (!strcmp(v[0], "mem") && n == 4 && *v[1] && !strpbrk(v[1], "\t\n") && is_uint(v[2]) && is_uint(v[3])) {
+		strbuf_addf(&st->samples, "%s\t%s\t%s\n", v[1], v[2], v[3]);
+		strbuf_addf(&name, "step.%s.rss_peak_kb", v[1]);
+		const char *old = facts_get(f, name.buf);
+		if (!old || strtoull(v[3], NULL, 10) > strtoull(old, NULL, 10))
+			facts_set(f, name.buf, v[3]);
+		strbuf_reset(&name);
+		strbuf_addf(&name, "step.%s.samples", v[1]);
+		old = facts_get(f, name.buf);
+		facts_setf(f, name.buf, "%llu", (old ? strtoull(old, NULL, 10) : 0) + 1);
 	} else if (!strcmp(v[0], "snap") && n == 5) {
 		snap(f, v);
 	} else if (!strcmp(v[0], "err") && n == 2) {

@@ -1,6 +1,6 @@
 /* record: the agent's records (guest/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
- * errors. Also reads the trigger module's "oom_trigger: result" console
+ * errors, the steps' memory samples. Also reads the trigger module's "oom_trigger: result" console
  * line into kmod.* facts. */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
@@ -13,6 +13,7 @@ struct record_state {
 	int ready;                 /* "ready" seen */
 	int done;                  /* "done" seen */
 	struct strbuf errors;      /* agent "err" messages, one a line */
+	struct strbuf samples;     /* "STEP\tMS\tRSS_KB\n" from "mem" records */
 	char *release;             /* guest uname -r, from ready */
 	char *machine;
 	char **left;               /* steps still running at the end */

@@ -253,12 +253,7 @@ static void fail_expect(struct run_result *res, const struct expectation *e, con
 	f = &res->failed[res->nfailed++];
 	f->text = xstrdup(e->text);
 	f->line = e->line;
-	/* "== 1", or for a chain "== 1 || other.fact == 3" */
-	for (const struct expectation *l = e; l; l = l->or_next) {
-		if (l != e)
-			strbuf_addf(&exp, " || %s ", l->fact);
-		strbuf_addf(&exp, "%s %s", expect_op_name(l->op), l->value);
-	}
+	expect_describe(e, &exp);
 	f->expected = strbuf_detach(&exp);
 	f->seen = xstrdup(seen);
 }
@@ -378,6 +373,29 @@ void run_judge(const struct oomcase *c, const struct target *t, const char *cons
 	judge_unexpected_crash(c, console, console_len, res);
 	judge_unexpected_panic(c, res);
 	res->verdict = res->nfailed ? V_FAIL : V_PASS;
+}
+
+/* events.json (the parser's OOM events) and memory.tsv (the steps' memory
+ * samples), which the reports read. */
+static void write_details(const struct run_request *rq, const struct klog *k, const struct record_state *rec)
+{
+	struct strbuf data = STRBUF_INIT, path = STRBUF_INIT;
+	int r;
+
+	klog_to_json(k, &data);
+	strbuf_addch(&data, '\n');
+	strbuf_addf(&path, "%s/events.json", rq->run_dir);
+	if ((r = results_write_atomic(path.buf, data.buf, data.len)))
+		write_failed(rq->run_dir, "events.json", r);
+	strbuf_reset(&data);
+	strbuf_reset(&path);
+	strbuf_addstr(&data, "step\tms\trss_kb\n");
+	strbuf_addbuf(&data, &rec->samples);
+	strbuf_addf(&path, "%s/memory.tsv", rq->run_dir);
+	if ((r = results_write_atomic(path.buf, data.buf, data.len)))
+		write_failed(rq->run_dir, "memory.tsv", r);
+	strbuf_release(&data);
+	strbuf_release(&path);
 }
 
 static void write_facts(const struct run_request *rq, struct run_result *res)
@@ -546,6 +564,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	}
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
+	write_details(rq, x.klog, &x.rec);
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
 	facts_set(&res->facts, "agent.capped", x.agent.capped ? "1" : "0");
