@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the OOM-trigger module for one target and its base initramfs:
 #   images/build-initramfs.sh NAME ARCH KDIR
-# Output: build/targets/NAME/{oom_trigger.ko,initramfs.cpio}. Rebuilds only
+# Output: build/targets/NAME/{oom_trigger.ko,initramfs.cpio}, and
+# initramfs-shell.cpio when busybox was fetched. Rebuilds only
 # what is older than its inputs. The initramfs holds the agent as /init, the
 # hog in /bin and the module in /lib/modules; per-run data travels over the
 # agent channel, never in the image.
@@ -72,6 +73,28 @@ if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog
 	done
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$img.tmp"
 	mv "$img.tmp" "$img"
+	rm -rf "$stage"
+fi
+# For `oomtest shell`: the same image with busybox and its applet links
+# appended as a second cpio archive (the kernel unpacks them in order), so
+# the runs' image, and the snapshots made from it, stay as they are.
+bb=build/images/busybox/$arch/busybox
+shimg=$out/initramfs-shell.cpio
+if [ -x "$bb" ] && { [ ! -f "$shimg" ] || [ "$img" -nt "$shimg" ] || [ "$bb" -nt "$shimg" ]; }; then
+	stage=$out/stage-shell
+	rm -rf "$stage"
+	mkdir -p "$stage/bin"
+	cp "$bb" "$stage/bin/busybox"
+	for applet in $("$bb" --list 2>/dev/null || true); do
+		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+	done
+	# an i386 busybox may not run here: the usual applets are enough
+	[ -e "$stage/bin/sh" ] || for applet in sh ls cat echo ps free top kill dmesg mount \
+		grep head tail sleep mkdir rmdir insmod rmmod lsmod uname vi less; do
+		ln -s busybox "$stage/bin/$applet"
+	done
+	(cat "$img"; cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$shimg.tmp"
+	mv "$shimg.tmp" "$shimg"
 	rm -rf "$stage"
 fi
 echo "$img"

@@ -6,7 +6,7 @@
 # Image, headers and kbuild are downloaded with apt-get (which checks them
 # against the signed archive index) and unpacked under build/images/<abi>/,
 # never installed on the host. Writes build/images/targets.list. Does
-# nothing when the targets are already there.
+# nothing when the targets (and busybox for `oomtest shell`) are already there.
 #
 #   OOMTEST_KERNEL_ABI=6.1.0-50              pin the 6.1 ABI (default: the
 #                                            newest Debian has for both
@@ -18,12 +18,36 @@ cd "$(dirname "$0")/.."
 out=build/images
 list=$out/targets.list
 
+# busybox for `oomtest shell`: Debian's static build, one per guest arch,
+# downloaded and unpacked like the kernels (busybox-static:i386 needs the
+# i386 architecture, which the i386 kernel needs too).
+fetch_busybox() {
+	local arch deb dir
+	for arch in x86_64 i386; do
+		dir=$out/busybox/$arch
+		[ -x "$dir/busybox" ] && continue
+		deb=busybox-static:$([ $arch = x86_64 ] && echo amd64 || echo i386)
+		mkdir -p "$dir/debs"
+		if ! (cd "$dir/debs" && apt-get download -q "$deb") > "$dir/download.log" 2>&1; then
+			refresh_apt
+			(cd "$dir/debs" && apt-get download -q "$deb") > "$dir/download.log" 2>&1 ||
+				{ cat "$dir/download.log" >&2; return 1; }
+		fi
+		rm -rf "$dir/root"
+		dpkg-deb -x "$(ls -t "$dir"/debs/busybox-static_*.deb | head -n 1)" "$dir/root"
+		cp "$dir/root/bin/busybox" "$dir/busybox.tmp"
+		mv "$dir/busybox.tmp" "$dir/busybox"
+		rm -rf "$dir/root"
+	done
+}
+
 abi61=${OOMTEST_KERNEL_ABI:-}
 abi612=${OOMTEST_KERNEL_ABI_6_12:-}
+have_targets=0
 if [ -f "$list" ] && grep -q '^x86_64-6.12 .* 96M$' "$list" &&
    { [ -z "$abi61" ] || grep -q "^# abi $abi61\$" "$list"; } &&
    { [ -z "$abi612" ] || grep -q "^# abi $abi612\$" "$list"; }; then
-	exit 0
+	have_targets=1
 fi
 
 apt_refreshed=0
@@ -49,6 +73,8 @@ pick() { # -> abi61 abi612 from apt's lists
 	[ -n "$abi612" ] || abi612=$(newest_common "$(abis 'linux-image-' '-amd64' | grep -E "$re612")" \
 						"$(abis 'linux-headers-' '-amd64' | grep -E "$re612")")
 }
+fetch_busybox
+[ $have_targets = 1 ] && exit 0
 pick
 if [ -z "$abi61" ] || [ -z "$abi612" ]; then
 	refresh_apt
