@@ -6,10 +6,11 @@
 #   make fuzz       run each fuzz target for FUZZ_SECONDS
 CC      ?= gcc
 B       := build
-CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $(XML_CFLAGS)
 CFLAGS  ?= -O2
 HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
-HOST_LIBS := -lkmod -lvirt -pthread
+HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c -lm -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
@@ -27,7 +28,7 @@ GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
 m32_i386 := -m32
 m32_x86_64 :=
 
-.PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps
+.PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps install man-check
 # With targets fetched, `make` also builds each target's module and initramfs.
 all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
 
@@ -100,6 +101,30 @@ fuzz: $(FUZZ_BINS)
 	  echo "# $$n for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=$(B)/fuzz/$$n- \
 	    $(B)/fuzz/corpus-$$n harness/fuzz/corpus/$${n#fuzz_}; done
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the program and what it puts
+# in guests under PREFIX/lib/oomtest (PREFIX/bin/oomtest links to it), the
+# cases under PREFIX/share/oomtest/cases, the man page. Kernels are fetched,
+# and modules and images built, on first use, in ~/.cache/oomtest.
+PREFIX ?= /usr/local
+LIBDIR := $(DESTDIR)$(PREFIX)/lib/oomtest
+install: $(B)/oomtest $(GUEST_BINS)
+	install -d $(LIBDIR)/build/guest/x86_64 $(LIBDIR)/build/guest/i386 $(LIBDIR)/images $(LIBDIR)/kmod \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oomtest/cases $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/oomtest $(LIBDIR)/build/oomtest
+	for a in $(ARCHES); do install -m 755 $(B)/guest/$$a/oomtest-init $(B)/guest/$$a/hog $(LIBDIR)/build/guest/$$a/; done
+	install -m 755 images/fetch-targets.sh images/build-initramfs.sh images/apt-update.sh \
+		images/install-deps.sh images/libvirtd-local.sh $(LIBDIR)/images/
+	install -m 644 kmod/oom_trigger.c kmod/Kbuild $(LIBDIR)/kmod/
+	install -m 644 cases/*.case $(DESTDIR)$(PREFIX)/share/oomtest/cases/
+	ln -sfn ../../share/oomtest/cases $(LIBDIR)/cases
+	ln -sfn ../lib/oomtest/build/oomtest $(DESTDIR)$(PREFIX)/bin/oomtest
+	install -m 644 oomtest.1 $(DESTDIR)$(PREFIX)/share/man/man1/oomtest.1
+	echo "installed by make install; state lives in ~/.cache/oomtest" > $(LIBDIR)/INSTALLED
+
+# The man page documents every option, command and case key --help prints.
+man-check: $(B)/oomtest
+	@./harness/tests/man-check.sh $(B)/oomtest oomtest.1
 
 clean:
 	rm -rf $(B)

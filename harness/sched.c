@@ -19,6 +19,7 @@
 #define QEMU_OVERHEAD (96ULL << 20)
 
 static volatile pid_t workers[MAX_WORKERS];
+void (*sched_progress_hook)(size_t running, size_t reported);
 
 void sched_signal_workers(int sig)
 {
@@ -258,6 +259,8 @@ size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sche
 				pfd[n] = (struct pollfd){ slots[s].fd, POLLIN, 0 };
 				idx[n++] = s;
 			}
+		if (sched_progress_hook)
+			sched_progress_hook(running, reported);
 		if (poll(pfd, (nfds_t)n, 200) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {

@@ -40,6 +40,9 @@ size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
 size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sched_host *hosts, int nhosts,
 		       job_run_fn run, job_report_fn report, volatile sig_atomic_t *stop);
 
+/* Called in the parent several times a second while jobs run (NULL: not). */
+extern void (*sched_progress_hook)(size_t running, size_t reported);
+
 /* Guest memory the host can take now: MemAvailable less a margin. */
 unsigned long long sched_memory_budget(void);
 

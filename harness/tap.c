@@ -26,13 +26,19 @@ static void description(struct strbuf *out, const char *s)
 	}
 }
 
+int tap_color;
+
 void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 		const struct run_result *r, const char *run_dir)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int ok = r->verdict == V_PASS || r->verdict == V_SKIP;
 
-	strbuf_addf(&sb, "%s %zu - ", ok ? "ok" : "not ok", n);
+	if (tap_color)
+		strbuf_addf(&sb, "%s%s\033[0m %zu - ", r->verdict == V_SKIP ? "\033[33m" : ok ? "\033[32m" : "\033[1;31m",
+			    ok ? "ok" : "not ok", n);
+	else
+		strbuf_addf(&sb, "%s %zu - ", ok ? "ok" : "not ok", n);
 	description(&sb, case_name);
 	strbuf_addstr(&sb, " [");
 	description(&sb, target);

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include "runner.h"
 
+/* Set: "ok" and "not ok" are coloured (for a terminal, never a pipe). */
+extern int tap_color;
+
 void tap_begin(FILE *out, int version, size_t planned);
 /* n is 1-based. run_dir may be NULL (nothing was run). */
 void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
