@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -16,9 +17,16 @@
 #include "cmd_parse.h"
 #include "modcheck.h"
 #include "needs.h"
+#include "progress.h"
+#include "report.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_junit.h"
 #include "results.h"
 #include "runner.h"
 #include "sched.h"
+#include "shell.h"
+#include "show.h"
 #include "tap.h"
 #include "target.h"
 
@@ -55,15 +63,27 @@ static const char usage_text[] =
 	"      --results DIR           where results go (default: results/ in the project)\n"
 	"      -j, --jobs N            run N guests at a time (default: the number of CPUs);\n"
 	"                              never more guest memory than the host has available\n"
+	"      --junit FILE            also write a JUnit XML report to FILE\n"
+	"      --json FILE             also write the JSON report (report.json) to FILE\n"
 	"      --tap-version 13|14     the TAP version line (default 13: the output uses only\n"
 	"                              what both share, and Debian 12's prove refuses 14)\n"
 	"  list [CASE|DIR...]          list targets and cases\n"
+	"  show CASE|DIR...            a case as the harness understands it: runs, targets,\n"
+	"                              steps, expectations and the plan the guest is sent\n"
+	"  shell [--target T] [--memory SIZE] [--cold-boot]\n"
+	"                              an interactive guest (default: the first target, 256M)\n"
+	"                              with the module, the hog and a busybox shell on your\n"
+	"                              terminal; exit leaves it, Ctrl-] kills it\n"
 	"  parse [--json] FILE...      read OOM reports from any kernel log ('-': stdin)\n"
 	"  help case                   the case file format: every section, key and fact\n"
 	"\n"
+	"On a terminal, run keeps a progress line below the TAP and colours it (NO_COLOR=1:\n"
+	"no colours); elsewhere the TAP is plain.\n"
+	"\n"
 	"Exit status of run: 0 every run ok, 1 something not ok, 2 usage or case errors.\n"
 	"Results: results/<run-id>/<case>/<target>/ (console.log, agent.log, facts.json,\n"
-	"result.json, plan.txt, qemu.cmdline); results/latest is the newest run.\n";
+	"result.json, events.json, memory.tsv, plan.txt, qemu.cmdline), and per run\n"
+	"index.html (the report to read) and report.json; results/latest is the newest run.\n";
 
 static char *project_root(void)
 {
@@ -90,6 +110,59 @@ static char *project_root(void)
 			return xstrdup(exe);
 	}
 	return xstrdup(".");
+}
+
+/* An installed tree (make install) has this file at its root. */
+static int installed(const char *root)
+{
+	struct strbuf p = STRBUF_INIT;
+	strbuf_addf(&p, "%s/INSTALLED", root);
+	int r = !access(p.buf, F_OK);
+	strbuf_release(&p);
+	return r;
+}
+
+/* Where fetched kernels, built targets and snapshots live: ROOT/build in a
+ * source tree; for an installed oomtest $OOMTEST_STATE, else
+ * ${XDG_CACHE_HOME:-~/.cache}/oomtest. The scripts get it as OOMTEST_STATE. */
+static const char *state_dir(const char *root)
+{
+	static char *dir;
+	const char *env = getenv("OOMTEST_STATE"), *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct strbuf sb = STRBUF_INIT;
+
+	if (dir)
+		return dir;
+	if (env && *env)
+		strbuf_addstr(&sb, env);
+	else if (!installed(root))
+		strbuf_addf(&sb, "%s/build", root);
+	else if (cache && *cache)
+		strbuf_addf(&sb, "%s/oomtest", cache);
+	else
+		strbuf_addf(&sb, "%s/.cache/oomtest", home && *home ? home : "/tmp");
+	dir = strbuf_detach(&sb);
+	results_mkdirs(dir);
+	if (installed(root))
+		setenv("OOMTEST_STATE", dir, 1);
+	return dir;
+}
+
+/* The default targets are fetched the first time they are needed. */
+static void ensure_targets(const char *root)
+{
+	struct strbuf list = STRBUF_INIT, script = STRBUF_INIT;
+
+	strbuf_addf(&list, "%s/images/targets.list", state_dir(root));
+	if (access(list.buf, R_OK)) {
+		strbuf_addf(&script, "%s/images/fetch-targets.sh", root);
+		fprintf(stderr, "oomtest: no targets in %s yet: fetching them from Debian (%s)\n", state_dir(root),
+			script.buf);
+		char *argv[] = { script.buf, NULL };
+		child_run(argv, 2);
+	}
+	strbuf_release(&list);
+	strbuf_release(&script);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -153,9 +226,9 @@ static int prepare_target(const char *root, const struct target *t, struct strbu
 	int ret = 0;
 
 	strbuf_addf(&script, "%s/images/build-initramfs.sh", root);
-	strbuf_addf(&dir, "%s/build/targets", root);
+	strbuf_addf(&dir, "%s/targets", state_dir(root));
 	results_mkdirs(dir.buf);
-	strbuf_addf(&log, "%s/build/targets/%s.prepare.log", root, t->name);
+	strbuf_addf(&log, "%s/targets/%s.prepare.log", state_dir(root), t->name);
 	FILE *lf = fopen(log.buf, "w+");
 	char *argv[] = { script.buf, t->name, t->arch, t->kdir, NULL };
 	int st = child_run(argv, lf ? fileno(lf) : -1);
@@ -174,7 +247,7 @@ static int prepare_target(const char *root, const struct target *t, struct strbu
 	}
 	if (lf)
 		fclose(lf);
-	strbuf_addf(initrd, "%s/build/targets/%s/initramfs.cpio", root, t->name);
+	strbuf_addf(initrd, "%s/targets/%s/initramfs.cpio", state_dir(root), t->name);
 	strbuf_release(&script);
 	strbuf_release(&log);
 	strbuf_release(&dir);
@@ -210,11 +283,35 @@ struct job_data {
 };
 
 static size_t reported_not_ok;
+static struct report report;
 static const struct backend_ops *backend = &backend_qemu;
 /* --connect URI[*SLOTS], repeatable: the libvirt hosts */
 static struct sched_host *hosts;
 static char **host_uris;
 static int nhosts;
+
+/* KVM or TCG is decided once, before any worker forks, by booting t (when
+ * given) with its initramfs (see backend_qemu.c). */
+static void decide_accel(const struct backend_ops *b, const struct target *t, const char *initrd)
+{
+	char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
+	struct vm_config probe = { .target = t, .initrd = initrd };
+
+	if (t)
+		probe.memory = t->min_memory > (128ull << 20) ? t->min_memory : 128ull << 20;
+	probe.run_dir = mkdtemp(tmpl);
+	b->setup(t && probe.run_dir ? &probe : NULL);
+	if (probe.run_dir) {
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/qemu.log", tmpl);
+		unlink(p.buf);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/qemu.cmdline", tmpl);
+		unlink(p.buf);
+		strbuf_release(&p);
+		rmdir(tmpl);
+	}
+}
 
 /* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
  * replaced (values are case text). */
@@ -266,7 +363,7 @@ static void run_job(const struct job *job, struct run_result *res)
 	}
 	/* The module must fit the kernel and have the parameters the case sets. */
 	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
-	strbuf_addf(&ko, "%s/build/targets/%s/oom_trigger.ko", d->root, t->name);
+	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(d->root), t->name);
 	int mok = 1;
 	for (size_t s = 0; s < oc->nsteps && mok; s++)
 		if (oc->steps[s].kind == STEP_MODULE)
@@ -305,10 +402,47 @@ static void report_job(const struct job *job, const struct run_result *res)
 		if (job->moved_from >= 0)
 			strbuf_addf(&tgt, ", moved from %s", host_uris[job->moved_from]);
 	}
+	progress_clear();
 	tap_result(stdout, job->index + 1, name.buf, tgt.buf, res,
+		   res->verdict == V_SKIP ? NULL : d->dir.buf);
+	progress_finished(res->verdict);
+	report_add(&report, d->c, d->t, nhosts > 1 && job->host >= 0 ? host_uris[job->host] : NULL, res,
 		   res->verdict == V_SKIP ? NULL : d->dir.buf);
 	strbuf_release(&name);
 	strbuf_release(&tgt);
+}
+
+/* index.html and report.json in the run directory, and the files asked
+ * for; a report that cannot be written is named on stderr and makes the
+ * exit status 1, the other reports are still written. */
+static int write_reports(const struct report *rep, const char *run_dir, const char *junit, const char *json)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int bad = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int r;
+		strbuf_reset(&path);
+		strbuf_reset(&err);
+		if (i == 0) {
+			strbuf_addf(&path, "%s/report.json", run_dir);
+			r = report_json_write(rep, path.buf, &err);
+		} else if (i == 1) {
+			strbuf_addf(&path, "%s/index.html", run_dir);
+			r = report_html_write(rep, path.buf, &err);
+		} else if (i == 2) {
+			r = json ? report_json_write(rep, json, &err) : 0;
+		} else {
+			r = junit ? report_junit_write(rep, junit, &err) : 0;
+		}
+		if (r) {
+			fprintf(stderr, "oomtest: %s\n", err.buf);
+			bad = 1;
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return bad;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -327,12 +461,15 @@ static int cmd_run(int argc, char **argv)
 		{ "cold-boot", no_argument, NULL, 'C' },
 		{ "backend", required_argument, NULL, 'B' },
 		{ "connect", required_argument, NULL, 'U' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char **want_targets = NULL, **paths = NULL;
 	size_t nwant = 0, npaths = 0;
 	const char *kernel = NULL, *kdir = NULL, *arch = NULL, *results_opt = NULL;
+	const char *junit_path = NULL, *json_path = NULL;
 	long timeout_ms = 0, silence_ms = 0;
 	unsigned long long log_limit = 64ull << 20;
 	int c, ret = 2, cold_boot = 0, jobs_given = 0;
@@ -343,7 +480,7 @@ static int cmd_run(int argc, char **argv)
 	struct oomcase *cases = NULL;
 	size_t ncases = 0;
 
-	strbuf_addf(&snapshot_dir, "%s/build/snapshots", root);
+	strbuf_addf(&snapshot_dir, "%s/snapshots", state_dir(root));
 	optind = 1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int parallel = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1, tap_version = 13;
@@ -370,6 +507,8 @@ static int cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'C': cold_boot = 1; break;
+		case 'J': junit_path = optarg; break;
+		case 'O': json_path = optarg; break;
 		case 'B':
 			if (!strcmp(optarg, "qemu")) {
 				backend = &backend_qemu;
@@ -482,7 +621,8 @@ static int cmd_run(int argc, char **argv)
 		tl.n = 1;
 	} else {
 		struct strbuf lp = STRBUF_INIT;
-		strbuf_addf(&lp, "%s/build/images/targets.list", root);
+		ensure_targets(root);
+		strbuf_addf(&lp, "%s/images/targets.list", state_dir(root));
 		int r = targets_load(&tl, root, lp.buf, &err);
 		strbuf_release(&lp);
 		if (r) {
@@ -501,6 +641,8 @@ static int cmd_run(int argc, char **argv)
 
 	if (results_opt)
 		strbuf_addstr(&results_root, results_opt);
+	else if (installed(root))
+		strbuf_addstr(&results_root, "results");
 	else
 		strbuf_addf(&results_root, "%s/results", root);
 	if (results_new_run(results_root.buf, &run_dir, &err)) {
@@ -559,32 +701,18 @@ static int cmd_run(int argc, char **argv)
 			njobs++;
 		}
 
+	time_t started = time(NULL);
+	report_init(&report, run_dir.buf, started, njobs);
 	tap_begin(stdout, tap_version, njobs);
+	progress_begin(stdout, njobs);
+	sched_progress_hook = progress_update;
 	/* KVM or TCG is decided once, here, not in every worker, by booting
 	 * the first target that is ready (see backend_qemu.c) */
 	{
-		struct vm_config probe = { 0 };
-		char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
-		int have = 0;
-		for (size_t j = 0; j < njobs && !have; j++)
-			if (jd[j].prep->ok) {
-				probe.target = jd[j].t;
-				probe.initrd = jd[j].prep->initrd.buf;
-				probe.memory = jd[j].t->min_memory > (128ull << 20) ? jd[j].t->min_memory : 128ull << 20;
-				have = 1;
-			}
-		probe.run_dir = mkdtemp(tmpl);
-		backend->setup(have && probe.run_dir ? &probe : NULL);
-		if (probe.run_dir) {
-			struct strbuf p = STRBUF_INIT;
-			strbuf_addf(&p, "%s/qemu.log", tmpl);
-			unlink(p.buf);
-			strbuf_reset(&p);
-			strbuf_addf(&p, "%s/qemu.cmdline", tmpl);
-			unlink(p.buf);
-			strbuf_release(&p);
-			rmdir(tmpl);
-		}
+		size_t j = 0;
+		while (j < njobs && !jd[j].prep->ok)
+			j++;
+		decide_accel(backend, j < njobs ? jd[j].t : NULL, j < njobs ? jd[j].prep->initrd.buf : NULL);
 	}
 	size_t n;
 	if (nhosts && backend == &backend_libvirt) {
@@ -603,12 +731,19 @@ static int cmd_run(int argc, char **argv)
 		n = sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
 	}
 	size_t not_ok = reported_not_ok;
+	progress_clear();
 	if (runner_interrupted || n < njobs) {
 		tap_bail_out(stdout, "interrupted");
 		ret = 1;
 	} else {
 		ret = not_ok ? 1 : 0;
 	}
+	fflush(stdout);
+	report.seconds = progress_elapsed();
+	report.interrupted = runner_interrupted || n < njobs;
+	if (write_reports(&report, run_dir.buf, junit_path, json_path))
+		ret = ret ? ret : 1;
+	report_release(&report);
 	for (size_t i = 0; i < njobs; i++)
 		strbuf_release(&jd[i].dir);
 	free(jd);
@@ -646,7 +781,7 @@ static int cmd_list(int argc, char **argv)
 	size_t npaths = 0;
 	int ret = 0;
 
-	strbuf_addf(&lp, "%s/build/images/targets.list", root);
+	strbuf_addf(&lp, "%s/images/targets.list", state_dir(root));
 	printf("targets:\n");
 	if (targets_load(&tl, root, lp.buf, &err)) {
 		printf("  (none: %s)\n", err.buf);
@@ -685,6 +820,145 @@ static int cmd_list(int argc, char **argv)
 	return ret;
 }
 
+int cmd_shell(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cold-boot", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] =
+		"usage: oomtest shell [--target T] [--memory SIZE] [--cold-boot]\n"
+		"An interactive guest of target T (default: the first target) with SIZE of RAM\n"
+		"(default 256M): the OOM-trigger module (/lib/modules/oom_trigger.ko), the hog\n"
+		"(/bin/hog), busybox and cgroup v2 on /sys/fs/cgroup. Its serial console is your\n"
+		"terminal: exit (or Ctrl-D) powers the guest off, Ctrl-] kills it at once.\n"
+		"Without --cold-boot it starts from a guest booted once and saved.\n";
+	const char *want = NULL;
+	unsigned long long memory = 256ull << 20;
+	int c, cold = 0, ret = 2;
+	char *root = project_root();
+	struct target_list tl = { 0 };
+	struct strbuf err = STRBUF_INIT, lp = STRBUF_INIT, initrd = STRBUF_INIT, shell_initrd = STRBUF_INIT,
+		      snapdir = STRBUF_INIT;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': want = optarg; break;
+		case 'm':
+			if (parse_size(optarg, &memory) || memory < (16ull << 20)) {
+				fprintf(stderr, "oomtest shell: --memory %s: expected a size of 16M or more (e.g. 256M)\n",
+					optarg);
+				goto out;
+			}
+			break;
+		case 'C': cold = 1; break;
+		case 'h': fputs(usage, stdout); ret = 0; goto out;
+		default: fputs(usage, stderr); goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "oomtest shell: unexpected argument '%s'\n%s", argv[optind], usage);
+		goto out;
+	}
+	ensure_targets(root);
+	strbuf_addf(&lp, "%s/images/targets.list", state_dir(root));
+	if (targets_load(&tl, root, lp.buf, &err)) {
+		fprintf(stderr, "oomtest: %s\n", err.buf);
+		goto out;
+	}
+	const struct target *t = want ? targets_find(&tl, want) : tl.n ? &tl.v[0] : NULL;
+	if (!t) {
+		fprintf(stderr, "oomtest shell: no target '%s' (have:", want ? want : "");
+		for (size_t j = 0; j < tl.n; j++)
+			fprintf(stderr, " %s", tl.v[j].name);
+		fprintf(stderr, ")\n");
+		goto out;
+	}
+	if (t->min_memory && memory < t->min_memory) {
+		fprintf(stderr, "oomtest shell: target %s needs at least %lluM\n", t->name, t->min_memory >> 20);
+		goto out;
+	}
+	if (prepare_target(root, t, &initrd, &err)) {
+		fprintf(stderr, "oomtest shell: %s\n", err.buf);
+		goto out;
+	}
+	strbuf_addf(&shell_initrd, "%s/targets/%s/initramfs-shell.cpio", state_dir(root), t->name);
+	if (access(shell_initrd.buf, R_OK)) {
+		fprintf(stderr, "oomtest shell: %s missing: busybox was not fetched (run make images)\n",
+			shell_initrd.buf);
+		goto out;
+	}
+	strbuf_addf(&snapdir, "%s/snapshots", state_dir(root));
+	decide_accel(&backend_qemu, t, initrd.buf);
+	struct shell_request rq = {
+		.backend = &backend_qemu, .target = t, .initrd = shell_initrd.buf, .memory = memory,
+		.snapshot_dir = cold ? NULL : snapdir.buf, .in_fd = 0, .out_fd = 1,
+	};
+	ret = shell_run(&rq);
+out:
+	targets_release(&tl);
+	strbuf_release(&err);
+	strbuf_release(&lp);
+	strbuf_release(&initrd);
+	strbuf_release(&shell_initrd);
+	strbuf_release(&snapdir);
+	free(root);
+	return ret;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	char *root = project_root();
+	struct target_list tl = { 0 };
+	struct strbuf err = STRBUF_INIT, lp = STRBUF_INIT, out = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int ret = 0, have_targets;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs("usage: oomtest show CASE|DIR...\n", argc < 2 ? stderr : stdout);
+		free(root);
+		return argc < 2 ? 2 : 0;
+	}
+	strbuf_addf(&lp, "%s/images/targets.list", state_dir(root));
+	have_targets = !targets_load(&tl, root, lp.buf, &err);
+	strbuf_reset(&err);
+	if (collect_case_paths(argv + 1, argc - 1, &paths, &npaths))
+		ret = 2;
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase *cs = NULL;
+		size_t n = 0;
+		strbuf_reset(&err);
+		if (case_load_all(paths[i], &cs, &n, &err)) {
+			fputs(err.buf, stderr);
+			ret = 2;
+		}
+		for (size_t k = 0; k < n; k++) {
+			strbuf_reset(&out);
+			if (n > 1 && !k)
+				printf("%s stands for %zu runs:\n", paths[i], n);
+			show_case(&cs[k], have_targets ? &tl : NULL, &out);
+			fputs(out.buf, stdout);
+			fputc('\n', stdout);
+			case_release(&cs[k]);
+		}
+		free(cs);
+		free(paths[i]);
+	}
+	free(paths);
+	if (have_targets)
+		targets_release(&tl);
+	strbuf_release(&err);
+	strbuf_release(&lp);
+	strbuf_release(&out);
+	free(root);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -711,6 +985,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(cmd, "shell"))
+		return cmd_shell(argc - 1, argv + 1);
 	if (!strcmp(cmd, "parse"))
 		return cmd_parse(argc - 1, argv + 1);
 	fprintf(stderr, "oomtest: unknown command '%s'\n%s", cmd, usage_text);

@@ -2,18 +2,22 @@
 # Builds the OOM-trigger module for one target and its base initramfs:
 #   images/build-initramfs.sh NAME ARCH KDIR
 # Output: build/targets/NAME/{oom_trigger.ko,initramfs.cpio}, and
-# initramfs-shell.cpio when busybox was fetched. Rebuilds only
+# initramfs-shell.cpio when busybox was fetched ($OOMTEST_STATE/targets/NAME/
+# when that is set). Rebuilds only
 # what is older than its inputs. The initramfs holds the agent as /init, the
 # hog in /bin and the module in /lib/modules; per-run data travels over the
 # agent channel, never in the image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# where fetched kernels and built targets live: build/ here, elsewhere for an
+# installed oomtest (which sets OOMTEST_STATE)
+state=${OOMTEST_STATE:-build}
 [ $# -eq 3 ] || { echo "usage: $0 NAME ARCH KDIR" >&2; exit 2; }
 name=$1 arch=$2 kdir=$3
 case $arch in x86_64|i386) ;; *) echo "oomtest: unknown arch '$arch' (x86_64, i386)" >&2; exit 2;; esac
 [ -f "$kdir/Makefile" ] || { echo "oomtest: $kdir: not a kernel build directory (no Makefile)" >&2; exit 1; }
 
-out=build/targets/$name
+out=$state/targets/$name
 kbuild=$out/kmod
 mkdir -p "$kbuild"
 agent=build/guest/$arch/oomtest-init
@@ -26,7 +30,7 @@ ko=$out/oom_trigger.ko
 if [ ! -f "$ko" ] || [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko" ] ||
    [ "$kdir/Makefile" -nt "$ko" ]; then
 	cp kmod/oom_trigger.c kmod/Kbuild "$kbuild/"
-	if ! make -s -C "$kdir" M="$(pwd)/$kbuild" modules > "$kbuild/build.log" 2>&1; then
+	if ! make -s -C "$kdir" M="$(cd "$kbuild" && pwd)" modules > "$kbuild/build.log" 2>&1; then
 		cat "$kbuild/build.log" >&2
 		echo "oomtest: building kmod/oom_trigger.c against $kdir failed" >&2
 		exit 1
@@ -78,7 +82,7 @@ fi
 # For `oomtest shell`: the same image with busybox and its applet links
 # appended as a second cpio archive (the kernel unpacks them in order), so
 # the runs' image, and the snapshots made from it, stay as they are.
-bb=build/images/busybox/$arch/busybox
+bb=$state/images/busybox/$arch/busybox
 shimg=$out/initramfs-shell.cpio
 if [ -x "$bb" ] && { [ ! -f "$shimg" ] || [ "$img" -nt "$shimg" ] || [ "$bb" -nt "$shimg" ]; }; then
 	stage=$out/stage-shell

@@ -15,7 +15,8 @@
 #                                            newest with image and headers)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=build/images
+# build/images here; an installed oomtest keeps them in $OOMTEST_STATE/images
+out=${OOMTEST_STATE:-build}/images
 list=$out/targets.list
 
 # busybox for `oomtest shell`: Debian's static build, one per guest arch,
@@ -119,7 +120,7 @@ unpack() { # dir packages...
 # at the unpacked tree. Their scripts/tools links are relative and resolve
 # to the unpacked linux-kbuild.
 fix_headers() { # headers-dir
-	sed -i "s|^include /usr/src/|include $(pwd)/$(dirname "$1")/|" "$1/Makefile"
+	sed -i "s|^include /usr/src/|include $(cd "$(dirname "$1")" && pwd)/|" "$1/Makefile"
 }
 
 # x86_64 kernels carry a PVH entry: the uncompressed vmlinux boots through
