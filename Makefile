@@ -77,8 +77,12 @@ $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done
 
-integration: all
+integration: all $(B)/ptyrun
 	@./harness/tests/integration.sh
+
+# a test helper: scripted conversations with a program on a pty
+$(B)/ptyrun: harness/tests/ptyrun.c
+	$(CC) $(HOST_CFLAGS) $< -o $@ -lutil
 
 # Installs what is missing first, so that a fresh machine needs nothing else.
 check:

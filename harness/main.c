@@ -123,7 +123,7 @@ static int installed(const char *root)
 }
 
 /* Where fetched kernels, built targets and snapshots live: ROOT/build in a
- * source tree; for an installed oomtest $OOMTEST_STATE, else
+ * source tree; for an installed one $OOMTEST_STATE, else
  * ${XDG_CACHE_HOME:-~/.cache}/oomtest. The scripts get it as OOMTEST_STATE. */
 static const char *state_dir(const char *root)
 {
@@ -133,10 +133,10 @@ static const char *state_dir(const char *root)
 
 	if (dir)
 		return dir;
-	if (env && *env)
-		strbuf_addstr(&sb, env);
-	else if (!installed(root))
+	if (!installed(root))
 		strbuf_addf(&sb, "%s/build", root);
+	else if (env && *env)
+		strbuf_addstr(&sb, env);
 	else if (cache && *cache)
 		strbuf_addf(&sb, "%s/oomtest", cache);
 	else

@@ -279,7 +279,7 @@ static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
 /* The steps' resident memory over time, as the agent sampled it. */
 static void memory_chart(xmlNodePtr parent, const struct report_entry *e)
 {
-	const double W = 560, H = 220, left = 64, bottom = 30, top = 12, right = 12;
+	const double W = 560, H = 220, left = 64, bottom = 30, top = 12, right = 24;
 	unsigned long long tmax = 1, kmax = 1;
 	char *steps[5];
 	size_t nsteps = 0;

@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 oomtest=$root/build/oomtest
+ptyrun=$root/build/ptyrun
 work=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-it.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
@@ -466,6 +467,128 @@ parse() {
 	[ $rc -eq 0 ] && grep -q 'hog' "$work/parse.out"
 }
 check "oomtest parse summarises a live console log" parse
+
+# 6. Reports: a run with passes and failures gives a JUnit file that
+#    validates against Jenkins' schema, the documented JSON, and an HTML
+#    report that Chromium renders with its charts (checked in the DOM of the
+#    rendered page, and a screenshot kept).
+reports() {
+	mkdir -p "$work/rep"
+	cp cases/kmod-order0-backup.case cases/memcg-v1-kill.case "$work/rep/"
+	sed -i 's/^oom.1.victim.comm == hog$/oom.1.victim.comm == init/' "$work/rep/memcg-v1-kill.case"
+	"$oomtest" run -t x86_64 -t i386 --results "$work/rep/res" --junit "$work/rep/junit.xml" \
+		--json "$work/rep/report.json" "$work/rep" > "$work/rep/tap"
+	rc=$?
+	cat "$work/rep/tap" | grep -v '^ '
+	[ $rc -eq 1 ] || { echo "exit $rc, expected 1"; return 1; }
+	xmllint --noout --schema harness/tests/fixtures/junit/junit.xsd "$work/rep/junit.xml" || return 1
+	[ "$(grep -c '<testcase ' "$work/rep/junit.xml")" -eq 4 ] &&
+	[ "$(grep -c '<failure ' "$work/rep/junit.xml")" -eq 2 ] &&
+	grep -q 'expected: == init' "$work/rep/junit.xml" &&
+	grep -q 'seen:     hog' "$work/rep/junit.xml" || { echo "JUnit content"; return 1; }
+	perl -MJSON::PP -e '
+		local $/; open my $f, "<", $ARGV[0] or die; my $d = decode_json(<$f>);
+		die "format" unless $d->{format} eq "oomtest-report" && $d->{version} == 1;
+		die "totals" unless $d->{totals}{pass} == 2 && $d->{totals}{fail} == 2 && @{$d->{runs}} == 4;
+		for my $r (@{$d->{runs}}) {
+			for my $k (qw(name case variant target verdict reason seconds expectations facts
+				      oom_events memory_samples logs)) { die "run lacks $k" unless exists $r->{$k} }
+			die "no OOM event" unless @{$r->{oom_events}} >= 1;
+			die "no samples" unless @{$r->{memory_samples}} >= 1;
+			for my $x (@{$r->{expectations}}) {
+				for my $k (qw(text line expected seen ok)) { die "expectation lacks $k" unless exists $x->{$k} }
+			}
+		}
+		my ($bad) = grep { !$_->{ok} } map { @{$_->{expectations}} } @{$d->{runs}};
+		die "failed expectation" unless $bad->{text} eq "oom.1.victim.comm == init" && $bad->{seen} eq "hog";
+		print "JSON ok\n";' "$work/rep/report.json" || return 1
+	cmp -s "$work/rep/report.json" "$work/rep/res/latest/report.json" || { echo "report.json differs"; return 1; }
+	local html=$work/rep/res/latest/index.html
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
+		--virtual-time-budget=10000 --dump-dom "file://$root/harness/tests/report-probe.html?src=file://$html" \
+		2>/dev/null | sed -n '/<pre id="probe">/,/<\/pre>/p' > "$work/rep/probe"
+	cat "$work/rep/probe"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2400 \
+		--screenshot="$work/rep/report.png" "file://$html" > /dev/null 2>&1
+	mkdir -p build/reports && cp "$work/rep/report.png" build/reports/report.png 2>/dev/null
+	v() { sed -n "s/^$1 //p" "$work/rep/probe"; }
+	[ "$(v sections)" = 4 ] && [ "$(v summary-rows)" = 4 ] && [ "$(v badges-fail)" = 2 ] &&
+	[ "$(v badges-ok)" = 2 ] && [ "$(v external-resources)" = 0 ] &&
+	[ "$(v charts)" -ge 6 ] && [ "$(v charts-visible)" = "$(v charts)" ] &&
+	[ "$(v buddy-charts)" -ge 2 ] && [ "$(v bars-drawn)" -ge 20 ] &&
+	[ "$(v memory-lines-drawn)" -ge 4 ] && [ "$(v oom-marks-with-report)" -ge 4 ] &&
+	[ "$(v expectations-failed)" = 2 ] && [ "$(v events-oom)" -ge 4 ] &&
+	[ "$(stat -c %s "$work/rep/report.png")" -gt 50000 ] || { echo "rendered page not as expected"; return 1; }
+}
+check "JUnit validates, JSON has its documented shape, Chromium renders the HTML report with its charts" reports
+
+# 7. On a terminal: a progress line and colours; NO_COLOR keeps the line,
+#    drops the colours; through a pipe the TAP has no escape at all.
+progress() {
+	"$ptyrun" -t 120 -l "$work/tty.log" -e '1/1 done' -w -- "$oomtest" run -t x86_64 --results "$work/tty" \
+		cases/memcg-v2-max-kill.case || return 1
+	"$ptyrun" -t 120 -l "$work/nocolor.log" -E NO_COLOR=1 -e '1/1 done' -w -- "$oomtest" run -t x86_64 \
+		--results "$work/tty" cases/memcg-v2-max-kill.case || return 1
+	"$oomtest" run -t x86_64 --results "$work/tty" cases/memcg-v2-max-kill.case > "$work/pipe.log" || return 1
+	cat -v "$work/tty.log" | tail -n 3
+	grep -q $'\e\\[32mok\e\\[0m 1 - memcg-v2-max-kill' "$work/tty.log" &&
+	grep -q 'running, [0-9]* left, 0 not ok, [0-9]*:[0-9][0-9] elapsed' "$work/tty.log" &&
+	grep -q 'done.*, 1 running, 0 left' "$work/tty.log" &&
+	! grep -q $'\e\\[3[0-9]m\\|\e\\[1m' "$work/nocolor.log" && grep -q 'ok 1 - memcg-v2-max-kill' "$work/nocolor.log" &&
+	! grep -q $'\e' "$work/pipe.log"
+}
+check "a terminal gets a progress line and colours, NO_COLOR no colours, a pipe plain TAP" progress
+
+# 8. oomtest shell on a pty: a prompt, the module and the hog inside (an
+#    OOM kill at the prompt), exit powers off (status 0); Ctrl-] kills the
+#    guest at once (status 1); no QEMU is left.
+it_shell() {
+	"$ptyrun" -t 90 -l "$work/shell.log" -e 'oomtest-guest# ' \
+		-s 'uname -m; echo sum-$((40+2))\n' -e 'sum-42' -e 'oomtest-guest# ' \
+		-s 'insmod /lib/modules/oom_trigger.ko order=0 mode=backup release=4096; echo insmod-status-$?\n' \
+		-e 'Killed process [0-9]+ \(insmod\)' -e 'insmod-status-137' -e 'oomtest-guest# ' \
+		-s 'hog --help > /dev/null 2>&1; echo hog-status-$?\n' -e 'hog-status-[0-9]' -e 'oomtest-guest# ' \
+		-s 'exit\n' -w -- "$oomtest" shell --target i386 --memory 128M
+	rc=$?
+	tail -c 600 "$work/shell.log" | cat -v
+	[ $rc -eq 0 ] || { echo "exit $rc after exit, expected 0"; return 1; }
+	grep -q 'powered off' "$work/shell.log" || return 1
+	"$ptyrun" -t 90 -l "$work/shell2.log" -e 'oomtest-guest# ' -s '\x1d' -w -- "$oomtest" shell --target x86_64
+	rc=$?
+	tail -c 300 "$work/shell2.log" | cat -v
+	[ $rc -eq 1 ] && grep -q 'Ctrl-\]: the guest is killed' "$work/shell2.log" && sleep 1 && [ "$(qemus)" -eq 0 ]
+}
+check "oomtest shell: a prompt with the module and the hog, exit powers off, Ctrl-] kills" it_shell
+
+# 9. oomtest show prints the case as understood; a broken one is exit 2.
+it_show() {
+	"$oomtest" show cases/kmod-order0-backup.case > "$work/show.out" || return 1
+	cat "$work/show.out"
+	grep -q '^  steps, in order:' "$work/show.out" &&
+	grep -q '2\. load (line [0-9]*): insmod oom_trigger order=0 mode=backup release=4096' "$work/show.out" &&
+	grep -q 'line [0-9]*: oom.1.victim.comm == insmod' "$work/show.out" &&
+	grep -q '^    module load 0 - - oom_trigger order=0' "$work/show.out" &&
+	"$oomtest" show harness/tests/fixtures/cases/params.case | grep -q 'stands for [0-9]* runs' &&
+	{ "$oomtest" show harness/tests/fixtures/cases/errors.case > /dev/null 2>&1; [ $? -eq 2 ]; }
+}
+check "oomtest show: steps, expectations and plan; a broken case is exit 2" it_show
+
+# 10. make install into a DESTDIR: the installed oomtest finds its own tree,
+#     keeps its state where it is told, runs a case; the man page is true.
+it_install() {
+	make -s install DESTDIR="$work/inst" PREFIX=/usr > /dev/null || return 1
+	[ -x "$work/inst/usr/bin/oomtest" ] && [ -f "$work/inst/usr/share/man/man1/oomtest.1" ] || return 1
+	mkdir -p "$work/state/images"
+	# the kernels this checkout fetched, so that nothing is downloaded again
+	sed "s|build/images|$root/build/images|g" build/images/targets.list > "$work/state/images/targets.list"
+	ln -s "$root/build/images/busybox" "$work/state/images/busybox"
+	(cd "$work" && OOMTEST_STATE=$work/state "$work/inst/usr/bin/oomtest" run -t x86_64 \
+		"$work/inst/usr/share/oomtest/cases/memcg-v2-max-kill.case") > "$work/inst.tap" || return 1
+	cat "$work/inst.tap"
+	[ -f "$work/state/targets/x86_64/oom_trigger.ko" ] && [ -d "$work/results/latest" ] &&
+	./harness/tests/man-check.sh "$work/inst/usr/bin/oomtest" "$work/inst/usr/share/man/man1/oomtest.1"
+}
+check "make install: the installed oomtest runs a case from its own tree; oomtest(1) covers --help" it_install
 
 check "no QEMU left behind" test "$(qemus)" -eq 0
 
