@@ -214,14 +214,21 @@ int report_read_log(const struct report_entry *e, const char *name, size_t limit
 	char buf[65536];
 	ssize_t n;
 	size_t got = 0;
+	int cr = 0;                /* a \r held back: is a \n next (maybe in the next read)? */
 	while (got < limit && (n = read(fd, buf, sizeof(buf))) > 0) {
 		size_t take = (size_t)n < limit - got ? (size_t)n : limit - got;
 		got += take;
-		/* a serial console ends its lines with \r\n: shown as \n */
-		for (size_t i = 0; i < take; i++)
-			if (buf[i] != '\r' || (i + 1 < take ? buf[i + 1] != '\n' : 0))
+		/* a serial console ends its lines with \r\n: shown as \n; a lone \r stays */
+		for (size_t i = 0; i < take; i++) {
+			if (cr && buf[i] != '\n')
+				strbuf_addch(out, '\r');
+			cr = buf[i] == '\r';
+			if (!cr)
 				strbuf_addch(out, buf[i]);
+		}
 	}
+	if (cr)
+		strbuf_addch(out, '\r');
 	close(fd);
 	return cut;
 }

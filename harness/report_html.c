@@ -118,6 +118,28 @@ static const char *rel_dir(const struct report *r, const struct report_entry *e)
 	return e->dir;
 }
 
+/* A link to one of the entry's files: its directory percent-encoded byte by
+ * byte but for '/' and the unreserved characters. The directory is named
+ * after the case, and a case file may be named "javascript:x.case" (a
+ * scheme, not a path, unless ':' is encoded), or hold '#', '?', '%' or
+ * bytes that are not UTF-8 (which set() would replace, breaking the link). */
+static void set_file_href(xmlNodePtr a, const char *rel, const char *file)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct strbuf href = STRBUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)rel; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/')
+			strbuf_addch(&href, (char)*p);
+		else
+			strbuf_addf(&href, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	strbuf_addf(&href, "/%s", file);
+	set(a, "href", href.buf);
+	strbuf_release(&href);
+}
+
 /* ---- charts ---- */
 
 struct series {
@@ -383,12 +405,31 @@ static size_t oom_ranges(const char *events_json, struct range **out)
 	return n;
 }
 
-static int in_ranges(const struct range *rs, size_t n, long line)
+/* The OOM report a console line is part of (1-based; 0: none): of those
+ * whose lines hold it, the one begun last, so that a report printed right
+ * after the previous one's kill line gets a <mark> (and anchor) of its own. */
+static size_t range_of(const struct range *rs, size_t n, long line)
 {
+	size_t which = 0;
 	for (size_t i = 0; i < n; i++)
-		if (line >= rs[i].first && line <= rs[i].last)
-			return 1;
-	return 0;
+		if (line >= rs[i].first && line <= rs[i].last && (!which || rs[i].first >= rs[which - 1].first))
+			which = i + 1;
+	return which;
+}
+
+/* One run of console lines: plain text, or a <mark> of report `in`, with
+ * the anchor its link jumps to where the report begins. */
+static void console_run(xmlNodePtr pre, const char *s, size_t len, const struct range *rs, size_t in,
+			long first_line, const char *id)
+{
+	xmlNodePtr to = pre;
+	if (in) {
+		to = el(pre, "mark", NULL);
+		set(to, "class", "oom");
+		if (first_line == rs[in - 1].first)
+			setf(to, "id", "%s-oom-%zu", id, in);
+	}
+	add_text(to, s, len);
 }
 
 static void console_block(xmlNodePtr parent, const struct report_entry *e, const char *rel, const char *id)
@@ -411,38 +452,26 @@ static void console_block(xmlNodePtr parent, const struct report_entry *e, const
 	}
 	xmlNodePtr pre = el(parent, "pre", NULL);
 	set(pre, "class", "console");
-	/* runs of plain lines become one text node; OOM report lines a <mark> */
-	int nmarks = 0;
-	long line = 1;
+	/* runs of plain lines become one text node; each OOM report's lines a <mark> */
+	long line = 1, run_line = 1;
 	const char *p = log.buf, *end = log.buf + log.len, *run = p;
-	int run_marked = in_ranges(rs, nr, 1);
+	size_t run_in = range_of(rs, nr, 1);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *next = nl ? nl + 1 : end;
-		int marked = in_ranges(rs, nr, line);
-		if (marked != run_marked) {
-			if (p > run) {
-				xmlNodePtr to = run_marked ? el(pre, "mark", NULL) : pre;
-				if (run_marked) {
-					set(to, "class", "oom");
-					setf(to, "id", "%s-oom-%d", id, ++nmarks);
-				}
-				add_text(to, run, (size_t)(p - run));
-			}
+		size_t in = range_of(rs, nr, line);
+		if (in != run_in) {
+			if (p > run)
+				console_run(pre, run, (size_t)(p - run), rs, run_in, run_line, id);
 			run = p;
-			run_marked = marked;
+			run_in = in;
+			run_line = line;
 		}
 		p = next;
 		line++;
 	}
-	if (end > run) {
-		xmlNodePtr to = run_marked ? el(pre, "mark", NULL) : pre;
-		if (run_marked) {
-			set(to, "class", "oom");
-			setf(to, "id", "%s-oom-%d", id, ++nmarks);
-		}
-		add_text(to, run, (size_t)(end - run));
-	}
+	if (end > run)
+		console_run(pre, run, (size_t)(end - run), rs, run_in, run_line, id);
 	free(rs);
 	strbuf_release(&log);
 }
@@ -563,7 +592,7 @@ static void entry_section(xmlNodePtr body, const struct report *r, size_t idx)
 					     "memory.tsv", "plan.txt", "result.json" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		xmlNodePtr a = el(links, "a", files[i]);
-		setf(a, "href", "%s/%s", rel, files[i]);
+		set_file_href(a, rel, files[i]);
 		add_text(links, " ", 1);
 	}
 	struct strbuf id = STRBUF_INIT;

@@ -75,10 +75,16 @@ static json_object *entry_json(const struct report_entry *e)
 	add(o, "facts", facts);
 
 	/* the parser's own document, kept whole: its "oom_events" array and counters */
-	json_object *ev = e->events_json ? json_tokener_parse(e->events_json) : NULL;
-	json_object *events = NULL;
-	if (ev && json_object_object_get_ex(ev, "oom_events", &events))
-		add(o, "oom_events", json_object_get(events));
+	char *events = e->events_json ? utf8_dup(e->events_json, 0) : NULL;
+	json_object *ev = events ? json_tokener_parse(events) : NULL;
+	free(events);
+	if (ev && !json_object_is_type(ev, json_type_object)) {
+		json_object_put(ev);
+		ev = NULL;
+	}
+	json_object *list = NULL;
+	if (ev && json_object_object_get_ex(ev, "oom_events", &list) && json_object_is_type(list, json_type_array))
+		add(o, "oom_events", json_object_get(list));
 	else
 		add(o, "oom_events", json_object_new_array());
 	add(o, "kernel_log", ev ? ev : NULL);

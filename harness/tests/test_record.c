@@ -148,6 +148,36 @@ static void test_snap_records(void **state)
 	facts_release(&f);
 }
 
+/* "mem STEP MS RSS_KB": a series for the reports, the peak and count as facts */
+static void test_memory_samples(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+
+	record_init(&st);
+	apply(&st, &f, "mem hog 25 336");
+	apply(&st, &f, "mem hog 50 9000");
+	apply(&st, &f, "mem hog 75 4");
+	apply(&st, &f, "mem other 75 100");
+	assert_string_equal(st.samples.buf, "hog\t25\t336\nhog\t50\t9000\nhog\t75\t4\nother\t75\t100\n");
+	assert_string_equal(facts_get(&f, "step.hog.rss_peak_kb"), "9000");
+	assert_string_equal(facts_get(&f, "step.hog.samples"), "3");
+	assert_string_equal(facts_get(&f, "step.other.samples"), "1");
+	assert_int_equal(st.errors.len, 0);
+	/* not numbers, a tab in the name, too few fields: refused, noted, no sample */
+	apply(&st, &f, "mem hog x 1");
+	apply(&st, &f, "mem hog 1 -5");
+	apply(&st, &f, "mem a%09b 1 1");
+	apply(&st, &f, "mem hog 1");
+	apply(&st, &f, "mem %- 1 1");
+	assert_int_equal(strlen(st.samples.buf), strlen("hog\t25\t336\nhog\t50\t9000\nhog\t75\t4\nother\t75\t100\n"));
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: mem hog x 1"));
+	assert_string_equal(facts_get(&f, "step.hog.samples"), "3");
+	record_release(&st);
+	facts_release(&f);
+}
+
 static void test_kmod_result_line(void **state)
 {
 	(void)state;
@@ -176,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_steps_and_state),
 		cmocka_unit_test(test_buddyinfo),
 		cmocka_unit_test(test_snap_records),
+		cmocka_unit_test(test_memory_samples),
 		cmocka_unit_test(test_kmod_result_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
