@@ -1854,7 +1854,7 @@ void case_print_help(struct strbuf *out)
 	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "<file>", "string", "(none)",
 		    "any key with a '.', e.g. memory.max = 1M: written to that cgroup file, value as is");
 
-	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, sleep, collect or rmmod\n");
+	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, write, sleep, collect or rmmod\n");
 	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
 	help_keys(out, step_keys);
 	strbuf_addstr(out, "  programs: ");

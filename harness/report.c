@@ -164,7 +164,9 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 		strbuf_reset(&seen);
 		strbuf_reset(&want);
 		expect_describe(x, &want);
-		int ok = judged && expect_eval(x, &e->facts, console.buf ? console.buf : "", console.len, &seen);
+		/* the worker judged "console" on the text it kept */
+		size_t clen = console.len < RUN_CONSOLE_KEEP ? console.len : RUN_CONSOLE_KEEP;
+		int ok = judged && expect_eval(x, &e->facts, console.buf ? console.buf : "", clen, &seen);
 		add_expect(e, x->text, x->line, want.buf, judged ? seen.buf : NULL, ok);
 	}
 	/* the harness's own checks (no unexpected panic, oops, BUG) */

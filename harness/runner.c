@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 /* What is kept of the console in memory for `console ~ re`. */
-#define CONSOLE_KEEP (16u << 20)
 /* What a log file on disk may take per run unless --log-limit says: a
  * guest printing without end must not fill the disk. Past this the stream
  * is still read and parsed. */
@@ -87,7 +86,7 @@ struct run_ctx {
 	struct vm *vm;
 	struct klog *klog;
 	struct record_state rec;
-	struct strbuf console;     /* first CONSOLE_KEEP bytes */
+	struct strbuf console;     /* first RUN_CONSOLE_KEEP bytes */
 	struct strbuf plan;
 	int plan_sent;
 	double t0, t_ready;
@@ -206,10 +205,10 @@ static void feed(struct run_ctx *x, struct stream *s, int is_console, const char
 	}
 	if (is_console) {
 		klog_feed(x->klog, buf, (size_t)n);
-		if (x->console.len < CONSOLE_KEEP)
+		if (x->console.len < RUN_CONSOLE_KEEP)
 			strbuf_add(&x->console, buf,
-				   (size_t)n < CONSOLE_KEEP - x->console.len ? (size_t)n
-									      : CONSOLE_KEEP - x->console.len);
+				   (size_t)n < RUN_CONSOLE_KEEP - x->console.len ? (size_t)n
+									      : RUN_CONSOLE_KEEP - x->console.len);
 	}
 	/* Lines are bounded: a line past 1 MiB is cut. */
 	if (s->line.len < (1u << 20))

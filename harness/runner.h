@@ -9,6 +9,9 @@
 #include "facts.h"
 #include "target.h"
 
+/* The console text expectations on "console" see: its first 16 MiB. */
+#define RUN_CONSOLE_KEEP (16u << 20)
+
 enum verdict { V_PASS, V_FAIL, V_ERROR, V_TIMEOUT, V_SKIP };
 
 struct failed_expect {
