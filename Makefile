@@ -10,6 +10,8 @@ XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/
 CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $(XML_CFLAGS)
 CFLAGS  ?= -O2
 HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
+# an installed oomtest's state dir; a source tree's is always build/
+unexport OOMTEST_STATE
 HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c -lm -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-3}
 j=${3:-2}
+[[ $n =~ ^[0-9]+$ && $j =~ ^[0-9]+$ ]] || { echo "usage: $0 [N] [-j J]" >&2; exit 2; }
 make -s all images >&2
 out=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-report-cost.XXXXXX")
 printf '%-4s %9s %14s %11s %11s %11s\n' run "wall s" "reports s" "index.html" "report.json" "junit.xml"

@@ -39,6 +39,7 @@ struct step {
 	char *name;
 	pid_t pid;
 	int out_fd;                /* read end of its stdout+stderr, -1 when closed */
+	int status_fd;             /* its /proc/PID/status, open while it runs, -1: none */
 	char *partial;             /* output line not yet ended */
 	size_t partial_len;
 	int running;
@@ -268,12 +269,32 @@ static void reap(void)
 			if (s->pid == pid && s->running) {
 				char st[32];
 				s->running = 0;
+				if (s->status_fd >= 0) {
+					close(s->status_fd);
+					s->status_fd = -1;
+				}
 				while (s->out_fd >= 0)
 					drain_step(s);
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
 			}
 		}
+	}
+}
+
+/* The step's /proc/PID/status is opened, and read once, as it starts:
+ * opening a /proc file allocates (an inode, a seq_file buffer), and under a
+ * global OOM that made the agent, PID 1, the task that invoked the OOM
+ * killer. Rereading the open file allocates nothing. */
+static void open_status(struct step *s)
+{
+	char path[64], buf[2048];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
+	s->status_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->status_fd >= 0 && pread(s->status_fd, buf, sizeof(buf), 0) < 0) {
+		close(s->status_fd);
+		s->status_fd = -1;
 	}
 }
 
@@ -290,15 +311,10 @@ static void sample_steps(void)
 		return;
 	last_sample = t;
 	for (struct step *s = steps; s; s = s->next) {
-		char path[64], buf[2048], ms[24], kb[24];
-		if (!s->running)
+		char buf[2048], ms[24], kb[24];
+		if (!s->running || s->status_fd < 0)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
+		ssize_t n = pread(s->status_fd, buf, sizeof(buf) - 1, 0);
 		if (n <= 0)
 			continue;
 		buf[n] = '\0';
@@ -399,6 +415,7 @@ static struct step *new_step(const char *name)
 		return NULL;
 	s->name = strdup(name);
 	s->out_fd = -1;
+	s->status_fd = -1;
 	s->next = steps;
 	steps = s;
 	return s;
@@ -482,6 +499,7 @@ static void start_step(const char *kind, const char *name, int bg, const char *c
 	s->pid = pid;
 	s->out_fd = pfd[0];
 	s->running = 1;
+	open_status(s);
 	char pids[16];
 	snprintf(pids, sizeof(pids), "%d", (int)pid);
 	send_rec("start", S(name), S(pids), NULL);

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,8 @@ static const char usage_text[] =
 	"                              never more guest memory than the host has available\n"
 	"      --junit FILE            also write a JUnit XML report to FILE\n"
 	"      --json FILE             also write the JSON report (report.json) to FILE\n"
+	"      --no-progress           no status line or colours even on a terminal (plain\n"
+	"                              TAP, as through a pipe; TERM=dumb does the same)\n"
 	"      --tap-version 13|14     the TAP version line (default 13: the output uses only\n"
 	"                              what both share, and Debian 12's prove refuses 14)\n"
 	"  list [CASE|DIR...]          list targets and cases\n"
@@ -137,18 +140,29 @@ static const char *state_dir(const char *root)
 
 	if (dir)
 		return dir;
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
+	}
 	if (!installed(root))
 		strbuf_addf(&sb, "%s/build", root);
 	else if (env && *env)
 		strbuf_addstr(&sb, env);
 	else if (cache && *cache)
 		strbuf_addf(&sb, "%s/oomtest", cache);
+	else if (home)
+		strbuf_addf(&sb, "%s/.cache/oomtest", home);
 	else
-		strbuf_addf(&sb, "%s/.cache/oomtest", home && *home ? home : "/tmp");
-	dir = strbuf_detach(&sb);
-	results_mkdirs(dir);
+		strbuf_addf(&sb, "%s/oomtest-state", root); /* never a shared /tmp */
+	results_mkdirs(sb.buf);
+	/* the scripts cd to ROOT: they get an absolute path, or none */
+	char *abs = realpath(sb.buf, NULL);
+	dir = abs ? abs : strbuf_detach(&sb);
+	strbuf_release(&sb);
 	if (installed(root))
 		setenv("OOMTEST_STATE", dir, 1);
+	else
+		unsetenv("OOMTEST_STATE");
 	return dir;
 }
 
@@ -468,6 +482,7 @@ static int cmd_run(int argc, char **argv)
 		{ "connect", required_argument, NULL, 'U' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'O' },
+		{ "no-progress", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -477,7 +492,7 @@ static int cmd_run(int argc, char **argv)
 	const char *junit_path = NULL, *json_path = NULL;
 	long timeout_ms = 0, silence_ms = 0;
 	unsigned long long log_limit = 64ull << 20;
-	int c, ret = 2, cold_boot = 0, jobs_given = 0;
+	int c, ret = 2, cold_boot = 0, jobs_given = 0, no_progress = 0;
 	char *root = project_root();
 	struct target_list tl = { 0 };
 	struct target custom = { 0 };
@@ -514,6 +529,7 @@ static int cmd_run(int argc, char **argv)
 		case 'C': cold_boot = 1; break;
 		case 'J': junit_path = optarg; break;
 		case 'O': json_path = optarg; break;
+		case 'N': no_progress = 1; break;
 		case 'B':
 			if (!strcmp(optarg, "qemu")) {
 				backend = &backend_qemu;
@@ -709,7 +725,7 @@ static int cmd_run(int argc, char **argv)
 	time_t started = time(NULL);
 	report_init(&report, run_dir.buf, started, njobs);
 	tap_begin(stdout, tap_version, njobs);
-	progress_begin(stdout, njobs);
+	progress_begin(stdout, njobs, !no_progress);
 	sched_progress_hook = progress_update;
 	/* KVM or TCG is decided once, here, not in every worker, by booting
 	 * the first target that is ready (see backend_qemu.c) */
@@ -893,8 +909,8 @@ int cmd_shell(int argc, char **argv)
 	}
 	strbuf_addf(&shell_initrd, "%s/targets/%s/initramfs-shell.cpio", state_dir(root), t->name);
 	if (access(shell_initrd.buf, R_OK)) {
-		fprintf(stderr, "oomtest shell: %s missing: busybox was not fetched (run make images)\n",
-			shell_initrd.buf);
+		fprintf(stderr, "oomtest shell: %s missing: busybox was not fetched (run %s/images/fetch-targets.sh)\n",
+			shell_initrd.buf, root);
 		goto out;
 	}
 	strbuf_addf(&snapdir, "%s/snapshots", state_dir(root));

@@ -26,7 +26,7 @@ double progress_elapsed(void)
 	return now();
 }
 
-void progress_begin(FILE *f, size_t n)
+void progress_begin(FILE *f, size_t n, int allowed)
 {
 	const char *nc = getenv("NO_COLOR");
 	const char *term = getenv("TERM");
@@ -34,7 +34,7 @@ void progress_begin(FILE *f, size_t n)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	out = f;
 	total = n;
-	on = isatty(fileno(f)) && !(term && !strcmp(term, "dumb"));
+	on = allowed && isatty(fileno(f)) && !(term && !strcmp(term, "dumb"));
 	color = on && !(nc && *nc);
 	tap_color = color;
 }

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include "runner.h"
 
-/* Starts the clock; turns the line (and tap_color) on if out is a terminal. */
-void progress_begin(FILE *out, size_t total);
+/* Starts the clock; turns the line (and tap_color) on if `allowed`, out is
+ * a terminal and TERM is not "dumb". */
+void progress_begin(FILE *out, size_t total, int allowed);
 /* The scheduler's view, several times a second: redraws when it changed
  * or a second passed. */
 void progress_update(size_t running, size_t finished);

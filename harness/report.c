@@ -151,8 +151,9 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 	if (!res->facts.n)
 		read_facts(e, dir);
 
-	/* Every expectation, judged as the worker did; only a finished run has
-	 * something to judge against. */
+	/* Every expectation: whether it held is the worker's word (its failed
+	 * list); what was seen, for those that held, is looked up again in the
+	 * facts. Only a finished run has something to judge against. */
 	int judged = res->verdict == V_PASS || res->verdict == V_FAIL;
 	struct strbuf console = STRBUF_INIT, seen = STRBUF_INIT, want = STRBUF_INIT;
 	if (judged)
@@ -166,8 +167,12 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 		expect_describe(x, &want);
 		/* the worker judged "console" on the text it kept */
 		size_t clen = console.len < RUN_CONSOLE_KEEP ? console.len : RUN_CONSOLE_KEEP;
-		int ok = judged && expect_eval(x, &e->facts, console.buf ? console.buf : "", clen, &seen);
-		add_expect(e, x->text, x->line, want.buf, judged ? seen.buf : NULL, ok);
+		expect_eval(x, &e->facts, console.buf ? console.buf : "", clen, &seen);
+		const struct failed_expect *f = NULL;
+		for (size_t k = 0; k < res->nfailed && !f; k++)
+			if (res->failed[k].line == x->line && !strcmp(res->failed[k].text, x->text))
+				f = &res->failed[k];
+		add_expect(e, x->text, x->line, want.buf, !judged ? NULL : f ? f->seen : seen.buf, judged && !f);
 	}
 	/* the harness's own checks (no unexpected panic, oops, BUG) */
 	for (size_t i = 0; i < res->nfailed; i++)

@@ -17,6 +17,7 @@
 
 #define CTRL_RIGHT_BRACKET 0x1d
 #define BOOT_TIMEOUT_S 120
+#define POWEROFF_TIMEOUT_S 10   /* after the agent's "done" */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -141,20 +142,25 @@ int shell_run(const struct shell_request *rq)
 	plan_field(&plan, cols);
 	strbuf_addstr(&plan, "\nend\n");
 
+	/* a signal, or a reader of our output that went away, ends the guest
+	 * through the loop below, which puts the terminal back */
+	struct sigaction sa = { .sa_handler = on_stop }, ign = { .sa_handler = SIG_IGN }, old_int, old_term,
+			 old_hup, old_pipe;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	if (isatty(rq->in_fd) && !tcgetattr(rq->in_fd, &saved)) {
 		struct termios t = saved;
 		cfmakeraw(&t); /* the guest's tty does the echo and the line endings */
 		raw = !tcsetattr(rq->in_fd, TCSANOW, &t);
 	}
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
 	fprintf(stderr, "oomtest shell: the module is /lib/modules/oom_trigger.ko (insmod it), the hog /bin/hog; "
 			"exit powers the guest off, Ctrl-] kills it\r\n");
 
-	time_t boot_deadline = time(NULL) + BOOT_TIMEOUT_S;
+	time_t boot_deadline = time(NULL) + BOOT_TIMEOUT_S, done_at = 0;
 	int in_open = 1;
 	while (!con_eof || !agent_eof) {
 		struct pollfd pfd[3];
@@ -189,8 +195,10 @@ int shell_run(const struct shell_request *rq)
 		if (ic >= 0 && pfd[ic].revents) {
 			char buf[4096];
 			ssize_t r = read(con, buf, sizeof(buf));
-			if (r > 0)
-				write_all(rq->out_fd, buf, (size_t)r);
+			if (r > 0 && write_all(rq->out_fd, buf, (size_t)r)) {
+				killed = 1; /* nobody reads the console any more */
+				break;
+			}
 			else if (r == 0 || (errno != EINTR && errno != EAGAIN))
 				con_eof = 1;
 		}
@@ -217,7 +225,9 @@ int shell_run(const struct shell_request *rq)
 				break;
 			}
 		}
-		if (done && rq->backend->wait(vm, 0))
+		if (done && !done_at)
+			done_at = time(NULL);
+		if (done && (rq->backend->wait(vm, 0) || time(NULL) > done_at + POWEROFF_TIMEOUT_S))
 			break;
 	}
 	if (killed)
@@ -231,6 +241,7 @@ int shell_run(const struct shell_request *rq)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	ret = done && !killed ? 0 : 1;
 	fprintf(stderr, "\noomtest shell: the guest %s (QEMU %s)\n",
 		ret ? "was ended" : "powered off", err.len ? err.buf : "gone");

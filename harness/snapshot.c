@@ -181,8 +181,8 @@ out:
 	return r;
 }
 
-/* Removes the other snapshots of the same target and memory: made from
- * files that changed since. */
+/* Removes the other snapshots of the same target, memory and image: made
+ * from files that changed since. */
 static void prune(const char *dir, const char *prefix, const char *keep)
 {
 	DIR *d = opendir(dir);
@@ -191,7 +191,10 @@ static void prune(const char *dir, const char *prefix, const char *keep)
 	struct strbuf p = STRBUF_INIT;
 
 	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, prefix, n) || !strncmp(e->d_name, keep, k))
+		/* PREFIX + 16 hex digits + '.': another image's snapshots (the
+		 * shell's "PREFIX" "initramfs-shell-...") are not ours to remove */
+		if (strncmp(e->d_name, prefix, n) || !strncmp(e->d_name, keep, k) ||
+		    strspn(e->d_name + n, "0123456789abcdef") != 16 || e->d_name[n + 16] != '.')
 			continue;
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/%s", dir, e->d_name);
@@ -235,6 +238,13 @@ int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const
 	}
 	snapshot_key(b, cfg, &key);
 	strbuf_addf(&prefix, "%s-%lluM-", cfg->target->name, cfg->memory >> 20);
+	{
+		/* an image other than the runs' (the shell's) is named in the prefix */
+		const char *img = strrchr(cfg->initrd, '/');
+		img = img ? img + 1 : cfg->initrd;
+		if (strcmp(img, "initramfs.cpio"))
+			strbuf_addf(&prefix, "%.*s-", (int)strcspn(img, "."), img);
+	}
 	strbuf_addf(&base, "%s/%s%016llx", dir, prefix.buf, (unsigned long long)fnv1a(key.buf, key.len));
 	if ((r = results_mkdirs(dir))) {
 		strbuf_addf(err, "cannot create %s: %s", dir, strerror(-r));

@@ -530,14 +530,17 @@ progress() {
 	"$ptyrun" -t 120 -l "$work/nocolor.log" -E NO_COLOR=1 -e '1/1 done' -w -- "$oomtest" run -t x86_64 \
 		--results "$work/tty" cases/memcg-v2-max-kill.case || return 1
 	"$oomtest" run -t x86_64 --results "$work/tty" cases/memcg-v2-max-kill.case > "$work/pipe.log" || return 1
+	"$ptyrun" -t 120 -l "$work/noprogress.log" -w -- "$oomtest" run --no-progress -t x86_64 \
+		--results "$work/tty" cases/memcg-v2-max-kill.case || return 1
 	cat -v "$work/tty.log" | tail -n 3
 	grep -q $'\e\\[32mok\e\\[0m 1 - memcg-v2-max-kill' "$work/tty.log" &&
 	grep -q 'running, [0-9]* left, 0 not ok, [0-9]*:[0-9][0-9] elapsed' "$work/tty.log" &&
 	grep -q 'done.*, 1 running, 0 left' "$work/tty.log" &&
 	! grep -q $'\e\\[3[0-9]m\\|\e\\[1m' "$work/nocolor.log" && grep -q 'ok 1 - memcg-v2-max-kill' "$work/nocolor.log" &&
-	! grep -q $'\e' "$work/pipe.log"
+	! grep -q $'\e' "$work/pipe.log" && ! grep -q $'\e' "$work/noprogress.log" &&
+	grep -q 'ok 1 - memcg-v2-max-kill' "$work/noprogress.log"
 }
-check "a terminal gets a progress line and colours, NO_COLOR no colours, a pipe plain TAP" progress
+check "a terminal gets a progress line and colours, NO_COLOR no colours, --no-progress and a pipe plain TAP" progress
 
 # 8. oomtest shell on a pty: a prompt, the module and the hog inside (an
 #    OOM kill at the prompt), exit powers off (status 0); Ctrl-] kills the
@@ -547,7 +550,7 @@ it_shell() {
 		-s 'uname -m; echo sum-$((40+2))\n' -e 'sum-42' -e 'oomtest-guest# ' \
 		-s 'insmod /lib/modules/oom_trigger.ko order=0 mode=backup release=4096; echo insmod-status-$?\n' \
 		-e 'Killed process [0-9]+ \(insmod\)' -e 'insmod-status-137' -e 'oomtest-guest# ' \
-		-s 'hog --help > /dev/null 2>&1; echo hog-status-$?\n' -e 'hog-status-[0-9]' -e 'oomtest-guest# ' \
+		-s 'hog --max 1M --name hog1m; echo hog-status-$?\n' -e 'hog-status-0' -e 'oomtest-guest# ' \
 		-s 'exit\n' -w -- "$oomtest" shell --target i386 --memory 128M
 	rc=$?
 	tail -c 600 "$work/shell.log" | cat -v
