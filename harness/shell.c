@@ -195,12 +195,14 @@ int shell_run(const struct shell_request *rq)
 		if (ic >= 0 && pfd[ic].revents) {
 			char buf[4096];
 			ssize_t r = read(con, buf, sizeof(buf));
-			if (r > 0 && write_all(rq->out_fd, buf, (size_t)r)) {
-				killed = 1; /* nobody reads the console any more */
-				break;
-			}
-			else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+			if (r > 0) {
+				if (write_all(rq->out_fd, buf, (size_t)r)) {
+					killed = 1; /* nobody reads the console any more */
+					break;
+				}
+			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
 				con_eof = 1;
+			}
 		}
 		if (ia >= 0 && pfd[ia].revents)
 			agent_input(&pending, agent, &ready, &done, &agent_eof);

@@ -175,12 +175,27 @@ sleep = 120s
 [expect]
 oom.count == 0
 CASE
-	timed_run "$work/silent.tap" --silence 5 --target x86_64 --results "$work/sres" "$work/silent/silent.case"
-	[ $rc -eq 1 ] && grep -q 'verdict: timeout' "$work/silent.tap" &&
-	grep -q 'no console or agent output for 5 s' "$work/silent.tap" &&
+	# a step that holds its memory and says nothing: the agent's memory
+	# samples of it are not output
+	cat > "$work/silent/holding.case" <<'CASE'
+[case]
+description = a step that holds memory quietly
+timeout = 60s
+[step hog]
+run = hog --chunk 1M --max 4M --hold
+background = yes
+sleep = 120s
+[expect]
+oom.count == 0
+CASE
+	timed_run "$work/silent.tap" --silence 5 -j 2 --target x86_64 --results "$work/sres" \
+		"$work/silent/silent.case" "$work/silent/holding.case"
+	[ $rc -eq 1 ] && [ "$(grep -c 'verdict: timeout' "$work/silent.tap")" -eq 2 ] &&
+	[ "$(grep -c 'no console or agent output for 5 s' "$work/silent.tap")" -eq 2 ] &&
+	[ "$(cat "$work"/sres/latest/holding/x86_64/facts.json | sed -n 's/.*"step.hog.samples": "\([0-9]*\)".*/\1/p')" -gt 20 ] &&
 	[ "$took" -lt 25 ] && [ "$(qemus)" -eq 0 ]
 }
-check "--silence ends a quiet guest as a timeout, well before the case's timeout" silence
+check "--silence ends a quiet guest (and one whose step holds memory quietly) as a timeout, well before the case's timeout" silence
 
 # 4c. An unusable results directory is a clear error, and the verdicts
 #     still reach stdout (the logs go to a temporary directory).
