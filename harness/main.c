@@ -272,16 +272,6 @@ static int prepare_target(const char *root, const struct target *t, struct strbu
 	return ret;
 }
 
-static int case_wants_target(const struct oomcase *c, const struct target *t)
-{
-	if (!c->ntargets)
-		return 1;
-	for (size_t i = 0; i < c->ntargets; i++)
-		if (!strcmp(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
-			return 1;
-	return 0;
-}
-
 struct prepared {
 	int ok;
 	struct strbuf initrd;
@@ -353,7 +343,7 @@ static void run_job(const struct job *job, struct run_result *res)
 
 	if (job->host >= 0)
 		backend_libvirt_set_uri(host_uris[job->host]);
-	if (!case_wants_target(oc, t)) {
+	if (!needs_target(oc, t)) {
 		res->verdict = V_SKIP;
 		strbuf_addstr(&res->reason, "the case names other targets");
 		return;
@@ -717,7 +707,7 @@ static int cmd_run(int argc, char **argv)
 			strbuf_addf(&jd[njobs].dir, "/%s", tl.v[j].name);
 			jobs[njobs] = (struct job){ .index = njobs, .memory = cases[i].memory, .data = &jd[njobs] };
 			/* Modules and images are built here, once per target, before any guest. */
-			if (case_wants_target(&cases[i], &tl.v[j]) && prep[j].ok < 0)
+			if (needs_target(&cases[i], &tl.v[j]) && prep[j].ok < 0)
 				prep[j].ok = !prepare_target(root, &tl.v[j], &prep[j].initrd, &prep[j].err);
 			njobs++;
 		}

@@ -150,3 +150,13 @@ int needs_met(const struct oomcase *c, const struct target *t, struct strbuf *wh
 	strbuf_release(&cfg);
 	return ok;
 }
+
+int needs_target(const struct oomcase *c, const struct target *t)
+{
+	if (!c->ntargets)
+		return 1;
+	for (size_t i = 0; i < c->ntargets; i++)
+		if (!strcmp(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
+			return 1;
+	return 0;
+}

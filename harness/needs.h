@@ -9,6 +9,9 @@
 #include "strbuf.h"
 #include "target.h"
 
+/* Whether the case's `targets` (names or arches; none: every target) pick t. */
+int needs_target(const struct oomcase *c, const struct target *t);
+
 /* Returns 1 when every need is met; 0 with the reason in why. */
 int needs_met(const struct oomcase *c, const struct target *t, struct strbuf *why);
 

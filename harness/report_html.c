@@ -235,6 +235,25 @@ static xmlNodePtr svg_line(xmlNodePtr svg, double x1, double y1, double x2, doub
 	return l;
 }
 
+/* A <figure> of class `cls` holding a W x H <svg> with its two axes;
+ * returns the svg. */
+static xmlNodePtr chart_open(xmlNodePtr parent, const char *cls, double W, double H, double left, double bottom,
+			     double top, double right, const char *label, xmlNodePtr *fig)
+{
+	*fig = el(parent, "figure", NULL);
+	set(*fig, "class", cls);
+	xmlNodePtr svg = el(*fig, "svg", NULL);
+	set(svg, "xmlns", "http://www.w3.org/2000/svg");
+	setf(svg, "width", "%.0f", W);
+	setf(svg, "height", "%.0f", H);
+	setf(svg, "viewBox", "0 0 %.0f %.0f", W, H);
+	set(svg, "role", "img");
+	set(svg, "aria-label", label);
+	svg_line(svg, left, H - bottom, W - right, H - bottom);
+	svg_line(svg, left, top, left, H - bottom);
+	return svg;
+}
+
 /* One zone: free blocks per order, a bar per snapshot, on a log scale
  * (order-0 counts are thousands, order-10 ones a handful). */
 static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
@@ -247,18 +266,11 @@ static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
 	double lmax = log10(max + 1);
 	size_t ns = z->nsnaps > 4 ? 4 : z->nsnaps;
 
-	xmlNodePtr fig = el(parent, "figure", NULL);
-	set(fig, "class", "chart buddy");
-	xmlNodePtr svg = el(fig, "svg", NULL);
-	set(svg, "xmlns", "http://www.w3.org/2000/svg");
-	setf(svg, "width", "%.0f", W);
-	setf(svg, "height", "%.0f", H);
-	setf(svg, "viewBox", "0 0 %.0f %.0f", W, H);
-	set(svg, "role", "img");
-	setf(svg, "aria-label", "free blocks per order, zone %s", z->zone);
+	struct strbuf label = STRBUF_INIT;
+	strbuf_addf(&label, "free blocks per order, zone %s", z->zone);
+	xmlNodePtr fig, svg = chart_open(parent, "chart buddy", W, H, left, bottom, top, 10, label.buf, &fig);
+	strbuf_release(&label);
 	double plot_h = H - bottom - top, slot = (W - left - 10) / 11;
-	svg_line(svg, left, H - bottom, W - 10, H - bottom);
-	svg_line(svg, left, top, left, H - bottom);
 	for (double d = 1; d <= max * 10 && d <= 1e9; d *= 10) {
 		double y = H - bottom - log10(d + 1) / lmax * plot_h;
 		if (y < top - 1)
@@ -315,18 +327,9 @@ static void memory_chart(xmlNodePtr parent, const struct report_entry *e)
 		if (j == nsteps && nsteps < 5)
 			steps[nsteps++] = e->samples[i].step;
 	}
-	xmlNodePtr fig = el(parent, "figure", NULL);
-	set(fig, "class", "chart memory");
-	xmlNodePtr svg = el(fig, "svg", NULL);
-	set(svg, "xmlns", "http://www.w3.org/2000/svg");
-	setf(svg, "width", "%.0f", W);
-	setf(svg, "height", "%.0f", H);
-	setf(svg, "viewBox", "0 0 %.0f %.0f", W, H);
-	set(svg, "role", "img");
-	set(svg, "aria-label", "resident memory of the steps over time");
+	xmlNodePtr fig, svg = chart_open(parent, "chart memory", W, H, left, bottom, top, right,
+					 "resident memory of the steps over time", &fig);
 	double pw = W - left - right, ph = H - bottom - top;
-	svg_line(svg, left, H - bottom, W - right, H - bottom);
-	svg_line(svg, left, top, left, H - bottom);
 	for (int i = 0; i <= 4; i++) {
 		char lab[32];
 		double y = H - bottom - ph * i / 4;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "needs.h"
 #include "plan.h"
 #include "record.h"
 
@@ -16,16 +17,6 @@ static void size_text(struct strbuf *out, unsigned long long bytes)
 		strbuf_addf(out, "%lluK", bytes >> 10);
 	else
 		strbuf_addf(out, "%llu bytes", bytes);
-}
-
-static int runs_on(const struct oomcase *c, const struct target *t)
-{
-	if (!c->ntargets)
-		return 1;
-	for (size_t i = 0; i < c->ntargets; i++)
-		if (!strcmp(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
-			return 1;
-	return 0;
 }
 
 /* Plan lines with their fields decoded, quoted where they hold spaces. */
@@ -72,7 +63,7 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 	if (tl && tl->n) {
 		size_t k = 0;
 		for (size_t i = 0; i < tl->n; i++)
-			if (runs_on(c, &tl->v[i])) {
+			if (needs_target(c, &tl->v[i])) {
 				strbuf_addf(out, "%s%s", k++ ? ", " : "", tl->v[i].name);
 				if (tl->v[i].min_memory && c->memory < tl->v[i].min_memory)
 					strbuf_addf(out, " (skipped: needs %lluM)", tl->v[i].min_memory >> 20);
