@@ -59,6 +59,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../guest/proto.h"
+
 #define EXIT_ACTION_FAILED 3
 #define EXIT_USAGE 2
 #define MATCH_MAX ((size_t)1 << 20) /* unconsumed output kept for matching */
@@ -144,17 +146,6 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes the escapes of a -s argument into a new buffer. Returns 0, or -1
  * (with a message) on a bad escape. */
 static int decode_text(const char *s, char **out, size_t *outlen)
@@ -174,14 +165,14 @@ static int decode_text(const char *s, char **out, size_t *outlen)
 		case 'e': d[n++] = '\033'; break;
 		case '\\': d[n++] = '\\'; break;
 		case 'x': {
-			int h1 = hexval((unsigned char)p[1]), h2;
+			int h1 = proto_hexval((unsigned char)p[1]), h2;
 			if (h1 < 0) {
 				fprintf(stderr, "ptyrun: -s '%s': \\x needs a hex digit\n", s);
 				free(d);
 				return -1;
 			}
 			p++;
-			if ((h2 = hexval((unsigned char)p[1])) >= 0) {
+			if ((h2 = proto_hexval((unsigned char)p[1])) >= 0) {
 				h1 = h1 * 16 + h2;
 				p++;
 			}
