@@ -7,7 +7,8 @@
 CC      ?= gcc
 B       := build
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
-CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $(XML_CFLAGS)
+INCLUDES := -iquote harness -iquote .
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g $(XML_CFLAGS) $(INCLUDES)
 CFLAGS  ?= -O2
 HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
 # an installed oomtest's state dir; a source tree's is always build/
@@ -15,7 +16,10 @@ unexport OOMTEST_STATE
 HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c -lm -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HARNESS_SRCS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+# harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program
+STAGES       := lib case klog run backend target report cmd
+HARNESS_SRCS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.c))
+HARNESS_HDRS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.h)) $(wildcard proto/*.h)
 HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(B)/harness/%.o)
 SAN_OBJS     := $(HARNESS_SRCS:harness/%.c=$(B)/san/%.o)
 TEST_SRCS    := $(wildcard harness/tests/test_*.c)
@@ -37,14 +41,14 @@ all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),module
 deps:
 	@./images/install-deps.sh
 
-$(B)/harness/%.o: harness/%.c $(wildcard harness/*.h)
+$(B)/harness/%.o: harness/%.c $(HARNESS_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(B)/oomtest: harness/main.c $(HARNESS_OBJS)
 	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LIBS)
 
-$(B)/guest/%/oomtest-init: guest/agent.c guest/proto.h
+$(B)/guest/%/oomtest-init: guest/agent.c proto/proto.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) guest/agent.c -o $@
 
@@ -61,7 +65,7 @@ modules: $(GUEST_BINS)
 	@grep -v '^#' $(B)/images/targets.list | while read -r name arch rel kernel kdir boot; do \
 	  ./images/build-initramfs.sh "$$name" "$$arch" "$$kdir" > /dev/null || exit 1; done
 
-$(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
+$(B)/san/%.o: harness/%.c $(HARNESS_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
 
@@ -70,11 +74,11 @@ $(B)/san/%.o: harness/%.c $(wildcard harness/*.h)
 
 $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -iquote harness $^ -o $@ -lcmocka $(HOST_LIBS)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $^ -o $@ -lcmocka $(HOST_LIBS)
 
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)
-	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -iquote harness $^ -o $@ $(HOST_LIBS)
+	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $^ -o $@ $(HOST_LIBS)
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; (cd harness/tests && ../../$$t); done

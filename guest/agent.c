@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "proto.h"
+#include "proto/proto.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 

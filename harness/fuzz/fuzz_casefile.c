@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casefile.h"
+#include "case/casefile.h"
 
 #define PATH "fuzz.case"
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
-#include "klog.h"
-#include "strbuf.h"
+#include "lib/facts.h"
+#include "klog/klog.h"
+#include "lib/strbuf.h"
 
 /* Minimal JSON grammar check; aborts (a finding) on invalid output. */
 static const char *json_value(const char *p, const char *end, int depth);

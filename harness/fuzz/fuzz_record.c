@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "record.h"
+#include "run/record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -28,13 +28,13 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-#include "klog.h"
-#include "report.h"
-#include "report_html.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "results.h"
-#include "utf8.h"
+#include "klog/klog.h"
+#include "report/report.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
+#include "run/results.h"
+#include "lib/utf8.h"
 
 #define SEP 0x1e
 #define JUNIT_XSD "harness/tests/fixtures/junit/junit.xsd"

@@ -59,7 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../guest/proto.h"
+#include "proto/proto.h"
 
 #define EXIT_ACTION_FAILED 3
 #define EXIT_USAGE 2

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casefile.h"
+#include "case/casefile.h"
 
 #define KNOWN_CASE "(known: description targets memory timeout cmdline needs)"
 #define KNOWN_STEP "(known: run module write rmmod cgroup background sleep collect oom_score_adj)"

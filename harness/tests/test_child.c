@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "target.h"
+#include "lib/child.h"
+#include "target/target.h"
 
 static void test_run_status(void **state)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expect.h"
+#include "case/expect.h"
 
 #define OPS "(allowed: == != < <= > >= ~ !~)"
 

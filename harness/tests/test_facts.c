@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "lib/facts.h"
 
 static void test_set_get_order(void **state)
 {

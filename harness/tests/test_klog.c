@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd_parse.h"
-#include "facts.h"
-#include "klog.h"
-#include "strbuf.h"
+#include "cmd/parse.h"
+#include "lib/facts.h"
+#include "klog/klog.h"
+#include "lib/strbuf.h"
 
 #define FIX "fixtures/klog/"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend_libvirt.h"
+#include "backend/libvirt.h"
 
 static struct target tgt(const char *arch, const char *kernel)
 {

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "needs.h"
+#include "lib/child.h"
+#include "case/needs.h"
 
 static const char cfg612[] = "CONFIG_MEMCG=y\n# CONFIG_MEMCG_V1 is not set\nCONFIG_PSI=y\nCONFIG_FOO=m\nCONFIG_S=\"x y\"\n";
 static const char cfg61[] = "CONFIG_MEMCG=y\nCONFIG_MEMCG_KMEM=y\nCONFIG_HIGHMEM=y\n";

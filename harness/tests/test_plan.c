@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "casefile.h"
-#include "child.h"
-#include "plan.h"
-#include "results.h"
-#include "runner.h"
-#include "tap.h"
+#include "case/casefile.h"
+#include "lib/child.h"
+#include "case/plan.h"
+#include "run/results.h"
+#include "run/runner.h"
+#include "report/tap.h"
 
 static void parse_ok(struct oomcase *c, const char *text)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "run/record.h"
 
 static void apply(struct record_state *st, struct facts *f, const char *line)
 {

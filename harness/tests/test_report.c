@@ -25,15 +25,15 @@
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
-#include "casefile.h"
-#include "klog.h"
-#include "report.h"
-#include "report_html.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "results.h"
-#include "show.h"
-#include "utf8.h"
+#include "case/casefile.h"
+#include "klog/klog.h"
+#include "report/report.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
+#include "run/results.h"
+#include "cmd/show.h"
+#include "lib/utf8.h"
 
 #define R "\xef\xbf\xbd" /* U+FFFD */
 #define X(s) ((const xmlChar *)(s))

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sched.h"
+#include "run/sched.h"
 
 static void test_encode_decode(void **state)
 {

@@ -1,0 +1,63 @@
+/* backend: how a guest is started and stopped (one file per backend, like
+ * fio's ioengines). A backend hands the runner two byte streams — the
+ * kernel console and the agent channel — and reports how the guest ended. */
+#ifndef OOMTEST_BACKEND_H
+#define OOMTEST_BACKEND_H
+
+#include "lib/strbuf.h"
+#include "target/target.h"
+
+struct vm_config {
+	const struct target *target;
+	const char *initrd;
+	unsigned long long memory;     /* bytes */
+	const char *extra_cmdline;     /* may be NULL */
+	const char *run_dir;           /* logs go here (qemu.log, qemu.cmdline) */
+	const char *restore;           /* a saved state to start from instead of booting; NULL: boot */
+};
+
+struct vm;
+
+struct backend_ops {
+	const char *name;
+	/* Decides, once and before any worker forks, how guests will run
+	 * (KVM or TCG), booting probe (when not NULL) to find out. */
+	void (*setup)(const struct vm_config *probe);
+	/* How guests run: part of what a saved state depends on. */
+	const char *(*accel)(void);
+	/* Starts the guest; on success the two fds are readable streams.
+	 * -2: the host cannot be reached (another host may run it). */
+	int (*start)(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
+	int (*console_fd)(struct vm *vm);
+	int (*agent_fd)(struct vm *vm);
+	/* Waits up to timeout_ms for the guest to be gone: 1 if it is. */
+	int (*wait)(struct vm *vm, int timeout_ms);
+	/* Ends the guest now (whole process group / domain). */
+	void (*kill)(struct vm *vm);
+	/* Describes how it ended (exit status), for logs. */
+	void (*describe_exit)(struct vm *vm, struct strbuf *out);
+	/* Stops the guest and saves its whole state to path, for start() with
+	 * restore; NULL when the backend cannot. */
+	int (*save)(struct vm *vm, const char *path, struct strbuf *err);
+	/* CPU time the guest's machine used (after kill or its end). */
+	double (*cpu_seconds)(struct vm *vm);
+	/* Whether the host running the guest went away during the run. */
+	int (*host_lost)(struct vm *vm);
+	/* Whether the guest reported a panic to the machine (pvpanic). */
+	int (*guest_panicked)(struct vm *vm);
+	void (*destroy)(struct vm *vm);
+};
+
+/* The kernel command line every backend boots with, before the case's.
+ * no_timer_check: a guest whose vCPU waits for a busy host CPU can fail
+ * the IO-APIC timer check at boot and panic ("IO-APIC + timer doesn't
+ * work"); the check is for broken hardware timers, which QEMU's are not. */
+#define GUEST_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp no_timer_check"
+
+extern const struct backend_ops backend_qemu;
+extern const struct backend_ops backend_libvirt;
+
+/* --connect URI for backend_libvirt (set before any worker starts). */
+void backend_libvirt_set_uri(const char *uri);
+
+#endif

@@ -1,0 +1,605 @@
+/* backend_libvirt: runs the guest as a transient domain of a libvirt
+ * daemon (--connect URI), local or remote. The domain is started paused
+ * with VIR_DOMAIN_START_AUTODESTROY (it dies with our connection), both
+ * serial ports are opened as virDomainOpenConsole streams before it runs,
+ * so not a byte is lost, and each stream is bridged to a socket the runner
+ * polls like the QEMU backend's. How the guest ended comes from lifecycle
+ * events; a <panic> device reports a pvpanic panic. */
+#include "backend/libvirt.h"
+#include "run/results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *conn_uri = "qemu:///system";
+
+void backend_libvirt_set_uri(const char *uri)
+{
+	conn_uri = uri;
+}
+
+/* A console stream on one side, a socket the runner reads on the other. */
+struct bridge {
+	virStreamPtr st;
+	int fds[2];            /* [0]: the runner's, [1]: ours */
+	int writable;          /* the runner writes too (the agent channel) */
+	pthread_t thread;
+	int has_thread;
+	volatile int stop;
+};
+
+struct vm {
+	virConnectPtr conn;
+	virDomainPtr dom;
+	char *name;
+	int cb;                /* lifecycle callback id, -1: none */
+	struct bridge con, agent;
+	pthread_mutex_t lock;
+	int gone, panicked, stop_detail, started, lost;
+};
+
+/* ---- the event loop: one thread per process, started on first use ---- */
+
+static pthread_once_t loop_once = PTHREAD_ONCE_INIT;
+static int loop_ok;
+
+static void *loop_main(void *arg)
+{
+	(void)arg;
+	for (;;)
+		virEventRunDefaultImpl();
+	return NULL;
+}
+
+/* Errors are reported where they matter, with what was being done; the
+ * default handler would print expected ones (a lookup that misses). */
+static void quiet(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
+static void loop_start(void)
+{
+	pthread_t t;
+
+	virSetErrorFunc(NULL, quiet);
+	if (virEventRegisterDefaultImpl() < 0)
+		return;
+	loop_ok = !pthread_create(&t, NULL, loop_main, NULL);
+	if (loop_ok)
+		pthread_detach(t);
+}
+
+static void last_error(struct strbuf *err, const char *what)
+{
+	const char *m = virGetLastErrorMessage();
+	strbuf_addf(err, "libvirt %s: %s: %s", conn_uri, what, m ? m : "unknown error");
+}
+
+static int is_local_uri(const char *uri)
+{
+	return !strstr(uri, "://") || strstr(uri, ":///");
+}
+
+/* ---- XML ---- */
+
+static void xml_escape(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': strbuf_addstr(out, "&amp;"); break;
+		case '<': strbuf_addstr(out, "&lt;"); break;
+		case '>': strbuf_addstr(out, "&gt;"); break;
+		case '\'': strbuf_addstr(out, "&apos;"); break;
+		case '"': strbuf_addstr(out, "&quot;"); break;
+		default:
+			/* control bytes are not allowed in XML 1.0 */
+			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
+				strbuf_addch(out, ' ');
+			else
+				strbuf_addch(out, *s);
+		}
+	}
+}
+
+void libvirt_domain_xml(const struct vm_config *cfg, const char *name, const char *type, struct strbuf *out)
+{
+	const struct target *t = cfg->target;
+	struct strbuf cmdline = STRBUF_INIT;
+
+	strbuf_addstr(&cmdline, GUEST_CMDLINE);
+	if (cfg->extra_cmdline && *cfg->extra_cmdline)
+		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
+	strbuf_addf(out, "<domain type='%s'>\n  <name>", type);
+	xml_escape(out, name);
+	strbuf_addf(out, "</name>\n  <memory unit='KiB'>%llu</memory>\n  <currentMemory unit='KiB'>%llu</currentMemory>\n"
+		    "  <vcpu>1</vcpu>\n  <os>\n    <type arch='%s' machine='pc'>hvm</type>\n    <kernel>",
+		    cfg->memory >> 10, cfg->memory >> 10, strcmp(t->arch, "i386") ? "x86_64" : "i686");
+	xml_escape(out, t->kernel);
+	strbuf_addstr(out, "</kernel>\n    <initrd>");
+	xml_escape(out, cfg->initrd);
+	strbuf_addstr(out, "</initrd>\n    <cmdline>");
+	xml_escape(out, cmdline.buf);
+	strbuf_addstr(out, "</cmdline>\n  </os>\n  <features>\n    <acpi/>\n  </features>\n"
+		    "  <clock offset='utc'/>\n"
+		    "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
+		    "  <on_crash>destroy</on_crash>\n"
+		    "  <devices>\n"
+		    "    <serial type='pty'><target port='0'/></serial>\n"
+		    "    <serial type='pty'><target port='1'/></serial>\n"
+		    "    <controller type='usb' model='none'/>\n"
+		    "    <memballoon model='none'/>\n"
+		    "    <panic model='isa'><address type='isa' iobase='0x505'/></panic>\n"
+		    "  </devices>\n</domain>\n");
+	strbuf_release(&cmdline);
+}
+
+/* ---- bridges ---- */
+
+/* One thread per console moves bytes both ways. It alone touches its
+ * stream, non-blocking: a stream used from two threads at once (one
+ * blocked receiving, one sending the plan) lost the plan now and then. */
+static void *bridge_main(void *arg)
+{
+	struct bridge *b = arg;
+	char buf[65536];
+
+	while (!b->stop) {
+		int idle = 1;
+		int n = virStreamRecv(b->st, buf, sizeof(buf));
+		if (n == 0 || n == -1)
+			break;
+		if (n > 0) {
+			idle = 0;
+			for (int off = 0; off < n;) {
+				ssize_t w = write(b->fds[1], buf + off, (size_t)(n - off));
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					goto out;
+				off += (int)w;
+			}
+		}
+		if (b->writable) {
+			ssize_t r = read(b->fds[1], buf, 4096);
+			if (r > 0) {
+				idle = 0;
+				for (ssize_t off = 0; off < r && !b->stop;) {
+					int w = virStreamSend(b->st, buf + off, (size_t)(r - off));
+					if (w == -2) {
+						poll(NULL, 0, 2);
+						continue;
+					}
+					if (w < 0)
+						goto out;
+					off += w;
+				}
+			}
+		}
+		if (idle) {
+			struct pollfd p = { b->fds[1], b->writable ? POLLIN : 0, 0 };
+			poll(&p, 1, 5);
+		}
+	}
+out:
+	shutdown(b->fds[1], SHUT_WR);
+	return NULL;
+}
+
+static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int writable, struct strbuf *err)
+{
+	b->fds[0] = b->fds[1] = -1;
+	b->writable = writable;
+	b->st = virStreamNew(vm->conn, VIR_STREAM_NONBLOCK);
+	if (!b->st || virDomainOpenConsole(vm->dom, dev, b->st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+		last_error(err, dev);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, b->fds)) {
+		strbuf_addf(err, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	fcntl(b->fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(b->fds[1], F_SETFL, O_NONBLOCK);
+	b->has_thread = !pthread_create(&b->thread, NULL, bridge_main, b);
+	if (!b->has_thread)
+		strbuf_addf(err, "%s: cannot start a thread", dev);
+	return b->has_thread ? 0 : -1;
+}
+
+static void bridge_close(struct bridge *b)
+{
+	b->stop = 1;
+	if (b->has_thread)
+		pthread_join(b->thread, NULL);
+	if (b->st) {
+		virStreamAbort(b->st);
+		virStreamFree(b->st);
+	}
+	for (int i = 0; i < 2; i++)
+		if (b->fds[i] >= 0)
+			close(b->fds[i]);
+	memset(b, 0, sizeof(*b));
+	b->fds[0] = b->fds[1] = -1;
+}
+
+/* ---- events ---- */
+
+static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, void *opaque)
+{
+	struct vm *vm = opaque;
+
+	(void)c;
+	(void)d;
+	pthread_mutex_lock(&vm->lock);
+	if (event == VIR_DOMAIN_EVENT_CRASHED && detail == VIR_DOMAIN_EVENT_CRASHED_PANICKED)
+		vm->panicked = 1;
+	if (event == VIR_DOMAIN_EVENT_STOPPED) {
+		vm->gone = 1;
+		vm->stop_detail = detail;
+		if (detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED)
+			vm->panicked = 1;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+/* ---- files on a remote host ---- */
+
+/* A host that shares no files with us gets the kernel and initramfs as
+ * volumes of a storage pool, uploaded once and named by their content. */
+static int needs_upload(void)
+{
+	const char *e = getenv("OOMTEST_LIBVIRT_UPLOAD");
+	return (e && !strcmp(e, "1")) || !is_local_uri(conn_uri);
+}
+
+static int hash_file(const char *path, uint64_t *h, unsigned long long *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	*h = 0xcbf29ce484222325ull;
+	*size = 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			*h = (*h ^ buf[i]) * 0x100000001b3ull;
+		*size += (unsigned long long)n;
+	}
+	close(fd);
+	return n < 0 ? -EIO : 0;
+}
+
+static virStoragePoolPtr find_pool(virConnectPtr c, struct strbuf *err)
+{
+	static const char xml[] = "<pool type='dir'><name>oomtest</name>"
+				  "<target><path>/var/tmp/oomtest-images</path></target></pool>";
+	virStoragePoolPtr p = virStoragePoolLookupByName(c, "oomtest");
+
+	if (!p)
+		p = virStoragePoolLookupByName(c, "default");
+	if (!p) {
+		p = virStoragePoolDefineXML(c, xml, 0);
+		if (p && (virStoragePoolBuild(p, 0) < 0 || virStoragePoolCreate(p, 0) < 0)) {
+			virStoragePoolFree(p);
+			p = NULL;
+		}
+	}
+	if (p && !virStoragePoolIsActive(p) && virStoragePoolCreate(p, 0) < 0) {
+		virStoragePoolFree(p);
+		p = NULL;
+	}
+	if (!p)
+		last_error(err, "storage pool for uploads");
+	return p;
+}
+
+static int send_file(virStreamPtr st, char *data, size_t n, void *opaque)
+{
+	(void)st;
+	ssize_t r = read(*(int *)opaque, data, n);
+	return r < 0 ? -1 : (int)r;
+}
+
+/* The remote path of path's content, uploaded when the host lacks it. */
+static char *upload(virConnectPtr c, const char *path, struct strbuf *err)
+{
+	struct strbuf name = STRBUF_INIT, xml = STRBUF_INIT, lock = STRBUF_INIT;
+	virStoragePoolPtr pool = NULL;
+	virStorageVolPtr vol = NULL;
+	virStreamPtr st = NULL;
+	unsigned long long size;
+	uint64_t h;
+	char *remote = NULL;
+	int fd = -1, lk = -1, r;
+	const char *base = strrchr(path, '/');
+
+	if ((r = hash_file(path, &h, &size))) {
+		strbuf_addf(err, "%s: %s", path, strerror(-r));
+		return NULL;
+	}
+	strbuf_addf(&name, "oomtest-%016llx-%s", (unsigned long long)h, base ? base + 1 : path);
+	if (!(pool = find_pool(c, err)))
+		goto out;
+	/* workers of this machine upload one at a time */
+	strbuf_addf(&lock, "/tmp/oomtest-upload.%u.lock", (unsigned)getuid());
+	lk = open(lock.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk >= 0)
+		flock(lk, LOCK_EX);
+	virStoragePoolRefresh(pool, 0);
+	vol = virStorageVolLookupByName(pool, name.buf);
+	if (!vol) {
+		strbuf_addf(&xml, "<volume><name>%s</name><capacity unit='bytes'>%llu</capacity>"
+			    "<target><format type='raw'/></target></volume>", name.buf, size);
+		vol = virStorageVolCreateXML(pool, xml.buf, 0);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		st = vol && fd >= 0 ? virStreamNew(c, 0) : NULL;
+		if (!st || virStorageVolUpload(vol, st, 0, size, 0) < 0 ||
+		    virStreamSendAll(st, send_file, &fd) < 0 || virStreamFinish(st) < 0) {
+			last_error(err, "uploading a file");
+			strbuf_addf(err, " (%s)", path);
+			if (vol)
+				virStorageVolDelete(vol, 0);
+			goto out;
+		}
+	}
+	remote = virStorageVolGetPath(vol);
+	if (!remote)
+		last_error(err, "volume path");
+out:
+	if (st)
+		virStreamFree(st);
+	if (fd >= 0)
+		close(fd);
+	if (lk >= 0)
+		close(lk);
+	if (vol)
+		virStorageVolFree(vol);
+	if (pool)
+		virStoragePoolFree(pool);
+	strbuf_release(&name);
+	strbuf_release(&xml);
+	strbuf_release(&lock);
+	return remote;
+}
+
+static void on_close(virConnectPtr c, int reason, void *opaque)
+{
+	struct vm *vm = opaque;
+
+	(void)c;
+	pthread_mutex_lock(&vm->lock);
+	if (reason != VIR_CONNECT_CLOSE_REASON_CLIENT)
+		vm->lost = vm->gone = 1;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+/* ---- ops ---- */
+
+
+/* kvm where the host has it (here: where the local probe says it works) */
+static const char *domain_type(struct vm *vm, const char *arch)
+{
+	const char *accel = backend_qemu.accel ? backend_qemu.accel() : "tcg";
+	char *caps;
+
+	if (is_local_uri(conn_uri) && strcmp(accel, "kvm"))
+		return "qemu";
+	caps = virConnectGetDomainCapabilities(vm->conn, NULL, strcmp(arch, "i386") ? "x86_64" : "i686", NULL,
+					       "kvm", 0);
+	if (!caps)
+		return "qemu";
+	free(caps);
+	return "kvm";
+}
+
+static void lv_destroy(struct vm *vm);
+
+static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
+{
+	static unsigned counter;
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+	struct strbuf xml = STRBUF_INIT, name = STRBUF_INIT;
+	struct timespec ts;
+
+	pthread_mutex_init(&vm->lock, NULL);
+	vm->cb = -1;
+	vm->con.fds[0] = vm->con.fds[1] = vm->agent.fds[0] = vm->agent.fds[1] = -1;
+	if (cfg->restore) {
+		strbuf_addstr(err, "the libvirt backend does not restore saved guests");
+		goto fail;
+	}
+	pthread_once(&loop_once, loop_start);
+	if (!loop_ok) {
+		last_error(err, "event loop");
+		goto fail;
+	}
+	vm->conn = virConnectOpen(conn_uri);
+	if (!vm->conn) {
+		last_error(err, "connect");
+		lv_destroy(vm);
+		return -2;
+	}
+	/* a daemon that dies or a host that drops off ends the run at once */
+	virConnectSetKeepAlive(vm->conn, 5, 3);
+	virConnectRegisterCloseCallback(vm->conn, on_close, vm, NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	strbuf_addf(&name, "oomtest-%d-%u-%lx", (int)getpid(), counter++, (unsigned long)ts.tv_nsec);
+	vm->name = strbuf_detach(&name);
+	if (needs_upload()) {
+		/* the same guest, from the host's copies of its files */
+		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
+		if (!i) {
+			free(k);
+			goto fail;
+		}
+		struct target t = *cfg->target;
+		struct vm_config rc = *cfg;
+		t.kernel = k;
+		rc.target = &t;
+		rc.initrd = i;
+		libvirt_domain_xml(&rc, vm->name, domain_type(vm, cfg->target->arch), &xml);
+		free(k);
+		free(i);
+	} else {
+		libvirt_domain_xml(cfg, vm->name, domain_type(vm, cfg->target->arch), &xml);
+	}
+	{
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/domain.xml", cfg->run_dir);
+		results_write_atomic(p.buf, xml.buf, xml.len);
+		strbuf_release(&p);
+	}
+	vm->dom = virDomainCreateXML(vm->conn, xml.buf, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);
+	if (!vm->dom) {
+		last_error(err, "starting the domain");
+		goto fail;
+	}
+	vm->started = 1;
+	vm->cb = virConnectDomainEventRegisterAny(vm->conn, vm->dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+						  VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), vm, NULL);
+	if (vm->cb < 0) {
+		last_error(err, "domain events");
+		goto fail;
+	}
+	if (bridge_open(vm, &vm->con, "serial0", 0, err) || bridge_open(vm, &vm->agent, "serial1", 1, err))
+		goto fail;
+	if (virDomainResume(vm->dom) < 0) {
+		last_error(err, "resuming the domain");
+		goto fail;
+	}
+	strbuf_release(&xml);
+	*out = vm;
+	return 0;
+fail:
+	strbuf_release(&xml);
+	lv_destroy(vm);
+	return -1;
+}
+
+static int lv_console_fd(struct vm *vm) { return vm->con.fds[0]; }
+static int lv_agent_fd(struct vm *vm) { return vm->agent.fds[0]; }
+
+static int lv_wait(struct vm *vm, int timeout_ms)
+{
+	for (int waited = 0;; waited += 10) {
+		pthread_mutex_lock(&vm->lock);
+		int gone = vm->gone;
+		pthread_mutex_unlock(&vm->lock);
+		if (gone)
+			return 1;
+		if (waited >= timeout_ms)
+			return 0;
+		poll(NULL, 0, 10);
+	}
+}
+
+static void lv_kill(struct vm *vm)
+{
+	if (!vm->dom)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	int gone = vm->gone;
+	pthread_mutex_unlock(&vm->lock);
+	if (!gone && virDomainDestroy(vm->dom) == 0)
+		lv_wait(vm, 2000);	/* its STOPPED event */
+}
+
+static void lv_describe_exit(struct vm *vm, struct strbuf *out)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (vm->panicked)
+		strbuf_addstr(out, "guest panicked (pvpanic)");
+	else if (!vm->gone)
+		strbuf_addstr(out, "running");
+	else
+		switch (vm->stop_detail) {
+		case VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN: strbuf_addstr(out, "poweroff"); break;
+		case VIR_DOMAIN_EVENT_STOPPED_DESTROYED: strbuf_addstr(out, "destroyed"); break;
+		case VIR_DOMAIN_EVENT_STOPPED_CRASHED: strbuf_addstr(out, "crashed"); break;
+		case VIR_DOMAIN_EVENT_STOPPED_FAILED: strbuf_addstr(out, "failed (QEMU ended)"); break;
+		default: strbuf_addf(out, "stopped (%d)", vm->stop_detail); break;
+		}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+static int lv_host_lost(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	int l = vm->lost;
+	pthread_mutex_unlock(&vm->lock);
+	return l;
+}
+
+static int lv_guest_panicked(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	int p = vm->panicked;
+	pthread_mutex_unlock(&vm->lock);
+	return p;
+}
+
+static void lv_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->dom) {
+		lv_kill(vm);
+		virDomainFree(vm->dom);
+	}
+	bridge_close(&vm->con);
+	bridge_close(&vm->agent);
+	if (vm->cb >= 0)
+		virConnectDomainEventDeregisterAny(vm->conn, vm->cb);
+	if (vm->conn)
+		virConnectUnregisterCloseCallback(vm->conn, on_close);
+	if (vm->conn)
+		virConnectClose(vm->conn);
+	pthread_mutex_destroy(&vm->lock);
+	free(vm->name);
+	free(vm);
+}
+
+static void lv_setup(const struct vm_config *probe)
+{
+	/* kvm or not is the QEMU backend's local probe, or the remote host's say */
+	if (backend_qemu.setup)
+		backend_qemu.setup(is_local_uri(conn_uri) ? probe : NULL);
+}
+
+static const char *lv_accel(void)
+{
+	return is_local_uri(conn_uri) && backend_qemu.accel ? backend_qemu.accel() : "remote";
+}
+
+const struct backend_ops backend_libvirt = {
+	.name = "libvirt",
+	.setup = lv_setup,
+	.accel = lv_accel,
+	.start = lv_start,
+	.console_fd = lv_console_fd,
+	.agent_fd = lv_agent_fd,
+	.wait = lv_wait,
+	.kill = lv_kill,
+	.describe_exit = lv_describe_exit,
+	.guest_panicked = lv_guest_panicked,
+	.host_lost = lv_host_lost,
+	.destroy = lv_destroy,
+};

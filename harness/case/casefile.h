@@ -1,0 +1,96 @@
+/* casefile: parses *.case files (INI: [sections], key = value, # comments)
+ * into a struct oomcase, through one table of keys per section; every
+ * error is "file:line: message". */
+#ifndef OOMTEST_CASEFILE_H
+#define OOMTEST_CASEFILE_H
+
+#include <stddef.h>
+#include "case/expect.h"
+#include "lib/strbuf.h"
+
+struct case_setting {          /* a cgroup file to write */
+	char *file;                /* e.g. "memory.limit_in_bytes" */
+	char *value;
+	int line;
+};
+
+struct case_cgroup {
+	char *name;
+	int version;               /* 1 or 2 */
+	struct case_setting *settings;
+	size_t nsettings;
+	int line;
+};
+
+enum step_kind { STEP_NONE, STEP_RUN, STEP_MODULE };
+
+struct case_step {
+	char *name;
+	enum step_kind kind;
+	char **argv;               /* run: program + args; module: name + params ("k=v") */
+	size_t argc;
+	char *cgroup;              /* NULL: none */
+	int background;
+	long sleep_ms;             /* after starting the step; 0: none */
+	char **collect;            /* buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP */
+	size_t ncollect;
+	char *write_path;          /* write: a /proc or /sys file; NULL: none */
+	char *write_value;         /* what is written to it */
+	char *rmmod;               /* module to unload after the rest; NULL: none */
+	int oom_score_adj;         /* for the step's process, when has_oom_score_adj */
+	int has_oom_score_adj;
+	int line;
+};
+
+struct oomcase {
+	char *path;
+	char *name;                /* file name without directory and ".case" */
+	char *description;
+	char **targets;            /* NULL: every default target */
+	size_t ntargets;
+	unsigned long long memory; /* bytes */
+	long timeout_ms;
+	char *cmdline;             /* extra kernel command line; NULL: none */
+	struct case_cgroup *cgroups;
+	size_t ncgroups;
+	struct case_step *steps;   /* in file order */
+	size_t nsteps;
+	struct expectation *expects;
+	size_t nexpects;
+	struct case_setting *sysctls;  /* [sysctl]: written before anything else, in order */
+	size_t nsysctls;
+	char **needs;              /* [case] needs = ...: requirement words, validated syntax */
+	size_t nneeds;
+	char *variant;             /* "memory=64M,order=1" for an expanded run; NULL: not expanded */
+};
+
+/* A case file with [params] (or several memory sizes) stands for several
+ * runs, one per combination of values, each a complete struct oomcase in
+ * which every ${name} has been replaced. Returns 0 with *cases and *ncases
+ * filled (one entry when nothing is expanded), or -1 with every error in
+ * err. Free with case_release on each, then free(*cases). */
+int case_load_all(const char *path, struct oomcase **cases, size_t *ncases, struct strbuf *err);
+
+/* case_load_all on text held in memory; `path` names it in messages. */
+int case_parse_all(const char *path, const char *text, size_t len, struct oomcase **cases,
+		   size_t *ncases, struct strbuf *err);
+
+/* Parses the file at path. Returns 0, or -1 with every error found
+ * (one "file:line: message" per line) appended to err. */
+int case_load(struct oomcase *c, const char *path, struct strbuf *err);
+/* Parses case text held in memory; `path` names it in messages. */
+int case_parse(struct oomcase *c, const char *path, const char *text, size_t len,
+	       struct strbuf *err);
+void case_release(struct oomcase *c);
+/* Prints the table of sections and keys (for `oomtest help case`). */
+void case_print_help(struct strbuf *out);
+
+/* Shared value parsers (also used for CLI options). Return 0 or -1. */
+int parse_size(const char *s, unsigned long long *bytes);     /* 512K 128M 1G 4096 */
+int parse_duration(const char *s, long *ms);                  /* 2s 500ms 1m 3 (seconds) */
+
+/* Programs and modules the guest image carries. */
+extern const char *const case_guest_programs[];
+extern const char *const case_guest_modules[];
+
+#endif

@@ -1,0 +1,267 @@
+/* shell: an interactive guest on the user's terminal. */
+#include "cmd/shell.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run/record.h"
+#include "run/snapshot.h"
+
+#define CTRL_RIGHT_BRACKET 0x1d
+#define BOOT_TIMEOUT_S 120
+#define POWEROFF_TIMEOUT_S 10   /* after the agent's "done" */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { fd, POLLOUT, 0 };
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads agent records; sets *ready and *done as they come. */
+static void agent_input(struct strbuf *pending, int fd, int *ready, int *done, int *eof)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		*eof = 1;
+		return;
+	}
+	if (n < 0)
+		return;
+	strbuf_add(pending, buf, (size_t)n);
+	char *nl;
+	while ((nl = memchr(pending->buf, '\n', pending->len))) {
+		size_t len = (size_t)(nl - pending->buf);
+		char **f;
+		size_t nf = record_split(pending->buf, len, &f);
+		if (nf && !strcmp(f[0], "ready"))
+			*ready = 1;
+		if (nf && !strcmp(f[0], "done"))
+			*done = 1;
+		if (nf >= 2 && !strcmp(f[0], "err"))
+			fprintf(stderr, "\r\noomtest shell: guest agent: %s\r\n", f[1]);
+		record_fields_free(f, nf);
+		size_t rest = pending->len - len - 1;
+		memmove(pending->buf, nl + 1, rest);
+		pending->len = rest;
+		pending->buf[rest] = '\0';
+	}
+}
+
+static void plan_field(struct strbuf *out, const char *s)
+{
+	strbuf_addch(out, ' ');
+	record_encode(out, s, strlen(s));
+}
+
+int shell_run(const struct shell_request *rq)
+{
+	struct vm_config cfg = { .target = rq->target, .initrd = rq->initrd, .memory = rq->memory };
+	struct strbuf err = STRBUF_INIT, pending = STRBUF_INIT, plan = STRBUF_INIT;
+	struct snapshot snap = { 0 };
+	struct vm *vm = NULL;
+	char tmpl[] = "/tmp/oomtest-shell.XXXXXX";
+	int ret = 2, ready = 0, done = 0, agent_eof = 0, con_eof = 0, raw = 0, sent = 0, killed = 0;
+	struct termios saved;
+
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "oomtest shell: mkdtemp: %s\n", strerror(errno));
+		return 2;
+	}
+	cfg.run_dir = tmpl;
+	if (rq->snapshot_dir) {
+		fprintf(stderr, "oomtest shell: starting %s with %lluM (a saved guest is made the first time)...\n",
+			rq->target->name, rq->memory >> 20);
+		if (snapshot_get(rq->backend, &cfg, rq->snapshot_dir, &snap, &err)) {
+			fprintf(stderr, "oomtest shell: no saved guest (%s); booting\n", err.buf);
+			strbuf_reset(&err);
+		} else {
+			cfg.restore = snap.state;
+			ready = 1; /* it was saved right after "ready" */
+		}
+	} else {
+		fprintf(stderr, "oomtest shell: booting %s with %lluM...\n", rq->target->name, rq->memory >> 20);
+	}
+	if (rq->backend->start(&cfg, &vm, &err)) {
+		if (!cfg.restore) {
+			fprintf(stderr, "oomtest shell: %s\n", err.buf);
+			goto out;
+		}
+		strbuf_reset(&err);
+		snapshot_drop(&snap);
+		cfg.restore = NULL;
+		ready = 0;
+		vm = NULL;
+		if (rq->backend->start(&cfg, &vm, &err)) {
+			fprintf(stderr, "oomtest shell: %s\n", err.buf);
+			goto out;
+		}
+	}
+	int con = rq->backend->console_fd(vm), agent = rq->backend->agent_fd(vm);
+
+	/* the plan: cgroup v2 mounted for experiments, then the shell */
+	struct winsize ws = { 0 };
+	if (ioctl(rq->out_fd, TIOCGWINSZ, &ws) || !ws.ws_row)
+		ws.ws_row = 24, ws.ws_col = 80;
+	char rows[16], cols[16];
+	snprintf(rows, sizeof(rows), "%u", ws.ws_row);
+	snprintf(cols, sizeof(cols), "%u", ws.ws_col);
+	strbuf_addstr(&plan, "mount");
+	plan_field(&plan, "cgroup2");
+	strbuf_addstr(&plan, "\nshell");
+	plan_field(&plan, rows);
+	plan_field(&plan, cols);
+	strbuf_addstr(&plan, "\nend\n");
+
+	/* a signal, or a reader of our output that went away, ends the guest
+	 * through the loop below, which puts the terminal back */
+	struct sigaction sa = { .sa_handler = on_stop }, ign = { .sa_handler = SIG_IGN }, old_int, old_term,
+			 old_hup, old_pipe;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGPIPE, &ign, &old_pipe);
+	if (isatty(rq->in_fd) && !tcgetattr(rq->in_fd, &saved)) {
+		struct termios t = saved;
+		cfmakeraw(&t); /* the guest's tty does the echo and the line endings */
+		raw = !tcsetattr(rq->in_fd, TCSANOW, &t);
+	}
+	fprintf(stderr, "oomtest shell: the module is /lib/modules/oom_trigger.ko (insmod it), the hog /bin/hog; "
+			"exit powers the guest off, Ctrl-] kills it\r\n");
+
+	time_t boot_deadline = time(NULL) + BOOT_TIMEOUT_S, done_at = 0;
+	int in_open = 1;
+	while (!con_eof || !agent_eof) {
+		struct pollfd pfd[3];
+		int n = 0, ic = -1, ia = -1, ii = -1;
+		if (stop_signal) {
+			fprintf(stderr, "\r\noomtest shell: signal %d: the guest is killed\r\n", (int)stop_signal);
+			killed = 1;
+			break;
+		}
+		if (ready && !sent) {
+			if (write_all(agent, plan.buf, plan.len)) {
+				fprintf(stderr, "\r\noomtest shell: cannot send the plan to the guest agent\r\n");
+				killed = 1;
+				break;
+			}
+			sent = 1;
+		}
+		if (!ready && time(NULL) > boot_deadline) {
+			fprintf(stderr, "\r\noomtest shell: the guest agent never said ready within %d s\r\n",
+				BOOT_TIMEOUT_S);
+			killed = 1;
+			break;
+		}
+		if (!con_eof)
+			pfd[ic = n++] = (struct pollfd){ con, POLLIN, 0 };
+		if (!agent_eof)
+			pfd[ia = n++] = (struct pollfd){ agent, POLLIN, 0 };
+		if (in_open && sent)
+			pfd[ii = n++] = (struct pollfd){ rq->in_fd, POLLIN, 0 };
+		if (poll(pfd, (nfds_t)n, 200) < 0 && errno != EINTR)
+			break;
+		if (ic >= 0 && pfd[ic].revents) {
+			char buf[4096];
+			ssize_t r = read(con, buf, sizeof(buf));
+			if (r > 0) {
+				if (write_all(rq->out_fd, buf, (size_t)r)) {
+					killed = 1; /* nobody reads the console any more */
+					break;
+				}
+			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+				con_eof = 1;
+			}
+		}
+		if (ia >= 0 && pfd[ia].revents)
+			agent_input(&pending, agent, &ready, &done, &agent_eof);
+		if (ii >= 0 && pfd[ii].revents) {
+			char buf[4096];
+			ssize_t r = read(rq->in_fd, buf, sizeof(buf));
+			if (r <= 0) {
+				/* end of input (a pipe): the shell reads EOF as exit */
+				in_open = 0;
+				if (r == 0)
+					write_all(con, "\x04", 1);
+				continue;
+			}
+			char *quit = memchr(buf, CTRL_RIGHT_BRACKET, (size_t)r);
+			if (quit)
+				r = quit - buf;
+			if (r > 0 && write_all(con, buf, (size_t)r))
+				con_eof = 1;
+			if (quit) {
+				fprintf(stderr, "\r\noomtest shell: Ctrl-]: the guest is killed\r\n");
+				killed = 1;
+				break;
+			}
+		}
+		if (done && !done_at)
+			done_at = time(NULL);
+		if (done && (rq->backend->wait(vm, 0) || time(NULL) > done_at + POWEROFF_TIMEOUT_S))
+			break;
+	}
+	if (killed)
+		rq->backend->kill(vm);
+	rq->backend->wait(vm, 5000);
+	rq->backend->kill(vm);
+	strbuf_reset(&err);
+	rq->backend->describe_exit(vm, &err);
+	if (raw)
+		tcsetattr(rq->in_fd, TCSANOW, &saved);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
+	ret = done && !killed ? 0 : 1;
+	fprintf(stderr, "\noomtest shell: the guest %s (QEMU %s)\n",
+		ret ? "was ended" : "powered off", err.len ? err.buf : "gone");
+out:
+	if (vm)
+		rq->backend->destroy(vm);
+	snapshot_release(&snap);
+	strbuf_release(&err);
+	strbuf_release(&pending);
+	strbuf_release(&plan);
+	/* QEMU's files in the temporary directory */
+	static const char *const files[] = { "qemu.log", "qemu.cmdline", "con", "agent", "qmp" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/%s", tmpl, files[i]);
+		unlink(p.buf);
+		strbuf_release(&p);
+	}
+	rmdir(tmpl);
+	return ret;
+}

@@ -1,0 +1,155 @@
+/* child: process groups, reaping, and kill-all for signal handlers. */
+#include "lib/child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_TRACKED 256
+
+static volatile pid_t tracked[MAX_TRACKED];
+
+static void track(pid_t pid)
+{
+	for (int i = 0; i < MAX_TRACKED; i++)
+		if (!tracked[i]) {
+			tracked[i] = pid;
+			return;
+		}
+}
+
+static void untrack(pid_t pid)
+{
+	for (int i = 0; i < MAX_TRACKED; i++)
+		if (tracked[i] == pid)
+			tracked[i] = 0;
+}
+
+void child_kill_all(void)
+{
+	for (int i = 0; i < MAX_TRACKED; i++) {
+		pid_t p = tracked[i];
+		if (p > 0)
+			kill(-p, SIGKILL);
+	}
+}
+
+int child_start(struct child *c, char *const argv[], int out_fd)
+{
+	int errpipe[2];
+	pid_t parent = getpid();
+	pid_t pid;
+	int err = 0;
+	ssize_t n;
+
+	c->pid = 0;
+	c->status = 0;
+	c->cpu_seconds = 0;
+	if (pipe2(errpipe, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(errpipe[0]);
+		close(errpipe[1]);
+		return err;
+	}
+	if (pid == 0) {
+		int nullfd = open("/dev/null", O_RDWR);
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		dup2(nullfd, 0);
+		dup2(out_fd >= 0 ? out_fd : nullfd, 1);
+		dup2(out_fd >= 0 ? out_fd : nullfd, 2);
+		execvp(argv[0], argv);
+		err = errno;
+		(void)!write(errpipe[1], &err, sizeof(err));
+		_exit(127);
+	}
+	/* Also set it here, so the group exists before anyone signals it. */
+	setpgid(pid, pid);
+	close(errpipe[1]);
+	do
+		n = read(errpipe[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(errpipe[0]);
+	if (n == sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		return -err;
+	}
+	c->pid = pid;
+	track(pid);
+	return 0;
+}
+
+int child_wait(struct child *c, int timeout_ms)
+{
+	struct timespec start, now;
+
+	if (!c->pid)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct rusage ru;
+		pid_t r = wait4(c->pid, &c->status, timeout_ms < 0 ? 0 : WNOHANG, &ru);
+		if (r == c->pid)
+			c->cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+					 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		if (r == c->pid || (r < 0 && errno == ECHILD)) {
+			untrack(c->pid);
+			c->pid = 0;
+			return 1;
+		}
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (timeout_ms < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long el = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (el >= timeout_ms)
+			return 0;
+		poll(NULL, 0, 5);
+	}
+}
+
+void child_kill(struct child *c, int sig)
+{
+	if (c->pid > 0)
+		kill(-c->pid, sig);
+}
+
+void child_stop(struct child *c)
+{
+	if (!c->pid)
+		return;
+	child_kill(c, SIGKILL);
+	child_wait(c, -1);
+}
+
+int child_run(char *const argv[], int out_fd)
+{
+	struct child c;
+	int r = child_start(&c, argv, out_fd);
+
+	if (r)
+		return r;
+	child_wait(&c, -1);
+	return c.status;
+}

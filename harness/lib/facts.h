@@ -1,0 +1,37 @@
+/* facts: the flat, dotted name -> string value table a run produces
+ * (oom.count, step.hog.exit, cgroup.hog.memory.failcnt, ...), kept in
+ * insertion order so facts.json reads in the order things happened. */
+#ifndef OOMTEST_FACTS_H
+#define OOMTEST_FACTS_H
+
+#include <stddef.h>
+#include "lib/strbuf.h"
+
+struct fact {
+	char *name;
+	char *value;
+};
+
+struct facts {
+	struct fact *v;
+	size_t n, alloc;
+	size_t *index;             /* open-addressing hash of names: slot -> i + 1 */
+	size_t index_cap;          /* a power of two, or 0 */
+};
+
+#define FACTS_INIT { NULL, 0, 0, NULL, 0 }
+
+void facts_release(struct facts *f);
+/* Sets (or replaces) a fact. */
+void facts_set(struct facts *f, const char *name, const char *value);
+void facts_setf(struct facts *f, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Returns the value or NULL. */
+const char *facts_get(const struct facts *f, const char *name);
+/* Appends the table as one JSON object, names in insertion order. */
+void facts_to_json(const struct facts *f, struct strbuf *out);
+/* Appends s as a JSON string literal (quotes included); control and
+ * non-UTF-8 bytes are escaped so the output is always valid JSON. */
+void json_add_string(struct strbuf *out, const char *s, size_t len);
+
+#endif

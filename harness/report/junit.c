@@ -1,0 +1,164 @@
+/* report_junit: the report model as JUnit XML, through xmlTextWriter. */
+#include "report/junit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "run/results.h"
+#include "lib/utf8.h"
+
+#define X(s) ((const xmlChar *)(s))
+
+/* Every string goes through here: libxml2 writes bytes it is given as they
+ * are, and XML 1.0 allows neither invalid UTF-8 nor most control bytes. */
+static int attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *clean = utf8_dup(value, UTF8_XML);
+	int rc = xmlTextWriterWriteAttribute(w, X(name), X(clean));
+	free(clean);
+	return rc;
+}
+
+static int attrf(xmlTextWriterPtr w, const char *name, const char *fmt, double v)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), fmt, v);
+	return attr(w, name, buf);
+}
+
+static int text(xmlTextWriterPtr w, const char *s, size_t len)
+{
+	struct strbuf clean = STRBUF_INIT;
+	utf8_sanitize(&clean, s, len, UTF8_XML);
+	int rc = xmlTextWriterWriteString(w, X(clean.buf));
+	strbuf_release(&clean);
+	return rc;
+}
+
+static void failure_body(const struct report_entry *e, struct strbuf *msg, struct strbuf *body)
+{
+	size_t nfailed = 0;
+	for (size_t i = 0; i < e->nexpects; i++) {
+		const struct report_expect *x = &e->expects[i];
+		if (!x->seen || x->ok)
+			continue;
+		if (!nfailed++)
+			strbuf_addf(msg, "%s: expected %s, seen %s", x->text, x->expected, x->seen);
+		if (x->line)
+			strbuf_addf(body, "%s:%d: %s\n", e->case_path, x->line, x->text);
+		else
+			strbuf_addf(body, "%s\n", x->text);
+		strbuf_addf(body, "  expected: %s\n  seen:     %s\n", x->expected, x->seen);
+	}
+	if (nfailed > 1)
+		strbuf_addf(msg, " (and %zu more)", nfailed - 1);
+}
+
+static int testcase(xmlTextWriterPtr w, const struct report_entry *e)
+{
+	int rc = 0;
+	struct strbuf name = STRBUF_INIT;
+
+	strbuf_addstr(&name, e->target);
+	if (e->host)
+		strbuf_addf(&name, " on %s", e->host);
+	rc |= xmlTextWriterStartElement(w, X("testcase")) < 0;
+	rc |= attr(w, "name", name.buf) < 0;
+	rc |= attr(w, "classname", e->name) < 0;
+	rc |= attrf(w, "time", "%.3f", e->seconds) < 0;
+	strbuf_release(&name);
+
+	if (e->verdict == V_SKIP) {
+		rc |= xmlTextWriterStartElement(w, X("skipped")) < 0;
+		rc |= attr(w, "message", e->reason) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	} else if (e->verdict == V_FAIL) {
+		struct strbuf msg = STRBUF_INIT, body = STRBUF_INIT;
+		failure_body(e, &msg, &body);
+		rc |= xmlTextWriterStartElement(w, X("failure")) < 0;
+		rc |= attr(w, "message", msg.buf) < 0;
+		rc |= attr(w, "type", "expectation") < 0;
+		rc |= text(w, body.buf, body.len) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+		strbuf_release(&msg);
+		strbuf_release(&body);
+	} else if (e->verdict == V_ERROR || e->verdict == V_TIMEOUT) {
+		rc |= xmlTextWriterStartElement(w, X("error")) < 0;
+		rc |= attr(w, "message", e->reason) < 0;
+		rc |= attr(w, "type", verdict_name(e->verdict)) < 0;
+		rc |= text(w, e->reason, strlen(e->reason)) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+	}
+	if (e->dir) {
+		struct strbuf console = STRBUF_INIT;
+		if (report_read_log(e, "console.log", REPORT_JUNIT_CONSOLE_MAX, &console))
+			strbuf_addf(&console, "\n[oomtest: only the last %u bytes of %s/console.log are shown]\n",
+				    REPORT_JUNIT_CONSOLE_MAX, e->dir);
+		rc |= xmlTextWriterStartElement(w, X("system-out")) < 0;
+		rc |= text(w, console.buf, console.len) < 0;
+		rc |= xmlTextWriterEndElement(w) < 0;
+		strbuf_release(&console);
+	}
+	rc |= xmlTextWriterEndElement(w) < 0;
+	return rc;
+}
+
+int report_junit_build(const struct report *r, struct strbuf *out, struct strbuf *err)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+	char when[32], count[32];
+	int rc = 0;
+
+	if (!w) {
+		strbuf_addstr(err, "JUnit report: libxml2 could not start a document");
+		if (buf)
+			xmlBufferFree(buf);
+		return -1;
+	}
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime(&r->started));
+	xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= xmlTextWriterStartElement(w, X("testsuites")) < 0;
+	rc |= xmlTextWriterStartElement(w, X("testsuite")) < 0;
+	rc |= attr(w, "name", "oomtest") < 0;
+	snprintf(count, sizeof(count), "%zu", r->n);
+	rc |= attr(w, "tests", count) < 0;
+	snprintf(count, sizeof(count), "%zu", report_count(r, V_FAIL));
+	rc |= attr(w, "failures", count) < 0;
+	snprintf(count, sizeof(count), "%zu", report_count(r, V_ERROR) + report_count(r, V_TIMEOUT));
+	rc |= attr(w, "errors", count) < 0;
+	snprintf(count, sizeof(count), "%zu", report_count(r, V_SKIP));
+	rc |= attr(w, "skipped", count) < 0;
+	rc |= attrf(w, "time", "%.3f", r->seconds) < 0;
+	rc |= attr(w, "timestamp", when) < 0;
+	rc |= attr(w, "id", r->run_id) < 0;
+	for (size_t i = 0; i < r->n; i++)
+		rc |= testcase(w, &r->v[i]);
+	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= xmlTextWriterEndDocument(w) < 0;
+	xmlFreeTextWriter(w);
+	if (rc)
+		strbuf_addstr(err, "JUnit report: libxml2 failed while writing it");
+	else
+		strbuf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
+	xmlBufferFree(buf);
+	return rc ? -1 : 0;
+}
+
+int report_junit_write(const struct report *r, const char *path, struct strbuf *err)
+{
+	struct strbuf doc = STRBUF_INIT;
+	int ret = report_junit_build(r, &doc, err);
+
+	if (!ret && (ret = results_write_atomic(path, doc.buf, doc.len))) {
+		strbuf_addf(err, "writing the JUnit report %s: %s", path, strerror(-ret));
+		ret = -1;
+	}
+	strbuf_release(&doc);
+	return ret;
+}

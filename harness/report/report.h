@@ -1,0 +1,81 @@
+/* report: the result model every report format reads (report_json.c,
+ * report_junit.c, report_html.c) — one invocation of `oomtest run`: each
+ * case on each target with its verdict, every expectation judged (expected
+ * and seen), its facts, OOM events, the steps' memory samples and where its
+ * logs are. Built in the parent from the workers' results and the files
+ * they left in each run directory. */
+#ifndef OOMTEST_REPORT_H
+#define OOMTEST_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "case/casefile.h"
+#include "lib/facts.h"
+#include "run/runner.h"
+#include "lib/strbuf.h"
+#include "target/target.h"
+
+#define REPORT_FORMAT_VERSION 1
+
+struct report_expect {
+	char *text;                /* as written; an implied check says so */
+	int line;                  /* 0: implied by the harness, not in the case file */
+	char *expected;            /* "== 1" */
+	char *seen;                /* NULL: not judged (the run did not finish) */
+	int ok;
+};
+
+struct report_sample {
+	char *step;
+	unsigned long long ms;     /* after the plan began */
+	unsigned long long rss_kb;
+};
+
+struct report_entry {
+	char *name;                /* "case" or "case[memory=64M]" */
+	char *case_name;
+	char *variant;             /* NULL: not expanded */
+	char *case_path;
+	char *description;         /* NULL: none */
+	char *target;
+	char *arch;
+	char *release;
+	char *host;                /* a libvirt URI, or NULL */
+	enum verdict verdict;
+	char *reason;              /* "" when none */
+	double seconds;
+	struct report_expect *expects;
+	size_t nexpects;
+	struct facts facts;
+	char *dir;                 /* its run directory; NULL when nothing ran (skip) */
+	char *events_json;         /* events.json as written, or NULL */
+	struct report_sample *samples;
+	size_t nsamples;
+};
+
+struct report {
+	char *run_id;              /* the run directory's name */
+	char *run_dir;
+	time_t started;
+	double seconds;            /* set by the caller at the end */
+	int interrupted;
+	size_t planned;
+	struct report_entry *v;
+	size_t n;
+};
+
+void report_init(struct report *r, const char *run_dir, time_t started, size_t planned);
+void report_release(struct report *r);
+/* Adds one case x target: copies what it needs, re-judges every expectation
+ * against the facts (so passes are listed too) and reads events.json and
+ * memory.tsv from dir (which may be NULL). */
+void report_add(struct report *r, const struct oomcase *c, const struct target *t, const char *host,
+		const struct run_result *res, const char *dir);
+/* Counts per verdict. */
+size_t report_count(const struct report *r, enum verdict v);
+/* Reads a run's log (dir/name) for display (\r\n as \n), at most `limit` bytes from its end;
+ * returns 1 if the file was cut. Missing: empty, 0. */
+int report_read_log(const struct report_entry *e, const char *name, size_t limit, struct strbuf *out);
+
+#endif

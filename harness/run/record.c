@@ -1,0 +1,336 @@
+/* record: agent records and the module's result line, into facts. */
+#include "run/record.h"
+#include "proto/proto.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void record_init(struct record_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	strbuf_init(&st->errors);
+	strbuf_init(&st->samples);
+}
+
+void record_release(struct record_state *st)
+{
+	strbuf_release(&st->errors);
+	strbuf_release(&st->samples);
+	free(st->release);
+	free(st->machine);
+	for (size_t i = 0; i < st->nleft; i++)
+		free(st->left[i]);
+	free(st->left);
+	memset(st, 0, sizeof(*st));
+}
+
+void record_encode(struct strbuf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (!len) {
+		strbuf_addstr(out, "%-");
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (proto_needs_escape(c)) {
+			strbuf_addch(out, '%');
+			strbuf_addch(out, hex[c >> 4]);
+			strbuf_addch(out, hex[c & 15]);
+		} else {
+			strbuf_addch(out, (char)c);
+		}
+	}
+}
+
+size_t record_split(const char *line, size_t len, char ***fields)
+{
+	size_t n = 0, i = 0;
+	char **v = NULL;
+
+	while (i < len) {
+		struct strbuf f = STRBUF_INIT;
+		size_t start;
+
+		while (i < len && line[i] == ' ')
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && line[i] != ' ')
+			i++;
+		if (i - start == 2 && line[start] == '%' && line[start + 1] == '-') {
+			/* the empty field */
+		} else {
+			for (size_t j = start; j < i; j++) {
+				int hi, lo;
+				if (line[j] == '%' && j + 2 < i && (hi = proto_hexval(line[j + 1])) >= 0 &&
+				    (lo = proto_hexval(line[j + 2])) >= 0) {
+					strbuf_addch(&f, (char)(hi * 16 + lo));
+					j += 2;
+				} else {
+					strbuf_addch(&f, line[j]);
+				}
+			}
+		}
+		v = xrealloc(v, (n + 1) * sizeof(char *));
+		v[n++] = strbuf_detach(&f);
+	}
+	*fields = v;
+	return n;
+}
+
+void record_fields_free(char **fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(fields[i]);
+	free(fields);
+}
+
+/* "Node 0, zone   Normal  1 2 3 ..." -> buddyinfo.SNAP.Normal.orderK, plus
+ * buddyinfo.SNAP.orderK summed over zones (zone names differ per arch). */
+void record_buddyinfo(struct facts *f, const char *snap, const char *text)
+{
+	unsigned long long total[16] = { 0 };
+	int maxorder = -1;
+	struct strbuf name = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		int node, consumed = 0;
+		char zone[64];
+
+		if (sscanf(line, "Node %d, zone %63s%n", &node, zone, &consumed) == 2) {
+			char *q = line + consumed, *end;
+			for (int k = 0; k < 16; k++) {
+				unsigned long long v = strtoull(q, &end, 10);
+				if (end == q)
+					break;
+				q = end;
+				strbuf_reset(&name);
+				if (node)
+					strbuf_addf(&name, "buddyinfo.%s.node%d.%s.order%d", snap, node, zone, k);
+				else
+					strbuf_addf(&name, "buddyinfo.%s.%s.order%d", snap, zone, k);
+				facts_setf(f, name.buf, "%llu", v);
+				total[k] += v;
+				if (k > maxorder)
+					maxorder = k;
+			}
+		}
+		free(line);
+		p += len + (eol ? 1 : 0);
+	}
+	for (int k = 0; k <= maxorder; k++) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "buddyinfo.%s.order%d", snap, k);
+		facts_setf(f, name.buf, "%llu", total[k]);
+	}
+	strbuf_release(&name);
+}
+
+/* "Key: value kB" or "key value" lines -> PREFIX.Key = value (the unit
+ * dropped: /proc values are kB). A one-line file without a key becomes
+ * PREFIX = value. */
+void record_keyed(struct facts *f, const char *prefix, const char *text)
+{
+	struct strbuf name = STRBUF_INIT, val = STRBUF_INIT;
+	const char *p = text;
+	int lines = 0;
+
+	for (const char *q = text; *q; q++)
+		if (*q == '\n')
+			lines++;
+	if (!strchr(text, ' ') && !strchr(text, '\t') && !strchr(text, ':') && lines <= 1) {
+		strbuf_addstr(&val, text);
+		strbuf_rtrim(&val);
+		facts_set(f, prefix, val.buf);
+		strbuf_release(&val);
+		return;
+	}
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		size_t k = 0;
+
+		while (k < len && p[k] != ' ' && p[k] != '\t' && p[k] != ':')
+			k++;
+		if (k > 0 && k < len) {
+			size_t v = k;
+			if (p[v] == ':')
+				v++;
+			while (v < len && (p[v] == ' ' || p[v] == '\t'))
+				v++;
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s.", prefix);
+			strbuf_add(&name, p, k);
+			strbuf_reset(&val);
+			strbuf_add(&val, p + v, len - v);
+			strbuf_rtrim(&val);
+			if (val.len > 3 && !strcmp(val.buf + val.len - 3, " kB")) {
+				val.len -= 3;
+				val.buf[val.len] = '\0';
+			}
+			facts_set(f, name.buf, val.buf);
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	strbuf_release(&name);
+	strbuf_release(&val);
+}
+
+static void record_proc_status(struct facts *f, const char *step, const char *text)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	const char *st = strstr(text, "State:");
+
+	strbuf_addf(&prefix, "proc.%s", step);
+	record_keyed(f, prefix.buf, text);
+	if (st) {
+		st += 6;
+		while (*st == ' ' || *st == '\t')
+			st++;
+		strbuf_addstr(&prefix, ".state");
+		facts_setf(f, prefix.buf, "%c", *st ? *st : '?');
+	}
+	strbuf_release(&prefix);
+}
+
+static void snap(struct facts *f, char **v)
+{
+	const char *snapname = v[1], *kind = v[2], *key = v[3], *text = v[4];
+	struct strbuf prefix = STRBUF_INIT;
+
+	if (!strcmp(kind, "buddyinfo")) {
+		record_buddyinfo(f, snapname, text);
+	} else if (!strcmp(kind, "meminfo") || !strcmp(kind, "vmstat")) {
+		strbuf_addf(&prefix, "%s.%s", kind, snapname);
+		record_keyed(f, prefix.buf, text);
+	} else if (!strcmp(kind, "cgroup")) {
+		/* key is "NAME/FILE" */
+		const char *slash = strchr(key, '/');
+		if (slash) {
+			strbuf_addstr(&prefix, "cgroup.");
+			strbuf_add(&prefix, key, (size_t)(slash - key));
+			strbuf_addf(&prefix, ".%s", slash + 1);
+			record_keyed(f, prefix.buf, text);
+		}
+	} else if (!strcmp(kind, "proc")) {
+		record_proc_status(f, key, text);
+	}
+	strbuf_release(&prefix);
+}
+
+static int is_uint(const char *s)
+{
+	return *s && strlen(s) <= 19 && strspn(s, "0123456789") == strlen(s);
+}
+
+void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len)
+{
+	char **v;
+	size_t n = record_split(line, len, &v);
+	struct strbuf name = STRBUF_INIT;
+
+	if (!n)
+		goto out;
+	if (!strcmp(v[0], "ready") && n >= 4) {
+		st->ready = 1;
+		free(st->release);
+		free(st->machine);
+		st->release = xstrdup(v[2]);
+		st->machine = xstrdup(v[3]);
+		facts_set(f, "guest.release", v[2]);
+		facts_set(f, "guest.machine", v[3]);
+		facts_set(f, "guest.pvpanic", n >= 5 && !strcmp(v[4], "1") ? "1" : "0");
+	} else if (!strcmp(v[0], "start") && n == 3) {
+		strbuf_addf(&name, "step.%s.pid", v[1]);
+		facts_set(f, name.buf, v[2]);
+	} else if (!strcmp(v[0], "exit") && n == 3) {
+		int was_left = 0;
+		for (size_t i = 0; i < st->nleft; i++)
+			was_left |= !strcmp(st->left[i], v[1]);
+		strbuf_addf(&name, "step.%s.exit", v[1]);
+		/* A step the agent had to kill at the end was still running. */
+		facts_set(f, name.buf, was_left ? "running" : v[2]);
+	} else if (!strcmp(v[0], "left") && n == 2) {
+		st->left = xrealloc(st->left, (st->nleft + 1) * sizeof(char *));
+		st->left[st->nleft++] = xstrdup(v[1]);
+		strbuf_addf(&name, "step.%s.exit", v[1]);
+		facts_set(f, name.buf, "running");
+	} else if (!strcmp(v[0], "out") && n == 3) {
+		strbuf_addf(&name, "step.%s.output", v[1]);
+		facts_set(f, name.buf, v[2]); /* the last line */
+	} else if (!strcmp(v[0], "mem") && n == 4 && *v[1] && !strpbrk(v[1], "\t\n") && is_uint(v[2]) && is_uint(v[3])) {
+		strbuf_addf(&st->samples, "%s\t%s\t%s\n", v[1], v[2], v[3]);
+		strbuf_addf(&name, "step.%s.rss_peak_kb", v[1]);
+		const char *old = facts_get(f, name.buf);
+		if (!old || strtoull(v[3], NULL, 10) > strtoull(old, NULL, 10))
+			facts_set(f, name.buf, v[3]);
+		strbuf_reset(&name);
+		strbuf_addf(&name, "step.%s.samples", v[1]);
+		old = facts_get(f, name.buf);
+		facts_setf(f, name.buf, "%llu", (old ? strtoull(old, NULL, 10) : 0) + 1);
+	} else if (!strcmp(v[0], "snap") && n == 5) {
+		snap(f, v);
+	} else if (!strcmp(v[0], "err") && n == 2) {
+		strbuf_addf(&st->errors, "%s\n", v[1]);
+	} else if (!strcmp(v[0], "done") && n == 1) {
+		st->done = 1;
+	} else {
+		strbuf_addstr(&st->errors, "malformed agent record: ");
+		for (size_t i = 0; i < len && i < 80; i++)
+			strbuf_addch(&st->errors, isprint((unsigned char)line[i]) ? line[i] : '?');
+		strbuf_addch(&st->errors, '\n');
+	}
+out:
+	strbuf_release(&name);
+	record_fields_free(v, n);
+}
+
+void record_console_line(struct facts *f, const char *line, size_t len)
+{
+	static const char tag[] = "oom_trigger: result ";
+	const char *p = memmem(line, len, tag, sizeof(tag) - 1);
+	struct strbuf name = STRBUF_INIT;
+
+	if (!p)
+		return;
+	p += sizeof(tag) - 1;
+	const char *end = line + len;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\r'))
+			p++;
+		const char *tok = p;
+		while (p < end && *p != ' ' && *p != '\r')
+			p++;
+		const char *eq = memchr(tok, '=', (size_t)(p - tok));
+		if (!eq || eq == tok)
+			continue;
+		char *key = xstrndup(tok, (size_t)(eq - tok));
+		char *val = xstrndup(eq + 1, (size_t)(p - eq - 1));
+		if (!strncmp(key, "zone.", 5)) {
+			/* zone.DMA32=a/b/c/... : free blocks per order when allocation stopped */
+			char *s = val, *save = NULL, *t;
+			int k = 0;
+			for (t = strtok_r(s, "/", &save); t; t = strtok_r(NULL, "/", &save), k++) {
+				strbuf_reset(&name);
+				strbuf_addf(&name, "kmod.oom_trigger.%s.order%d", key, k);
+				facts_set(f, name.buf, t);
+			}
+		} else {
+			strbuf_reset(&name);
+			strbuf_addf(&name, "kmod.oom_trigger.%s", key);
+			facts_set(f, name.buf, val);
+		}
+		free(key);
+		free(val);
+	}
+	strbuf_release(&name);
+}

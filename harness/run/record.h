@@ -1,0 +1,44 @@
+/* record: the agent's records (guest/proto.h) turned into facts and run
+ * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
+ * errors, the steps' memory samples. Also reads the trigger module's "oom_trigger: result" console
+ * line into kmod.* facts. */
+#ifndef OOMTEST_RECORD_H
+#define OOMTEST_RECORD_H
+
+#include <stddef.h>
+#include "lib/facts.h"
+#include "lib/strbuf.h"
+
+struct record_state {
+	int ready;                 /* "ready" seen */
+	int done;                  /* "done" seen */
+	struct strbuf errors;      /* agent "err" messages, one a line */
+	struct strbuf samples;     /* "STEP\tMS\tRSS_KB\n" from "mem" records */
+	char *release;             /* guest uname -r, from ready */
+	char *machine;
+	char **left;               /* steps still running at the end */
+	size_t nleft;
+};
+
+void record_init(struct record_state *st);
+void record_release(struct record_state *st);
+
+/* Splits and decodes one record line (no newline) into fields.
+ * Returns the field count; *fields must be freed with record_fields_free. */
+size_t record_split(const char *line, size_t len, char ***fields);
+void record_fields_free(char **fields, size_t n);
+/* Encodes one field for a plan or record line (appended, no separator). */
+void record_encode(struct strbuf *out, const char *s, size_t len);
+
+/* Applies one agent record line to the state and facts. Malformed lines
+ * are noted in st->errors and otherwise ignored. */
+void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len);
+
+/* Console lines: picks "oom_trigger: result k=v ..." into kmod.oom_trigger.*. */
+void record_console_line(struct facts *f, const char *line, size_t len);
+
+/* Snapshot parsers, exposed for tests. */
+void record_buddyinfo(struct facts *f, const char *snap, const char *text);
+void record_keyed(struct facts *f, const char *prefix, const char *text);
+
+#endif

@@ -1,0 +1,307 @@
+/* snapshot: booted-guest states, made once and cached (see snapshot.h). */
+#include "run/snapshot.h"
+#include "run/results.h"
+#include "target/target.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bump when what a saved state depends on changes in ways the key misses
+ * (the QEMU command line the backend builds, the agent protocol). */
+#define SNAPSHOT_FORMAT 2
+/* The boot that makes a snapshot, to the agent's ready. */
+#define MAKE_TIMEOUT_MS 180000
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void add_file(struct strbuf *key, const char *what, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		strbuf_addf(key, "%s %s missing\n", what, path);
+	else
+		strbuf_addf(key, "%s %s %lld %lld.%09ld\n", what, path, (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* The QEMU binary as exec would find it. */
+static void add_program(struct strbuf *key, const char *prog)
+{
+	const char *path = getenv("PATH");
+	struct strbuf p = STRBUF_INIT;
+
+	if (strchr(prog, '/') || !path) {
+		add_file(key, "qemu", prog);
+		return;
+	}
+	for (const char *d = path; *d;) {
+		size_t n = strcspn(d, ":");
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%.*s/%s", (int)n, d, prog);
+		if (!access(p.buf, X_OK)) {
+			add_file(key, "qemu", p.buf);
+			strbuf_release(&p);
+			return;
+		}
+		d += n + (d[n] == ':');
+	}
+	strbuf_addf(key, "qemu %s not found\n", prog);
+	strbuf_release(&p);
+}
+
+void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, struct strbuf *key)
+{
+	strbuf_addf(key, "format %d\nbackend %s\narch %s\n", SNAPSHOT_FORMAT, b->name, cfg->target->arch);
+	add_program(key, qemu_binary(cfg->target->arch));
+	strbuf_addf(key, "accel %s\n", b->accel ? b->accel() : "-");
+	add_file(key, "kernel", cfg->target->kernel);
+	add_file(key, "initrd", cfg->initrd);
+	strbuf_addf(key, "memory %llu\ncmdline %s\n", cfg->memory,
+		    cfg->extra_cmdline && *cfg->extra_cmdline ? cfg->extra_cmdline : "-");
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static int read_file(const char *path, struct strbuf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(out, buf, (size_t)n);
+	close(fd);
+	return n < 0 ? -EIO : 0;
+}
+
+/* Reads what the two streams hold now into the buffers; 1 if the VM's
+ * streams are at their end. */
+static int drain(int fd, struct strbuf *into, int wait_ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char buf[65536];
+
+	while (poll(&p, 1, wait_ms) > 0) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			return n == 0 || (errno != EAGAIN && errno != EINTR);
+		strbuf_add(into, buf, (size_t)n);
+		wait_ms = 0;
+	}
+	return 0;
+}
+
+/* Boots, waits for the agent's ready record, saves. */
+static int make(const struct backend_ops *b, const struct vm_config *cfg, const char *base,
+		struct snapshot *s, struct strbuf *err)
+{
+	struct vm_config c = *cfg;
+	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct vm *vm = NULL;
+	double t0 = now_s();
+	int r = -1, ready = 0;
+
+	strbuf_addf(&bootdir, "%s.boot", base);
+	results_mkdirs(bootdir.buf);
+	c.run_dir = bootdir.buf;
+	c.restore = NULL;
+	if (b->start(&c, &vm, err))
+		goto out;
+	while (!ready) {
+		int con_end = drain(b->console_fd(vm), &s->console, 20);
+		int agent_end = drain(b->agent_fd(vm), &s->agent, 0);
+		ready = !strncmp(s->agent.buf, "ready ", 6) && memchr(s->agent.buf, '\n', s->agent.len);
+		if (!ready && (con_end || agent_end || b->wait(vm, 0))) {
+			strbuf_addf(err, "the guest ended before its agent said ready (see %s/qemu.log)", bootdir.buf);
+			goto out;
+		}
+		if (!ready && now_s() - t0 > MAKE_TIMEOUT_MS / 1000.0) {
+			strbuf_addf(err, "the agent did not say ready within %d s", MAKE_TIMEOUT_MS / 1000);
+			goto out;
+		}
+	}
+	strbuf_addf(&tmp, "%s.state.tmp.%d", base, (int)getpid());
+	if (b->save(vm, tmp.buf, err)) {
+		unlink(tmp.buf);
+		goto out;
+	}
+	/* the guest is stopped: what it said before is all in the sockets */
+	drain(b->console_fd(vm), &s->console, 50);
+	drain(b->agent_fd(vm), &s->agent, 0);
+	r = 0;
+out:
+	if (vm)
+		b->destroy(vm);
+	if (!r) {
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s.console", base);
+		r |= results_write_atomic(p.buf, s->console.buf, s->console.len);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s.agent", base);
+		r |= results_write_atomic(p.buf, s->agent.buf, s->agent.len);
+		/* the state last: its presence says the rest is there */
+		if (!r && rename(tmp.buf, s->state))
+			r = -errno;
+		if (r) {
+			strbuf_addf(err, "cannot write the snapshot %s: %s", s->state, strerror(-r));
+			unlink(tmp.buf);
+			r = -1;
+		}
+		strbuf_release(&p);
+	}
+	if (!r)
+		s->made_seconds = now_s() - t0;
+	strbuf_release(&bootdir);
+	strbuf_release(&tmp);
+	return r;
+}
+
+/* Removes the other snapshots of the same target, memory and image: made
+ * from files that changed since. */
+static void prune(const char *dir, const char *prefix, const char *keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = strlen(prefix), k = strlen(keep);
+	struct strbuf p = STRBUF_INIT;
+
+	while (d && (e = readdir(d))) {
+		/* PREFIX + 16 hex digits + '.': another image's snapshots (the
+		 * shell's "PREFIX" "initramfs-shell-...") are not ours to remove */
+		if (strncmp(e->d_name, prefix, n) || !strncmp(e->d_name, keep, k) ||
+		    strspn(e->d_name + n, "0123456789abcdef") != 16 || e->d_name[n + 16] != '.')
+			continue;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", dir, e->d_name);
+		if (e->d_type == DT_DIR) {
+			/* a boot's logs: one level of files */
+			DIR *sub = opendir(p.buf);
+			struct dirent *f;
+			struct strbuf q = STRBUF_INIT;
+			while (sub && (f = readdir(sub))) {
+				if (f->d_name[0] == '.')
+					continue;
+				strbuf_reset(&q);
+				strbuf_addf(&q, "%s/%s", p.buf, f->d_name);
+				unlink(q.buf);
+			}
+			if (sub)
+				closedir(sub);
+			strbuf_release(&q);
+			rmdir(p.buf);
+		} else {
+			unlink(p.buf);
+		}
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&p);
+}
+
+int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const char *dir,
+		 struct snapshot *s, struct strbuf *err)
+{
+	struct strbuf key = STRBUF_INIT, base = STRBUF_INIT, p = STRBUF_INIT, prefix = STRBUF_INIT;
+	int lock = -1, r = -1;
+
+	memset(s, 0, sizeof(*s));
+	strbuf_init(&s->console);
+	strbuf_init(&s->agent);
+	if (!b->save) {
+		strbuf_addf(err, "the %s backend cannot save a guest", b->name);
+		goto out;
+	}
+	snapshot_key(b, cfg, &key);
+	strbuf_addf(&prefix, "%s-%lluM-", cfg->target->name, cfg->memory >> 20);
+	{
+		/* an image other than the runs' (the shell's) is named in the prefix */
+		const char *img = strrchr(cfg->initrd, '/');
+		img = img ? img + 1 : cfg->initrd;
+		if (strcmp(img, "initramfs.cpio"))
+			strbuf_addf(&prefix, "%.*s-", (int)strcspn(img, "."), img);
+	}
+	strbuf_addf(&base, "%s/%s%016llx", dir, prefix.buf, (unsigned long long)fnv1a(key.buf, key.len));
+	if ((r = results_mkdirs(dir))) {
+		strbuf_addf(err, "cannot create %s: %s", dir, strerror(-r));
+		r = -1;
+		goto out;
+	}
+	strbuf_addf(&p, "%s.lock", base.buf);
+	lock = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock < 0 || flock(lock, LOCK_EX)) {
+		strbuf_addf(err, "cannot lock %s: %s", p.buf, strerror(errno));
+		r = -1;
+		goto out;
+	}
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s.state", base.buf);
+	s->state = strbuf_detach(&p);
+	if (!access(s->state, R_OK)) {
+		strbuf_addf(&p, "%s.console", base.buf);
+		r = read_file(p.buf, &s->console);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s.agent", base.buf);
+		if (!r)
+			r = read_file(p.buf, &s->agent);
+		if (!r)
+			goto out;
+		/* half there: make it again */
+		strbuf_reset(&s->console);
+		strbuf_reset(&s->agent);
+	}
+	{
+		const char *slash = strrchr(base.buf, '/');
+		prune(dir, prefix.buf, slash + 1);
+	}
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s.key", base.buf);
+	results_write_atomic(p.buf, key.buf, key.len);
+	r = make(b, cfg, base.buf, s, err);
+out:
+	if (lock >= 0)
+		close(lock);	/* drops the lock */
+	strbuf_release(&key);
+	strbuf_release(&base);
+	strbuf_release(&p);
+	strbuf_release(&prefix);
+	return r;
+}
+
+void snapshot_drop(struct snapshot *s)
+{
+	if (s->state)
+		unlink(s->state);
+}
+
+void snapshot_release(struct snapshot *s)
+{
+	free(s->state);
+	strbuf_release(&s->console);
+	strbuf_release(&s->agent);
+	memset(s, 0, sizeof(*s));
+}
