@@ -18,10 +18,11 @@ SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 
 # harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program
 STAGES       := lib case klog run backend target report cmd
-HARNESS_SRCS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.c))
+PROTO_SRCS   := $(wildcard proto/*.c)
+HARNESS_SRCS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.c)) $(PROTO_SRCS)
 HARNESS_HDRS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.h)) $(wildcard proto/*.h)
-HARNESS_OBJS := $(HARNESS_SRCS:harness/%.c=$(B)/harness/%.o)
-SAN_OBJS     := $(HARNESS_SRCS:harness/%.c=$(B)/san/%.o)
+HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(B)/host/%.o)
+SAN_OBJS     := $(HARNESS_SRCS:%.c=$(B)/san/%.o)
 TEST_SRCS    := $(wildcard harness/tests/test_*.c)
 TEST_BINS    := $(TEST_SRCS:harness/tests/%.c=$(B)/tests/%)
 FUZZ_SRCS    := $(wildcard harness/fuzz/fuzz_*.c)
@@ -41,16 +42,17 @@ all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),module
 deps:
 	@./images/install-deps.sh
 
-$(B)/harness/%.o: harness/%.c $(HARNESS_HDRS)
+$(B)/host/%.o: %.c $(HARNESS_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(B)/oomtest: harness/main.c $(HARNESS_OBJS)
 	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LIBS)
 
-$(B)/guest/%/oomtest-init: guest/agent.c proto/proto.h
+GUEST_SRCS := $(wildcard guest/*.c) $(PROTO_SRCS)
+$(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) guest/agent.c -o $@
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
 
 $(B)/guest/%/hog: apps/hog.c
 	@mkdir -p $(@D)
@@ -65,7 +67,7 @@ modules: $(GUEST_BINS)
 	@grep -v '^#' $(B)/images/targets.list | while read -r name arch rel kernel kdir boot; do \
 	  ./images/build-initramfs.sh "$$name" "$$arch" "$$kdir" > /dev/null || exit 1; done
 
-$(B)/san/%.o: harness/%.c $(HARNESS_HDRS)
+$(B)/san/%.o: %.c $(HARNESS_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
 

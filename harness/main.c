@@ -30,6 +30,7 @@
 #include "cmd/show.h"
 #include "report/tap.h"
 #include "target/target.h"
+#include "lib/units.h"
 
 #define OOMTEST_VERSION "0.1"
 
@@ -154,7 +155,7 @@ static const char *state_dir(const char *root)
 		strbuf_addf(&sb, "%s/.cache/oomtest", home);
 	else
 		strbuf_addf(&sb, "%s/oomtest-state", root); /* never a shared /tmp */
-	results_mkdirs(sb.buf);
+	fs_mkdirs(sb.buf);
 	/* the scripts cd to ROOT: they get an absolute path, or none */
 	char *abs = realpath(sb.buf, NULL);
 	dir = abs ? abs : strbuf_detach(&sb);
@@ -245,7 +246,7 @@ static int prepare_target(const char *root, const struct target *t, struct strbu
 
 	strbuf_addf(&script, "%s/images/build-initramfs.sh", root);
 	strbuf_addf(&dir, "%s/targets", state_dir(root));
-	results_mkdirs(dir.buf);
+	fs_mkdirs(dir.buf);
 	strbuf_addf(&log, "%s/targets/%s.prepare.log", state_dir(root), t->name);
 	FILE *lf = fopen(log.buf, "w+");
 	char *argv[] = { script.buf, t->name, t->arch, t->kdir, NULL };
@@ -358,7 +359,7 @@ static void run_job(const struct job *job, struct run_result *res)
 		res->verdict = V_SKIP;
 		return;
 	}
-	int r = results_mkdirs(d->dir.buf);
+	int r = fs_mkdirs(d->dir.buf);
 	if (r) {
 		res->verdict = V_ERROR;
 		strbuf_addf(&res->reason, "cannot create %s: %s", d->dir.buf, strerror(-r));
@@ -501,7 +502,7 @@ static int cmd_run(int argc, char **argv)
 			want_targets[nwant++] = optarg;
 			break;
 		case 'T':
-			if (parse_duration(optarg, &timeout_ms)) {
+			if (units_parse_duration(optarg, &timeout_ms)) {
 				fprintf(stderr, "oomtest: --timeout %s: expected seconds (e.g. 60 or 90s)\n", optarg);
 				goto out;
 			}
@@ -511,7 +512,7 @@ static int cmd_run(int argc, char **argv)
 		case 'a': arch = optarg; break;
 		case 'r': results_opt = optarg; break;
 		case 'S':
-			if (parse_duration(optarg, &silence_ms)) {
+			if (units_parse_duration(optarg, &silence_ms)) {
 				fprintf(stderr, "oomtest: --silence %s: expected seconds (e.g. 30 or 30s)\n", optarg);
 				goto out;
 			}
@@ -552,7 +553,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		}
 		case 'L':
-			if (parse_size(optarg, &log_limit) || log_limit < 4096) {
+			if (units_parse_size(optarg, &log_limit) || log_limit < 4096) {
 				fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n",
 					optarg);
 				goto out;
@@ -860,7 +861,7 @@ int cmd_shell(int argc, char **argv)
 		switch (c) {
 		case 't': want = optarg; break;
 		case 'm':
-			if (parse_size(optarg, &memory) || memory < (16ull << 20)) {
+			if (units_parse_size(optarg, &memory) || memory < (16ull << 20)) {
 				fprintf(stderr, "oomtest shell: --memory %s: expected a size of 16M or more (e.g. 256M)\n",
 					optarg);
 				goto out;

@@ -464,7 +464,7 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	{
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/domain.xml", cfg->run_dir);
-		results_write_atomic(p.buf, xml.buf, xml.len);
+		fs_write_atomic(p.buf, xml.buf, xml.len);
 		strbuf_release(&p);
 	}
 	vm->dom = virDomainCreateXML(vm->conn, xml.buf, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);

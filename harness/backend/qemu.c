@@ -345,7 +345,7 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	{
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/qemu.cmdline", cfg->run_dir);
-		results_write_atomic(p.buf, sb.buf, sb.len);
+		fs_write_atomic(p.buf, sb.buf, sb.len);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/qemu.log", cfg->run_dir);
 		logfd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -5,6 +5,7 @@
  * line; checks that need the whole file (references to cgroups, required
  * keys) run after the last line. */
 #include "case/casefile.h"
+#include "lib/units.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -290,83 +291,6 @@ static const char *repeated_word(char *const *v, size_t n)
 	return NULL;
 }
 
-int parse_size(const char *s, unsigned long long *bytes)
-{
-	unsigned long long v = 0, mult = 1;
-	const char *p = s;
-
-	if (!s || !isdigit((unsigned char)*p))
-		return -1;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (ULLONG_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (*p) {
-		switch (*p) {
-		case 'K': case 'k': mult = 1ULL << 10; break;
-		case 'M': case 'm': mult = 1ULL << 20; break;
-		case 'G': case 'g': mult = 1ULL << 30; break;
-		default: return -1;
-		}
-		p++;
-		if (*p && strcasecmp(p, "ib"))
-			return -1;
-	}
-	if (v > ULLONG_MAX / mult)
-		return -1;
-	*bytes = v * mult;
-	return 0;
-}
-
-int parse_duration(const char *s, long *ms)
-{
-	unsigned long long v = 0, mult;
-	const char *p = s;
-
-	if (!s || !isdigit((unsigned char)*p))
-		return -1;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > ((unsigned long long)LONG_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (!*p || !strcmp(p, "s"))
-		mult = 1000;
-	else if (!strcmp(p, "ms"))
-		mult = 1;
-	else if (!strcmp(p, "m"))
-		mult = 60000;
-	else
-		return -1;
-	if (!v || v > LONG_MAX / mult)
-		return -1;
-	*ms = (long)(v * mult);
-	return 0;
-}
-
-static int parse_bool(const char *s, int *b)
-{
-	static const char *const yes[] = { "yes", "true", "1" };
-	static const char *const no[] = { "no", "false", "0" };
-
-	for (size_t i = 0; i < 3; i++) {
-		if (!strcasecmp(s, yes[i])) {
-			*b = 1;
-			return 0;
-		}
-		if (!strcasecmp(s, no[i])) {
-			*b = 0;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* [case] */
 
 static void set_description(struct parser *p, const char *key, const char *val)
@@ -388,7 +312,7 @@ static void set_targets(struct parser *p, const char *key, const char *val)
 
 static int check_memory(struct parser *p, const char *val, unsigned long long *v)
 {
-	if (parse_size(val, v)) {
+	if (units_parse_size(val, v)) {
 		errorf(p, "bad size '%s' for 'memory' (%s)", val, SIZE_HELP);
 		return -1;
 	}
@@ -433,7 +357,7 @@ static void set_memory(struct parser *p, const char *key, const char *val)
 		bad = 1;
 	}
 	use = n == 1 ? w[0] : picked(p, "memory", 6);
-	if (!bad && use && !parse_size(use, &v))
+	if (!bad && use && !units_parse_size(use, &v))
 		p->c->memory = v;
 	free_words(w, n);
 }
@@ -520,7 +444,7 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 				ok = 0;
 			}
 		} else if (!strncmp(w, "memory:", 7)) {
-			if (parse_size(w + 7, &size)) {
+			if (units_parse_size(w + 7, &size)) {
 				errorf(p, "bad requirement '%s' (memory:SIZE, SIZE %s)", w, SIZE_HELP);
 				ok = 0;
 			}
@@ -547,7 +471,7 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 
 static void set_duration(struct parser *p, const char *key, const char *val, long *ms)
 {
-	if (parse_duration(val, ms))
+	if (units_parse_duration(val, ms))
 		errorf(p, "bad duration '%s' for '%s' (%s)", val, key, DURATION_HELP);
 }
 
@@ -873,7 +797,7 @@ static void set_oom_score_adj(struct parser *p, const char *key, const char *val
 static void set_background(struct parser *p, const char *key, const char *val)
 {
 	p->sl[p->cur].background = p->line;
-	if (parse_bool(val, &cur_step(p)->background))
+	if (units_parse_bool(val, &cur_step(p)->background))
 		errorf(p, "bad bool '%s' for '%s' (allowed: %s)", val, key, BOOL_HELP);
 }
 

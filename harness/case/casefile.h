@@ -86,8 +86,6 @@ void case_release(struct oomcase *c);
 void case_print_help(struct strbuf *out);
 
 /* Shared value parsers (also used for CLI options). Return 0 or -1. */
-int parse_size(const char *s, unsigned long long *bytes);     /* 512K 128M 1G 4096 */
-int parse_duration(const char *s, long *ms);                  /* 2s 500ms 1m 3 (seconds) */
 
 /* Programs and modules the guest image carries. */
 extern const char *const case_guest_programs[];

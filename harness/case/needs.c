@@ -1,6 +1,7 @@
 /* needs: requirements of a case against a target. */
 #include "case/needs.h"
 #include "run/sched.h"
+#include "lib/units.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,7 @@ static int check_one(const char *need, const struct oomcase *c, const struct tar
 		}
 	} else if (!strncmp(need, "memory:", 7)) {
 		unsigned long long want = 0, have = sched_memory_budget();
-		if (!parse_size(need + 7, &want) && want > have) {
+		if (!units_parse_size(need + 7, &want) && want > have) {
 			ok = 0;
 			strbuf_addf(why, "needs %s: the host has %llu MiB to spare", need, have >> 20);
 		}

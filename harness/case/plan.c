@@ -4,12 +4,6 @@
 
 #include <string.h>
 
-static void field(struct strbuf *out, const char *s)
-{
-	strbuf_addch(out, ' ');
-	record_encode(out, s, strlen(s));
-}
-
 int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 {
 	int v1 = 0, v2 = 0;
@@ -25,8 +19,8 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 	}
 	for (size_t i = 0; i < c->nsysctls; i++) {
 		strbuf_addstr(out, "sysctl");
-		field(out, c->sysctls[i].file);
-		field(out, c->sysctls[i].value);
+		record_add_field(out, c->sysctls[i].file);
+		record_add_field(out, c->sysctls[i].value);
 		strbuf_addch(out, '\n');
 	}
 	if (v1)
@@ -36,13 +30,13 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 	for (size_t i = 0; i < c->ncgroups; i++) {
 		const struct case_cgroup *g = &c->cgroups[i];
 		strbuf_addstr(out, "cgroup");
-		field(out, g->name);
+		record_add_field(out, g->name);
 		strbuf_addch(out, '\n');
 		for (size_t j = 0; j < g->nsettings; j++) {
 			strbuf_addstr(out, "cgset");
-			field(out, g->name);
-			field(out, g->settings[j].file);
-			field(out, g->settings[j].value);
+			record_add_field(out, g->name);
+			record_add_field(out, g->settings[j].file);
+			record_add_field(out, g->settings[j].value);
 			strbuf_addch(out, '\n');
 		}
 	}
@@ -50,35 +44,35 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 		const struct case_step *s = &c->steps[i];
 		if (s->kind != STEP_NONE) {
 			strbuf_addstr(out, s->kind == STEP_RUN ? "run" : "module");
-			field(out, s->name);
-			field(out, s->background ? "1" : "0");
-			field(out, s->cgroup ? s->cgroup : "-");
+			record_add_field(out, s->name);
+			record_add_field(out, s->background ? "1" : "0");
+			record_add_field(out, s->cgroup ? s->cgroup : "-");
 			if (s->has_oom_score_adj)
 				strbuf_addf(out, " %d", s->oom_score_adj);
 			else
-				field(out, "-");
+				record_add_field(out, "-");
 			for (size_t j = 0; j < s->argc; j++)
-				field(out, s->argv[j]);
+				record_add_field(out, s->argv[j]);
 			strbuf_addch(out, '\n');
 		}
 		if (s->write_path) {
 			strbuf_addstr(out, "write");
-			field(out, s->write_path);
-			field(out, s->write_value);
+			record_add_field(out, s->write_path);
+			record_add_field(out, s->write_value);
 			strbuf_addch(out, '\n');
 		}
 		if (s->sleep_ms > 0)
 			strbuf_addf(out, "sleep %ld\n", s->sleep_ms);
 		if (s->ncollect) {
 			strbuf_addstr(out, "collect");
-			field(out, s->name);
+			record_add_field(out, s->name);
 			for (size_t j = 0; j < s->ncollect; j++)
-				field(out, s->collect[j]);
+				record_add_field(out, s->collect[j]);
 			strbuf_addch(out, '\n');
 		}
 		if (s->rmmod) {
 			strbuf_addstr(out, "rmmod");
-			field(out, s->rmmod);
+			record_add_field(out, s->rmmod);
 			strbuf_addch(out, '\n');
 		}
 	}

@@ -77,12 +77,6 @@ static void agent_input(struct strbuf *pending, int fd, int *ready, int *done, i
 	}
 }
 
-static void plan_field(struct strbuf *out, const char *s)
-{
-	strbuf_addch(out, ' ');
-	record_encode(out, s, strlen(s));
-}
-
 int shell_run(const struct shell_request *rq)
 {
 	struct vm_config cfg = { .target = rq->target, .initrd = rq->initrd, .memory = rq->memory };
@@ -136,10 +130,10 @@ int shell_run(const struct shell_request *rq)
 	snprintf(rows, sizeof(rows), "%u", ws.ws_row);
 	snprintf(cols, sizeof(cols), "%u", ws.ws_col);
 	strbuf_addstr(&plan, "mount");
-	plan_field(&plan, "cgroup2");
+	record_add_field(&plan, "cgroup2");
 	strbuf_addstr(&plan, "\nshell");
-	plan_field(&plan, rows);
-	plan_field(&plan, cols);
+	record_add_field(&plan, rows);
+	record_add_field(&plan, cols);
 	strbuf_addstr(&plan, "\nend\n");
 
 	/* a signal, or a reader of our output that went away, ends the guest

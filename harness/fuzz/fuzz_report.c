@@ -94,7 +94,7 @@ static void init(void)
 		abort();
 	strbuf_init(&dir);
 	strbuf_addf(&dir, "%s/c<&:%%#?\x1b\xff]]>/x86_64", root);
-	if (results_mkdirs(dir.buf))
+	if (fs_mkdirs(dir.buf))
 		abort();
 	atexit(cleanup);
 	if (case_parse(&the_case, "cases/fuzz.case", text, strlen(text), &err))

@@ -692,7 +692,7 @@ int report_html_write(const struct report *r, const char *path, struct strbuf *e
 	struct strbuf doc = STRBUF_INIT;
 	int ret = report_html_build(r, &doc, err);
 
-	if (!ret && (ret = results_write_atomic(path, doc.buf, doc.len))) {
+	if (!ret && (ret = fs_write_atomic(path, doc.buf, doc.len))) {
 		strbuf_addf(err, "writing the HTML report %s: %s", path, strerror(-ret));
 		ret = -1;
 	}

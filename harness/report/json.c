@@ -154,7 +154,7 @@ int report_json_write(const struct report *r, const char *path, struct strbuf *e
 	struct strbuf doc = STRBUF_INIT;
 
 	report_json_build(r, &doc);
-	int ret = results_write_atomic(path, doc.buf, doc.len);
+	int ret = fs_write_atomic(path, doc.buf, doc.len);
 	if (ret)
 		strbuf_addf(err, "writing the JSON report %s: %s", path, strerror(-ret));
 	strbuf_release(&doc);

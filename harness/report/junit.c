@@ -155,7 +155,7 @@ int report_junit_write(const struct report *r, const char *path, struct strbuf *
 	struct strbuf doc = STRBUF_INIT;
 	int ret = report_junit_build(r, &doc, err);
 
-	if (!ret && (ret = results_write_atomic(path, doc.buf, doc.len))) {
+	if (!ret && (ret = fs_write_atomic(path, doc.buf, doc.len))) {
 		strbuf_addf(err, "writing the JUnit report %s: %s", path, strerror(-ret));
 		ret = -1;
 	}

@@ -1,5 +1,6 @@
 /* record: agent records and the module's result line, into facts. */
 #include "run/record.h"
+#include "proto/codec.h"
 #include "proto/proto.h"
 
 #include <ctype.h>
@@ -28,22 +29,15 @@ void record_release(struct record_state *st)
 
 void record_encode(struct strbuf *out, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	strbuf_grow(out, PROTO_ENCODED_MAX(len));
+	out->len += proto_encode(out->buf + out->len, s, len);
+	out->buf[out->len] = '\0';
+}
 
-	if (!len) {
-		strbuf_addstr(out, "%-");
-		return;
-	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (proto_needs_escape(c)) {
-			strbuf_addch(out, '%');
-			strbuf_addch(out, hex[c >> 4]);
-			strbuf_addch(out, hex[c & 15]);
-		} else {
-			strbuf_addch(out, (char)c);
-		}
-	}
+void record_add_field(struct strbuf *out, const char *s)
+{
+	strbuf_addch(out, ' ');
+	record_encode(out, s, strlen(s));
 }
 
 size_t record_split(const char *line, size_t len, char ***fields)
@@ -62,20 +56,9 @@ size_t record_split(const char *line, size_t len, char ***fields)
 		start = i;
 		while (i < len && line[i] != ' ')
 			i++;
-		if (i - start == 2 && line[start] == '%' && line[start + 1] == '-') {
-			/* the empty field */
-		} else {
-			for (size_t j = start; j < i; j++) {
-				int hi, lo;
-				if (line[j] == '%' && j + 2 < i && (hi = proto_hexval(line[j + 1])) >= 0 &&
-				    (lo = proto_hexval(line[j + 2])) >= 0) {
-					strbuf_addch(&f, (char)(hi * 16 + lo));
-					j += 2;
-				} else {
-					strbuf_addch(&f, line[j]);
-				}
-			}
-		}
+		strbuf_grow(&f, i - start);
+		f.len = proto_decode(f.buf, line + start, i - start);
+		f.buf[f.len] = '\0';
 		v = xrealloc(v, (n + 1) * sizeof(char *));
 		v[n++] = strbuf_detach(&f);
 	}

@@ -29,6 +29,8 @@ size_t record_split(const char *line, size_t len, char ***fields);
 void record_fields_free(char **fields, size_t n);
 /* Encodes one field for a plan or record line (appended, no separator). */
 void record_encode(struct strbuf *out, const char *s, size_t len);
+/* A space, then s encoded: one more field of a plan or record line. */
+void record_add_field(struct strbuf *out, const char *s);
 
 /* Applies one agent record line to the state and facts. Malformed lines
  * are noted in st->errors and otherwise ignored. */

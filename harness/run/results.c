@@ -1,4 +1,4 @@
-/* results: run directories and atomic writes. */
+/* results: run directories. */
 #include "run/results.h"
 
 #include <errno.h>
@@ -10,67 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
-int results_mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			int e = errno;
-			free(p);
-			return -e;
-		}
-		*s = '/';
-	}
-	int r = mkdir(p, 0755) && errno != EEXIST ? -errno : 0;
-	free(p);
-	return r;
-}
-
-int results_write_atomic(const char *path, const char *data, size_t len)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, r = 0;
-
-	strbuf_addf(&tmp, "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	if (!r && fsync(fd))
-		r = -errno;
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp.buf, path))
-		r = -errno;
-	if (r)
-		unlink(tmp.buf);
-out:
-	strbuf_release(&tmp);
-	return r;
-}
-
 int results_new_run(const char *root, struct strbuf *run_dir, struct strbuf *err)
 {
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int r = results_mkdirs(root);
+	int r = fs_mkdirs(root);
 
 	if (r) {
 		strbuf_addf(err, "cannot create results directory %s: %s", root, strerror(-r));

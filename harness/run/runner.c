@@ -387,14 +387,14 @@ static void write_details(const struct run_request *rq, const struct klog *k, co
 	klog_to_json(k, &data);
 	strbuf_addch(&data, '\n');
 	strbuf_addf(&path, "%s/events.json", rq->run_dir);
-	if ((r = results_write_atomic(path.buf, data.buf, data.len)))
+	if ((r = fs_write_atomic(path.buf, data.buf, data.len)))
 		write_failed(rq->run_dir, "events.json", r);
 	strbuf_reset(&data);
 	strbuf_reset(&path);
 	strbuf_addstr(&data, "step\tms\trss_kb\n");
 	strbuf_addbuf(&data, &rec->samples);
 	strbuf_addf(&path, "%s/memory.tsv", rq->run_dir);
-	if ((r = results_write_atomic(path.buf, data.buf, data.len)))
+	if ((r = fs_write_atomic(path.buf, data.buf, data.len)))
 		write_failed(rq->run_dir, "memory.tsv", r);
 	strbuf_release(&data);
 	strbuf_release(&path);
@@ -408,7 +408,7 @@ static void write_facts(const struct run_request *rq, struct run_result *res)
 
 	facts_to_json(&res->facts, &json);
 	strbuf_addf(&path, "%s/facts.json", rq->run_dir);
-	if ((r = results_write_atomic(path.buf, json.buf, json.len)))
+	if ((r = fs_write_atomic(path.buf, json.buf, json.len)))
 		write_failed(rq->run_dir, "facts.json", r);
 	strbuf_reset(&json);
 	strbuf_reset(&path);
@@ -432,7 +432,7 @@ static void write_facts(const struct run_request *rq, struct run_result *res)
 	}
 	strbuf_addstr(&json, res->nfailed ? "\n  ]\n}\n" : "]\n}\n");
 	strbuf_addf(&path, "%s/result.json", rq->run_dir);
-	if ((r = results_write_atomic(path.buf, json.buf, json.len)))
+	if ((r = fs_write_atomic(path.buf, json.buf, json.len)))
 		write_failed(rq->run_dir, "result.json", r);
 	strbuf_release(&json);
 	strbuf_release(&path);
@@ -489,7 +489,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	{
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/plan.txt", rq->run_dir);
-		int r = results_write_atomic(p.buf, x.plan.buf, x.plan.len);
+		int r = fs_write_atomic(p.buf, x.plan.buf, x.plan.len);
 		if (r)
 			write_failed(rq->run_dir, "plan.txt", r);
 		strbuf_release(&p);

@@ -44,23 +44,17 @@ unsigned long long sched_memory_budget(void)
 	return b > keep ? b - keep : 0;
 }
 
-static void field(struct strbuf *out, const char *s)
-{
-	strbuf_addch(out, ' ');
-	record_encode(out, s, strlen(s));
-}
-
 void sched_encode_result(const struct run_result *res, struct strbuf *out)
 {
 	strbuf_addf(out, "verdict %d\nseconds %.3f\ninterrupted %d\nhost_failed %d\nreason", (int)res->verdict,
 		    res->seconds, res->interrupted, res->host_failed);
-	field(out, res->reason.buf);
+	record_add_field(out, res->reason.buf);
 	strbuf_addch(out, '\n');
 	for (size_t i = 0; i < res->nfailed; i++) {
 		strbuf_addf(out, "failed %d", res->failed[i].line);
-		field(out, res->failed[i].text);
-		field(out, res->failed[i].expected);
-		field(out, res->failed[i].seen);
+		record_add_field(out, res->failed[i].text);
+		record_add_field(out, res->failed[i].expected);
+		record_add_field(out, res->failed[i].seen);
 		strbuf_addch(out, '\n');
 	}
 	strbuf_addstr(out, "end\n");

@@ -127,7 +127,7 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 	int r = -1, ready = 0;
 
 	strbuf_addf(&bootdir, "%s.boot", base);
-	results_mkdirs(bootdir.buf);
+	fs_mkdirs(bootdir.buf);
 	c.run_dir = bootdir.buf;
 	c.restore = NULL;
 	if (b->start(&c, &vm, err))
@@ -160,10 +160,10 @@ out:
 	if (!r) {
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s.console", base);
-		r |= results_write_atomic(p.buf, s->console.buf, s->console.len);
+		r |= fs_write_atomic(p.buf, s->console.buf, s->console.len);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s.agent", base);
-		r |= results_write_atomic(p.buf, s->agent.buf, s->agent.len);
+		r |= fs_write_atomic(p.buf, s->agent.buf, s->agent.len);
 		/* the state last: its presence says the rest is there */
 		if (!r && rename(tmp.buf, s->state))
 			r = -errno;
@@ -246,7 +246,7 @@ int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const
 			strbuf_addf(&prefix, "%.*s-", (int)strcspn(img, "."), img);
 	}
 	strbuf_addf(&base, "%s/%s%016llx", dir, prefix.buf, (unsigned long long)fnv1a(key.buf, key.len));
-	if ((r = results_mkdirs(dir))) {
+	if ((r = fs_mkdirs(dir))) {
 		strbuf_addf(err, "cannot create %s: %s", dir, strerror(-r));
 		r = -1;
 		goto out;
@@ -280,7 +280,7 @@ int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const
 	}
 	strbuf_reset(&p);
 	strbuf_addf(&p, "%s.key", base.buf);
-	results_write_atomic(p.buf, key.buf, key.len);
+	fs_write_atomic(p.buf, key.buf, key.len);
 	r = make(b, cfg, base.buf, s, err);
 out:
 	if (lock >= 0)

@@ -1,6 +1,7 @@
 /* target: the target list and user-supplied kernels. */
 #include "target/target.h"
 #include "case/casefile.h"
+#include "lib/units.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,7 +84,7 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 		unsigned long long minmem = 0;
 		for (tok = strtok_r(line, " \t", &s2); tok && n < 8; tok = strtok_r(NULL, " \t", &s2))
 			f[n++] = tok;
-		if ((n != 6 && n != 7) || !arch_valid(f[1]) || (n == 7 && parse_size(f[6], &minmem))) {
+		if ((n != 6 && n != 7) || !arch_valid(f[1]) || (n == 7 && units_parse_size(f[6], &minmem))) {
 			strbuf_addf(err, "%s:%d: expected 'name arch release kernel kdir boot [min-memory]'",
 				    path, lineno);
 			targets_release(l);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "case/casefile.h"
+#include "lib/units.h"
 
 #define KNOWN_CASE "(known: description targets memory timeout cmdline needs)"
 #define KNOWN_STEP "(known: run module write rmmod cgroup background sleep collect oom_score_adj)"
@@ -640,14 +641,14 @@ static void test_parse_size(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		v = 1;
-		if (parse_size(ok[i].s, &v))
-			fail_msg("parse_size(\"%s\") failed", ok[i].s);
+		if (units_parse_size(ok[i].s, &v))
+			fail_msg("units_parse_size(\"%s\") failed", ok[i].s);
 		assert_true(v == ok[i].v);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = 12345;
-		if (!parse_size(bad[i], &v))
-			fail_msg("parse_size(\"%s\") took it as %llu", bad[i], v);
+		if (!units_parse_size(bad[i], &v))
+			fail_msg("units_parse_size(\"%s\") took it as %llu", bad[i], v);
 		assert_true(v == 12345);
 	}
 }
@@ -670,14 +671,14 @@ static void test_parse_duration(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		v = -1;
-		if (parse_duration(ok[i].s, &v))
-			fail_msg("parse_duration(\"%s\") failed", ok[i].s);
+		if (units_parse_duration(ok[i].s, &v))
+			fail_msg("units_parse_duration(\"%s\") failed", ok[i].s);
 		assert_int_equal(v, ok[i].ms);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = -7;
-		if (!parse_duration(bad[i], &v))
-			fail_msg("parse_duration(\"%s\") took it as %ld", bad[i], v);
+		if (!units_parse_duration(bad[i], &v))
+			fail_msg("units_parse_duration(\"%s\") took it as %ld", bad[i], v);
 		assert_int_equal(v, -7);
 	}
 }

@@ -266,12 +266,12 @@ static void test_results_dirs(void **state)
 
 	strbuf_reset(&root);
 	strbuf_addf(&root, "%s/f.json", b.buf);
-	assert_int_equal(results_write_atomic(root.buf, "{}\n", 3), 0);
+	assert_int_equal(fs_write_atomic(root.buf, "{}\n", 3), 0);
 	struct stat st;
 	assert_int_equal(stat(root.buf, &st), 0);
 	assert_int_equal(st.st_size, 3);
 	/* an unwritable place is an error, not a crash */
-	assert_true(results_write_atomic("/proc/nonexistent/x", "a", 1) < 0);
+	assert_true(fs_write_atomic("/proc/nonexistent/x", "a", 1) < 0);
 
 	char *argv[] = { "rm", "-rf", tmpl, NULL };
 	assert_int_equal(child_run(argv, -1), 0);

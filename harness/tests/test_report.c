@@ -110,7 +110,7 @@ static void write_in(const char *dir, const char *name, const char *data, size_t
 {
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "%s/%s", dir, name);
-	assert_int_equal(results_write_atomic(path.buf, data, len), 0);
+	assert_int_equal(fs_write_atomic(path.buf, data, len), 0);
 	strbuf_release(&path);
 }
 
@@ -123,7 +123,7 @@ static char *run_dir_for(const char *case_name)
 {
 	struct strbuf d = STRBUF_INIT;
 	strbuf_addf(&d, "%s/%s/x86_64", fx.root, case_name);
-	assert_int_equal(results_mkdirs(d.buf), 0);
+	assert_int_equal(fs_mkdirs(d.buf), 0);
 	return strbuf_detach(&d);
 }
 
