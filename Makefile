@@ -1,7 +1,7 @@
 # oomtest build. Everything goes to build/; sources are never written to.
 #   make            host binary, guest agent + hog for x86_64 and i386, modules per target
 #   make images     fetch the default targets (Debian kernels) if missing
-#   make check      unit tests (cmocka, ASan+UBSan), fuzz corpora replayed, integration tests (real guests)
+#   make check      script checks, unit tests (cmocka, ASan+UBSan), fuzz corpora replayed, integration tests (real guests)
 #   make test       ./run-tests.sh
 #   make fuzz       run each fuzz target for FUZZ_SECONDS
 CC      ?= gcc
@@ -95,6 +95,7 @@ $(B)/ptyrun: harness/tests/ptyrun.c
 # Installs what is missing first, so that a fresh machine needs nothing else.
 check:
 	@./images/install-deps.sh
+	@./harness/tests/scripts.sh
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-corpus
 	@$(MAKE) --no-print-directory integration
@@ -103,7 +104,7 @@ check:
 # inputs that found something before still pass.
 fuzz-corpus: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do n=$$(basename $$f); echo "# $$n over its corpus"; \
-	  $$f -runs=0 -max_len=65536 harness/fuzz/corpus/$${n#fuzz_} 2>&1 | tail -n 1; done
+	  harness/fuzz/replay.sh $$f harness/fuzz/corpus/$${n#fuzz_}; done
 
 test:
 	./run-tests.sh

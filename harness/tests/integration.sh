@@ -25,6 +25,9 @@ check() { # name, then a command that must succeed
 	fi
 }
 
+# the last line of FILE is TEXT (read whole: nothing is piped into a reader that may stop early)
+last_line_is() { [ "$(tail -n 1 "$1")" = "$2" ]; }
+
 qemus() { pgrep -f 'qemu-system-(x86_64|i386).*oomtest-qemu' | wc -l; }
 
 timed_run() { # TAP-FILE ARGS...: oomtest run ARGS > TAP-FILE; sets rc and took
@@ -223,7 +226,7 @@ signals() {
 	wait $pid
 	sleep 2
 	cat "$work/sig.tap"
-	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/sig.tap" | grep -q '^Bail out! interrupted$' || return 1
+	[ "$(qemus)" -eq 0 ] && last_line_is "$work/sig.tap" 'Bail out! interrupted' || return 1
 	"$oomtest" run -j 2 --results "$work/sig9" cases > /dev/null 2>&1 &
 	pid=$!
 	sleep 6
@@ -310,7 +313,7 @@ flood() {
 	size=$(stat -c %s "$log")
 	[ $rc -eq 1 ] && grep -q 'verdict: timeout' "$work/flood.tap" &&
 	[ "$size" -ge 262144 ] && [ "$size" -lt 263000 ] &&
-	tail -n 1 "$log" | grep -q '^\[oomtest: log capped at 262144 bytes (--log-limit); the rest was read, not kept\]$' &&
+	last_line_is "$log" '[oomtest: log capped at 262144 bytes (--log-limit); the rest was read, not kept]' &&
 	grep -q '"console.capped": "1"' "$work"/fres/latest/flood/x86_64/facts.json &&
 	[ "$took" -lt 25 ] && [ "$(qemus)" -eq 0 ]
 }
@@ -368,7 +371,7 @@ garbage() {
 	head -c 4096 /dev/urandom > "$work/random.case"
 	"$oomtest" run --results "$work/gres" "$work/random.case" > "$work/rand.out" 2>&1
 	rc=$?
-	cat "$work/rand.out" | head -n 5
+	head -n 5 "$work/rand.out"
 	[ $rc -eq 2 ] && grep -q "^$work/random.case:" "$work/rand.out" && [ ! -e "$work/gres" ]
 }
 check "a case file of random bytes is a file:line error and starts nothing" garbage
@@ -380,12 +383,12 @@ termhup() {
 	for i in $(seq 1 60); do [ "$(qemus)" -gt 0 ] && break; sleep 0.5; done
 	[ "$(qemus)" -gt 0 ] || { echo "no QEMU running"; return 1; }
 	kill -TERM $pid; wait $pid; sleep 2
-	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/term.tap" | grep -q '^Bail out! interrupted$' || return 1
+	[ "$(qemus)" -eq 0 ] && last_line_is "$work/term.tap" 'Bail out! interrupted' || return 1
 	"$oomtest" run -j 2 --target x86_64 --results "$work/hup" cases > "$work/hup.tap" 2>/dev/null &
 	pid=$!
 	sleep 5
 	kill -HUP $pid; wait $pid; sleep 2
-	[ "$(qemus)" -eq 0 ] && tail -n 1 "$work/hup.tap" | grep -q '^Bail out! interrupted$' &&
+	[ "$(qemus)" -eq 0 ] && last_line_is "$work/hup.tap" 'Bail out! interrupted' &&
 	grep -q '"reason": "interrupted"' "$work"/hup/latest/*/x86_64/result.json
 }
 check "SIGTERM to run-tests.sh and SIGHUP to oomtest leave no QEMU; interrupted runs say so" termhup
@@ -410,7 +413,8 @@ snapshots() {
 	"$oomtest" run -t x86_64 --results "$work/snapT" $c > /dev/null || return 1
 	grep -q '"snapshot.made_seconds"' "$work"/snapT/latest/*/x86_64/facts.json || { echo "no new snapshot after touching the initramfs"; return 1; }
 	# a state that does not load
-	st=$(ls build/snapshots/x86_64-128M-*.state | head -n 1)
+	local states=(build/snapshots/x86_64-128M-*.state)
+	st=${states[0]}
 	head -c 1000 /dev/urandom > "$st"
 	"$oomtest" run -t x86_64 --results "$work/snapB" $c > "$work/snapB.tap" || return 1
 	f=$(ls "$work"/snapB/latest/*/x86_64/facts.json)
@@ -431,7 +435,7 @@ libvirt_sigint() {
 	kill -INT $pid; wait $pid; sleep 2
 	left=$(pgrep -c -f 'qemu-system.*oomtest-' || true)
 	images/libvirtd-local.sh stop build/libvirt/it-sigint
-	[ "$left" -eq 0 ] && tail -n 1 "$work/lvsig.tap" | grep -q '^Bail out! interrupted$'
+	[ "$left" -eq 0 ] && last_line_is "$work/lvsig.tap" 'Bail out! interrupted'
 }
 check "SIGINT with the libvirt backend leaves no domain running" libvirt_sigint
 
@@ -494,7 +498,7 @@ reports() {
 	"$oomtest" run -t x86_64 -t i386 --results "$work/rep/res" --junit "$work/rep/junit.xml" \
 		--json "$work/rep/report.json" "$work/rep" > "$work/rep/tap"
 	rc=$?
-	cat "$work/rep/tap" | grep -v '^ '
+	grep -v '^ ' "$work/rep/tap"
 	[ $rc -eq 1 ] || { echo "exit $rc, expected 1"; return 1; }
 	xmllint --noout --schema harness/tests/fixtures/junit/junit.xsd "$work/rep/junit.xml" || return 1
 	[ "$(grep -c '<testcase ' "$work/rep/junit.xml")" -eq 4 ] &&
@@ -586,7 +590,8 @@ it_show() {
 	grep -q '2\. load (line [0-9]*): insmod oom_trigger order=0 mode=backup release=4096' "$work/show.out" &&
 	grep -q 'line [0-9]*: oom.1.victim.comm == insmod' "$work/show.out" &&
 	grep -q '^    module load 0 - - oom_trigger order=0' "$work/show.out" &&
-	"$oomtest" show harness/tests/fixtures/cases/params.case | grep -q 'stands for [0-9]* runs' &&
+	"$oomtest" show harness/tests/fixtures/cases/params.case > "$work/show-params.out" &&
+	grep -q 'stands for [0-9]* runs' "$work/show-params.out" &&
 	{ "$oomtest" show harness/tests/fixtures/cases/errors.case > /dev/null 2>&1; [ $? -eq 2 ]; }
 }
 check "oomtest show: steps, expectations and plan; a broken case is exit 2" it_show

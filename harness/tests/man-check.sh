@@ -131,7 +131,7 @@ if [ -z "$options" ]; then
 else
 	missing=()
 	for o in $options; do
-		printf '%s\n' "$plain_text" | grep -q -E -- "(^|[^A-Za-z0-9-])${o}([^A-Za-z0-9-]|\$)" ||
+		grep -q -E -- "(^|[^A-Za-z0-9-])${o}([^A-Za-z0-9-]|\$)" <<<"$plain_text" ||
 			missing+=("$o")
 	done
 	check "every long option of --help and parse --help ($(count "$options")) is in the page" \
@@ -200,7 +200,7 @@ else
 	nsec=0
 	while IFS= read -r sec; do
 		nsec=$((nsec + 1))
-		printf '%s\n' "$case_tags" | grep -q -F -x -- "$sec" || missing+=("$sec")
+		grep -q -F -x -- "$sec" <<<"$case_tags" || missing+=("$sec")
 	done <<<"$sections"
 	check "every section of help case ($nsec) has a heading under CASE FILES" \
 	      "${missing[@]+"${missing[@]}"}"
@@ -224,7 +224,7 @@ if [ -n "$srcdir" ] && ls "$srcdir"/*.c >/dev/null 2>&1; then
 	env_tags=$(section ENVIRONMENT | tags | tr ',' '\n' | sed 's/^ *//; s/ *$//')
 	missing=()
 	for v in $vars; do
-		printf '%s\n' "$env_tags" | grep -q -x -F -- "$v" || missing+=("$v")
+		grep -q -x -F -- "$v" <<<"$env_tags" || missing+=("$v")
 	done
 	check "every OOMTEST_* (and NO_COLOR) variable the harness reads ($(count "$vars")) is under ENVIRONMENT" \
 	      "${missing[@]+"${missing[@]}"}"
