@@ -25,7 +25,7 @@
 
 static unsigned int order;
 module_param(order, uint, 0444);
-MODULE_PARM_DESC(order, "allocation order, 0-10 (default 0)");
+MODULE_PARM_DESC(order, "allocation order, 0 up to the kernel's largest buddy order (default 0)");
 
 static char *mode = "backup";
 module_param(mode, charp, 0444);
@@ -57,27 +57,25 @@ MODULE_PARM_DESC(max_blocks, "stop after this many blocks (0: no limit)");
 #define OOMT_NR_ORDERS MAX_ORDER
 #endif
 
-struct held_block {
-	struct list_head node;
-	struct page *page;
-};
-
+/* Held blocks are chained through page->lru of their head page, as balloon
+ * drivers do: nothing is written into the pages, so they need no kernel
+ * mapping (a HighMem block would have none). */
 static LIST_HEAD(held);
 static DEFINE_SPINLOCK(held_lock);
 static unsigned long nr_held, nr_allocated, nr_released, nr_reported, nr_fired;
+/* Set when the notifier fired in the allocating task's own OOM: only then
+ * may drain dip into the reserves. */
+static bool fired_for_us;
+static struct task_struct *allocator;
 static bool backup;
 /* Free lists as they stood when allocation stopped, while the allocating
  * task was still alive (its exit frees pages that merge back into higher
  * orders, so /proc/buddyinfo read later is not the same picture). */
 static char buddy_at_stop[512];
+/* Free pages (not blocks) in blocks of `order` or above, in the zones a
+ * GFP_KERNEL allocation can use, on every node. */
 static unsigned long free_at_order_or_above;
 static bool alloc_failed;
-
-/* The list node lives in the first page of each block itself. */
-static struct held_block *block_of(struct page *page)
-{
-	return page_address(page);
-}
 
 static unsigned long give_back(unsigned long n)
 {
@@ -85,12 +83,12 @@ static unsigned long give_back(unsigned long n)
 
 	spin_lock(&held_lock);
 	while (done < n && !list_empty(&held)) {
-		struct held_block *b = list_first_entry(&held, struct held_block, node);
+		struct page *page = list_first_entry(&held, struct page, lru);
 
-		list_del(&b->node);
+		list_del(&page->lru);
 		nr_held--;
 		spin_unlock(&held_lock);
-		__free_pages(b->page, order);
+		__free_pages(page, order);
 		spin_lock(&held_lock);
 		done++;
 	}
@@ -103,6 +101,8 @@ static int oom_trigger_notify(struct notifier_block *nb, unsigned long unused, v
 	unsigned long freed = 0;
 
 	WRITE_ONCE(nr_fired, nr_fired + 1);
+	if (current == allocator)
+		WRITE_ONCE(fired_for_us, true);
 	if (backup)
 		freed = give_back(release);
 	nr_released += freed;
@@ -118,42 +118,58 @@ static struct notifier_block oom_trigger_nb = {
 	.notifier_call = oom_trigger_notify,
 };
 
+/* The free lists of every populated zone; zones of nodes other than the
+ * first are named with their node ("zone.1.Normal"). */
 static void snapshot_buddy(void)
 {
-	struct pglist_data *pgdat = NODE_DATA(0);
 	size_t len = 0;
-	int z;
+	int nid;
 
 	free_at_order_or_above = 0;
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &pgdat->node_zones[z];
-		unsigned long flags;
-		int o;
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+		int z;
 
-		if (!populated_zone(zone))
-			continue;
-		len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
-				 " zone.%s=", zone->name);
-		spin_lock_irqsave(&zone->lock, flags);
-		for (o = 0; o < OOMT_NR_ORDERS; o++) {
-			unsigned long n = zone->free_area[o].nr_free;
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+			bool kernel_usable = z <= gfp_zone(GFP_KERNEL);
+			unsigned long flags;
+			int o;
 
-			if (o >= order)
-				free_at_order_or_above += n;
-			len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
-					 o ? "/%lu" : "%lu", n);
+			if (!populated_zone(zone))
+				continue;
+			if (pgdat->node_id)
+				len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
+						 " zone.%d.%s=", pgdat->node_id, zone->name);
+			else
+				len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
+						 " zone.%s=", zone->name);
+			spin_lock_irqsave(&zone->lock, flags);
+			for (o = 0; o < OOMT_NR_ORDERS; o++) {
+				unsigned long n = zone->free_area[o].nr_free;
+
+				if (o >= order && kernel_usable)
+					free_at_order_or_above += n << o;
+				len += scnprintf(buddy_at_stop + len, sizeof(buddy_at_stop) - len,
+						 o ? "/%lu" : "%lu", n);
+			}
+			spin_unlock_irqrestore(&zone->lock, flags);
 		}
-		spin_unlock_irqrestore(&zone->lock, flags);
 	}
 }
 
-static int result_get(char *buf, const struct kernel_param *kp)
+static int format_result(char *buf, size_t size)
 {
-	return scnprintf(buf, PAGE_SIZE,
+	return scnprintf(buf, size,
 			 "order=%u mode=%s allocated=%lu fired=%lu released=%lu held=%lu reported_pages=%lu alloc_failed=%d free_at_order_or_above=%lu%s\n",
 			 order, backup ? "backup" : "nobackup", nr_allocated, READ_ONCE(nr_fired),
 			 nr_released, nr_held, nr_reported, alloc_failed, free_at_order_or_above,
 			 buddy_at_stop);
+}
+
+static int result_get(char *buf, const struct kernel_param *kp)
+{
+	return format_result(buf, PAGE_SIZE);
 }
 
 static const struct kernel_param_ops result_ops = {
@@ -167,8 +183,8 @@ static int __init oom_trigger_init(void)
 	char line[768];
 	int ret;
 
-	if (order > 10) {
-		pr_err("oom_trigger: order %u out of range 0-10\n", order);
+	if (order >= OOMT_NR_ORDERS) {
+		pr_err("oom_trigger: order %u out of range 0-%d\n", order, OOMT_NR_ORDERS - 1);
 		return -EINVAL;
 	}
 	if (!strcmp(mode, "backup")) {
@@ -179,6 +195,7 @@ static int __init oom_trigger_init(void)
 		pr_err("oom_trigger: mode must be backup or nobackup, not '%s'\n", mode);
 		return -EINVAL;
 	}
+	allocator = current;
 	ret = register_oom_notifier(&oom_trigger_nb);
 	if (ret)
 		return ret;
@@ -186,29 +203,29 @@ static int __init oom_trigger_init(void)
 		order, mode, release, report, drain);
 
 	while ((drain || !READ_ONCE(nr_fired)) && (!max_blocks || nr_allocated < max_blocks)) {
-		/* Once the OOM killer has been, drain ignores the watermarks so
-		 * that the reserves go too and the free lists really empty. */
-		gfp_t gfp = READ_ONCE(nr_fired) ? GFP_KERNEL | __GFP_MEMALLOC | __GFP_NORETRY | __GFP_NOWARN
-						: GFP_KERNEL;
+		/* Once our own allocation has met the OOM killer, drain ignores
+		 * the watermarks so that the reserves go too and the free lists
+		 * really empty; another task's OOM is no licence for that. */
+		gfp_t gfp = READ_ONCE(fired_for_us) ? GFP_KERNEL | __GFP_MEMALLOC | __GFP_NORETRY | __GFP_NOWARN
+						    : GFP_KERNEL;
 		struct page *page = alloc_pages(gfp, order);
-		struct held_block *b;
 
 		if (!page) {
 			alloc_failed = true;
 			break;
 		}
-		b = block_of(page);
-		b->page = page;
 		spin_lock(&held_lock);
-		list_add(&b->node, &held);
+		list_add(&page->lru, &held);
 		nr_held++;
 		spin_unlock(&held_lock);
 		nr_allocated++;
 		cond_resched();
 	}
-	snapshot_buddy();
+	/* unregistered first: a notifier call during the snapshot would give
+	 * blocks back and change the picture being taken */
 	unregister_oom_notifier(&oom_trigger_nb);
-	result_get(line, NULL);
+	snapshot_buddy();
+	format_result(line, sizeof(line));
 	pr_info("oom_trigger: result %s", line);
 	return 0;
 }
