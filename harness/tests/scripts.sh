@@ -37,5 +37,27 @@ replay_fails_on_crash() {
 }
 check "replaying a fuzz corpus fails when an input crashes, passes when none does" replay_fails_on_crash
 
+# Each kernel feature a case relies on is declared in its needs, so that a
+# kernel without it skips the case with the reason instead of failing it:
+# WORD-IN-CASE-TEXT  NEED
+case_needs_table='memory.pressure kconfig:CONFIG_PSI
+HighMem kconfig:CONFIG_HIGHMEM
+memory.swap kconfig:CONFIG_SWAP
+SwapTotal kconfig:CONFIG_SWAP
+AnonHugePages kconfig:CONFIG_TRANSPARENT_HUGEPAGE
+zram kconfig:CONFIG_ZRAM'
+cases_declare_needs() { # CASE-FILE...
+	local f word need bad=0
+	for f in "$@"; do
+		while read -r word need; do
+			grep -q -F -- "$word" "$f" || continue
+			grep -q -E "^needs[[:space:]]*=.*(^|[[:space:]=])$need([[:space:]]|\$)" "$f" ||
+				{ echo "$f: uses $word but does not say needs = $need"; bad=1; }
+		done <<<"$case_needs_table"
+	done
+	return $bad
+}
+check "every case declares the kernel options it relies on (PSI, HIGHMEM, SWAP, THP)" cases_declare_needs cases/*.case
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
