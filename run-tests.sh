@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 usage() {
 	cat <<'USAGE'
 usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot]
-                     [--timeout S] [--tap-version 13|14] [--silence S]
+                     [--timeout S] [--tap-version 13|14] [--silence S] [--results DIR]
                      [--backend qemu|libvirt [--connect URI]]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
   --target NAME     run on this target only (see: build/oomtest list); repeatable
@@ -20,6 +20,7 @@ usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-bo
   --tap-version N   13 (default; what Debian 12's prove reads) or 14
   --silence S       a run with no console or agent output for S seconds ends
                     as a timeout (default: off)
+  --results DIR     where the run directory goes (default: results/)
   --backend B       qemu (default: QEMU started directly) or libvirt
                     (transient domains of a libvirt daemon)
   --connect URI     the libvirt daemon to use; without it, --backend libvirt
@@ -27,7 +28,7 @@ usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-bo
                     and stops it afterwards
 Installs missing Debian packages (as root; otherwise prints the command),
 fetches the default targets (make images), builds (make), then runs
-build/oomtest run. Results: results/latest/.
+build/oomtest run. Results: results/latest/ (or DIR/latest).
 USAGE
 }
 
@@ -47,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;
 	--tap-version) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--tap-version "$2"); shift 2 ;;
 	--silence) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--silence "$2"); shift 2 ;;
+	--results) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--results "$2"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run-tests.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -64,7 +66,8 @@ libvirt) ;;
 esac
 daemon=
 if [ -z "$connect" ]; then
-	daemon=build/libvirt/run-tests
+	# one daemon per invocation: two run-tests.sh in one checkout keep apart
+	daemon=build/libvirt/run-tests.$$
 	connect=$(images/libvirtd-local.sh start "$daemon")
 fi
 # oomtest runs as a child here, so that the daemon is stopped after it:
@@ -78,5 +81,9 @@ rc=0
 wait $child || rc=$?
 # a signal interrupts the first wait; the second collects oomtest's status
 while kill -0 $child 2>/dev/null; do wait $child || rc=$?; done
-[ -z "$daemon" ] || images/libvirtd-local.sh stop "$daemon"
+if [ -n "$daemon" ]; then
+	images/libvirtd-local.sh stop "$daemon"
+	# its log stays when something failed
+	[ $rc -ne 0 ] || rm -rf "$daemon"
+fi
 exit $rc
