@@ -54,9 +54,11 @@ $(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
 
-$(B)/guest/%/hog: apps/hog.c
+# the hog parses sizes as case files do (GUEST_CFLAGS has -iquote harness)
+HOG_SRCS := apps/hog.c harness/lib/units.c
+$(B)/guest/%/hog: $(HOG_SRCS) harness/lib/units.h
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) $< -o $@
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(HOG_SRCS) -o $@
 
 images:
 	@./images/fetch-targets.sh

@@ -1,8 +1,8 @@
 /* hog: allocates and writes memory in chunks until told to stop or killed.
  *   hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]
- * SIZE takes K, M, G suffixes. Prints one progress line per chunk; exits 0
- * when --max is reached (then waits for a signal if --hold), 3 when malloc
- * fails (ENOMEM). */
+ * SIZE takes K, M, G suffixes and an optional iB, as case files do (lib/units).
+ * Prints one progress line per chunk; exits 0 when --max is reached (then
+ * waits for a signal if --hold), 3 when malloc fails (ENOMEM). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,27 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_size(const char *s, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*end == 'i' || *end == 'B')
-		end++;
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
+#include "lib/units.h"
 
 static void usage(FILE *f)
 {
@@ -60,9 +40,9 @@ int main(int argc, char **argv)
 			/* the comm the OOM killer prints (15 bytes at most) */
 			prctl(PR_SET_NAME, v, 0, 0, 0);
 			i++;
-		} else if (!strcmp(a, "--chunk") && v && !parse_size(v, &chunk) && chunk) {
+		} else if (!strcmp(a, "--chunk") && v && !units_parse_size(v, &chunk) && chunk) {
 			i++;
-		} else if (!strcmp(a, "--max") && v && !parse_size(v, &max)) {
+		} else if (!strcmp(a, "--max") && v && !units_parse_size(v, &max)) {
 			i++;
 		} else if (!strcmp(a, "--interval") && v) {
 			char *end;

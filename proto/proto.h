@@ -2,7 +2,7 @@
  *
  * One message per line; fields separated by one space; every field is
  * percent-encoded so it may hold any byte: '%', bytes <= 0x20 and >= 0x7f
- * become %XX, and the empty field is "%-". Shared by guest/agent.c and harness/record.c.
+ * become %XX, and the empty field is "%-". Shared by guest/ and harness/run/record.c.
  *
  * agent -> harness:  ready VERSION RELEASE MACHINE PVPANIC (1: a pvpanic device is bound)
  *                    start STEP PID | exit STEP STATUS | left STEP
@@ -10,7 +10,7 @@
  *                    mem STEP MS RSS_KB (a running step's VmRSS, MS after the plan began)
  *                    snap SNAPSHOT KIND KEY CONTENT
  *                    err MESSAGE | done
- * harness -> agent:  a plan: lines up to "end" (see harness/plan.c).
+ * harness -> agent:  a plan: lines up to "end" (see harness/case/plan.c).
  */
 #ifndef OOMTEST_PROTO_H
 #define OOMTEST_PROTO_H

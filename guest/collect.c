@@ -1,0 +1,151 @@
+/* collect: snapshots of /proc files, cgroups and steps. */
+#include "guest/collect.h"
+#include "guest/buf.h"
+#include "guest/cgroup.h"
+#include "guest/chan.h"
+#include "guest/files.h"
+#include "guest/plan_read.h"
+#include "guest/steps.h"
+#include "proto/collect.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* /proc files stay open once opened: rereading an open seq_file reuses its
+ * buffer, so a snapshot taken when memory is exhausted allocates nothing. */
+struct open_proc {
+	char *path;
+	int fd;
+	struct open_proc *next;
+};
+static struct open_proc *open_procs;
+
+static int proc_fd(const char *path)
+{
+	struct open_proc *o;
+
+	for (o = open_procs; o; o = o->next)
+		if (!strcmp(o->path, path))
+			return o->fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	o = calloc(1, sizeof(*o));
+	o->path = strdup(path);
+	o->fd = fd;
+	o->next = open_procs;
+	open_procs = o;
+	return fd;
+}
+
+static int read_proc(const char *path, struct buf *out)
+{
+	int fd = proc_fd(path);
+
+	if (fd < 0)
+		return fd;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return read_fd(fd, out);
+}
+
+void collect_open_early(const struct plan_line *plan, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int j = 2; !strcmp(plan[i].f[0], "collect") && j < plan[i].n; j++) {
+			const char *arg;
+			const struct proto_collector *c = proto_collector_find(plan[i].f[j], &arg);
+
+			if (c && c->arg == PROTO_COLLECT_FILE) {
+				struct buf b = { 0 };
+				read_proc(c->path, &b);
+				free(b.p);
+			}
+		}
+}
+
+static void snap_file(const char *snap, const char *kind, const char *key, const char *path)
+{
+	struct buf b = { 0 };
+	int r = !strncmp(path, "/proc/", 6) ? read_proc(path, &b) : read_file(path, &b);
+
+	if (r == 0)
+		send_rec("snap", S(snap), S(kind), S(key), b.p, b.len, NULL);
+	else if (r != -EINVAL && r != -EACCES && r != -EPERM)
+		send_err("collect %s: %s: %s", snap, path, strerror(-r));
+	free(b.p);
+}
+
+static void collect_cgroup(const char *snap, const char *kind, const char *name)
+{
+	char *dir = cgroup_dir(name);
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		send_err("collect %s: cgroup %s: %s", snap, name, strerror(errno));
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char *path = NULL, *key = NULL;
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue;
+		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
+			continue;
+		if (!stat(path, &st) && S_ISREG(st.st_mode) && (st.st_mode & 0444) &&
+		    asprintf(&key, "%s/%s", name, de->d_name) >= 0) {
+			struct buf b = { 0 };
+			if (!read_file(path, &b))
+				send_rec("snap", S(snap), S(kind), S(key), b.p, b.len, NULL);
+			free(b.p);
+		}
+		free(key);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+static void collect_step(const char *snap, const char *kind, const char *name)
+{
+	struct step *s = find_step(name);
+	char path[64];
+
+	reap();
+	if (!s) {
+		send_err("collect %s: no step %s", snap, name);
+	} else if (s->running) {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
+		snap_file(snap, kind, s->name, path);
+	}
+}
+
+void collect(const char *snap, const char *item)
+{
+	const char *arg;
+	const struct proto_collector *c = proto_collector_find(item, &arg);
+
+	if (!c) {
+		send_err("collect %s: unknown item %s", snap, item);
+		return;
+	}
+	switch (c->arg) {
+	case PROTO_COLLECT_FILE:
+		snap_file(snap, c->kind, "-", c->path);
+		break;
+	case PROTO_COLLECT_CGROUP:
+		collect_cgroup(snap, c->kind, arg);
+		break;
+	case PROTO_COLLECT_STEP:
+		collect_step(snap, c->kind, arg);
+		break;
+	}
+}

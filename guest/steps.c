@@ -1,0 +1,264 @@
+/* steps: starting, forwarding, reaping. */
+#include "guest/steps.h"
+#include "guest/buf.h"
+#include "guest/cgroup.h"
+#include "guest/chan.h"
+#include "guest/files.h"
+#include "guest/sample.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct step *step_list;
+
+struct step *find_step(const char *name)
+{
+	for (struct step *s = step_list; s; s = s->next)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+void format_status(int status, char *out, size_t n)
+{
+	if (WIFEXITED(status))
+		snprintf(out, n, "%d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(out, n, "signal:%d", WTERMSIG(status));
+	else
+		snprintf(out, n, "unknown:%d", status);
+}
+
+static void flush_out(struct step *s, int final)
+{
+	char *start = s->partial;
+	size_t left = s->partial_len;
+	char *nl;
+
+	while ((nl = memchr(start, '\n', left))) {
+		send_rec("out", S(s->name), start, (size_t)(nl - start), NULL);
+		left -= (size_t)(nl - start) + 1;
+		start = nl + 1;
+	}
+	if (final && left) {
+		send_rec("out", S(s->name), start, left, NULL);
+		left = 0;
+	}
+	memmove(s->partial, start, left);
+	s->partial_len = left;
+}
+
+static void drain_step(struct step *s)
+{
+	char tmp[4096];
+	ssize_t n;
+
+	if (s->out_fd < 0)
+		return;
+	n = read(s->out_fd, tmp, sizeof(tmp));
+	if (n > 0) {
+		s->partial = xrealloc(s->partial, s->partial_len + (size_t)n);
+		memcpy(s->partial + s->partial_len, tmp, (size_t)n);
+		s->partial_len += (size_t)n;
+		flush_out(s, 0);
+	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		flush_out(s, 1);
+		close(s->out_fd);
+		s->out_fd = -1;
+	}
+}
+
+void reap(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (struct step *s = step_list; s; s = s->next) {
+			if (s->pid == pid && s->running) {
+				char st[32];
+				s->running = 0;
+				if (s->status_fd >= 0) {
+					close(s->status_fd);
+					s->status_fd = -1;
+				}
+				while (s->out_fd >= 0)
+					drain_step(s);
+				format_status(status, st, sizeof(st));
+				send_rec("exit", S(s->name), S(st), NULL);
+			}
+		}
+	}
+}
+
+void pump(long long ms, struct step *until)
+{
+	long long end = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd pfd[64];
+		struct step *who[64];
+		int n = 0;
+
+		reap();
+		sample_steps();
+		if (until && !until->running)
+			return;
+		long long left = end - now_ms();
+		if (left <= 0)
+			return;
+		for (struct step *s = step_list; s && n < 64; s = s->next)
+			if (s->out_fd >= 0) {
+				pfd[n].fd = s->out_fd;
+				pfd[n].events = POLLIN;
+				who[n++] = s;
+			}
+		if (poll(pfd, (nfds_t)n, left > 20 ? 20 : (int)left) > 0)
+			for (int i = 0; i < n; i++)
+				if (pfd[i].revents)
+					drain_step(who[i]);
+	}
+}
+
+/* The step's /proc/PID/status is opened, and read once, as it starts:
+ * opening a /proc file allocates (an inode, a seq_file buffer), and under a
+ * global OOM that made the agent, PID 1, the task that invoked the OOM
+ * killer. Rereading the open file allocates nothing. */
+static void open_status(struct step *s)
+{
+	char path[64], buf[2048];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
+	s->status_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->status_fd >= 0 && pread(s->status_fd, buf, sizeof(buf), 0) < 0) {
+		close(s->status_fd);
+		s->status_fd = -1;
+	}
+}
+
+static struct step *new_step(const char *name)
+{
+	struct step *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	s->out_fd = -1;
+	s->status_fd = -1;
+	s->next = step_list;
+	step_list = s;
+	return s;
+}
+
+/* In the child: the exit status is the module's errno. */
+static int load_module(const char *name, char **params, int nparams)
+{
+	char *path = NULL, *args;
+	size_t len = 1;
+	int fd, ret = 0;
+
+	for (int i = 0; i < nparams; i++)
+		len += strlen(params[i]) + 1;
+	args = calloc(1, len);
+	for (int i = 0; i < nparams; i++) {
+		if (i)
+			strcat(args, " ");
+		strcat(args, params[i]);
+	}
+	if (asprintf(&path, "/lib/modules/%s.ko", name) < 0)
+		return ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "oomtest-init: %s: %s\n", path, strerror(errno));
+		return 127;
+	}
+	if (syscall(SYS_finit_module, fd, args, 0)) {
+		ret = errno;
+		fprintf(stderr, "oomtest-init: finit_module %s: %s\n", name, strerror(errno));
+	}
+	return ret;
+}
+
+/* In the child: join the cgroup, set oom_score_adj, then become the step. */
+static void become_step(const char *kind, const char *cg, const char *adj, char **argv, int argc)
+{
+	sigset_t all;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	cgroup_enter(cg);
+	if (strcmp(adj, "-") && write_file("/proc/self/oom_score_adj", adj)) {
+		fprintf(stderr, "oomtest-init: oom_score_adj %s: %s\n", adj, strerror(errno));
+		_exit(126);
+	}
+	if (!strcmp(kind, "module")) {
+		prctl(PR_SET_NAME, "insmod", 0, 0, 0);
+		_exit(load_module(argv[0], argv + 1, argc - 1));
+	}
+	char *path = NULL;
+	if (strchr(argv[0], '/'))
+		path = argv[0];
+	else if (asprintf(&path, "/bin/%s", argv[0]) < 0)
+		_exit(127);
+	char **av = calloc((size_t)argc + 1, sizeof(char *));
+	memcpy(av, argv, (size_t)argc * sizeof(char *));
+	execv(path, av);
+	fprintf(stderr, "oomtest-init: exec %s: %s\n", path, strerror(errno));
+	_exit(127);
+}
+
+void start_step(const char *kind, const char *name, int bg, const char *cg,
+		const char *adj, char **argv, int argc)
+{
+	struct step *s = new_step(name);
+	int pfd[2];
+
+	if (!s || pipe2(pfd, O_CLOEXEC)) {
+		send_err("step %s: %s", name, strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		send_err("step %s: fork: %s", name, strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		become_step(kind, cg, adj, argv, argc);
+	}
+	close(pfd[1]);
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	s->pid = pid;
+	s->out_fd = pfd[0];
+	s->running = 1;
+	open_status(s);
+	char pids[16];
+	snprintf(pids, sizeof(pids), "%d", (int)pid);
+	send_rec("start", S(name), S(pids), NULL);
+	if (!bg)
+		pump(1LL << 40, s);
+}
+
+void steps_end(void)
+{
+	reap();
+	for (struct step *s = step_list; s; s = s->next)
+		if (s->running) {
+			send_rec("left", S(s->name), NULL);
+			kill(s->pid, SIGKILL);
+		}
+	for (struct step *s = step_list; s; s = s->next)
+		if (s->running)
+			pump(2000, s);
+}

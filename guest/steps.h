@@ -1,0 +1,41 @@
+/* steps: the plan's processes. Starting them (programs from /bin, or a
+ * module loaded with finit_module), forwarding their output as "out"
+ * records, reaping them ("exit"), and waiting for them while the agent
+ * keeps pumping. */
+#ifndef OOMTEST_GUEST_STEPS_H
+#define OOMTEST_GUEST_STEPS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct step {
+	char *name;
+	pid_t pid;
+	int out_fd;     /* read end of its stdout+stderr, -1 when closed */
+	int status_fd;  /* its /proc/PID/status, open while it runs, -1: none */
+	char *partial;  /* output line not yet ended */
+	size_t partial_len;
+	int running;
+	struct step *next;
+};
+
+/* Every step started, newest first. */
+extern struct step *step_list;
+
+struct step *find_step(const char *name);
+/* kind: "run" (argv exec'd from /bin) or "module" (argv: module name and
+ * params). cg: the cgroup to join, or "-"; adj: oom_score_adj, or "-". A
+ * step not in the background is waited for. */
+void start_step(const char *kind, const char *name, int bg, const char *cg,
+		const char *adj, char **argv, int argc);
+/* Sends "exit" for every step that has ended. */
+void reap(void);
+/* Forwards step output, samples the steps' memory and reaps children for
+ * up to ms milliseconds, or until `until` (if given) has ended. */
+void pump(long long ms, struct step *until);
+/* Steps still running are reported "left", killed and waited for. */
+void steps_end(void);
+/* A wait status as an "exit" record has it: N, signal:N or unknown:N. */
+void format_status(int status, char *out, size_t n);
+
+#endif
