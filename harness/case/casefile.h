@@ -1,11 +1,13 @@
 /* casefile: parses *.case files (INI: [sections], key = value, # comments)
  * into a struct oomcase, through one table of keys per section; every
- * error is "file:line: message". */
+ * error is "file:line: message". The public API of harness/case's parser
+ * (its modules: lexer, errors, parser, keys_*, params, checks, help). */
 #ifndef OOMTEST_CASEFILE_H
 #define OOMTEST_CASEFILE_H
 
 #include <stddef.h>
 #include "case/expect.h"
+#include "case/help.h"		/* case_print_help */
 #include "lib/strbuf.h"
 
 struct case_setting {          /* a cgroup file to write */
@@ -32,7 +34,7 @@ struct case_step {
 	char *cgroup;              /* NULL: none */
 	int background;
 	long sleep_ms;             /* after starting the step; 0: none */
-	char **collect;            /* buddyinfo meminfo vmstat zoneinfo cgroup:NAME proc:STEP */
+	char **collect;            /* proto/collect.h: buddyinfo meminfo vmstat cgroup:NAME proc:STEP */
 	size_t ncollect;
 	char *write_path;          /* write: a /proc or /sys file; NULL: none */
 	char *write_value;         /* what is written to it */
@@ -82,10 +84,6 @@ int case_load(struct oomcase *c, const char *path, struct strbuf *err);
 int case_parse(struct oomcase *c, const char *path, const char *text, size_t len,
 	       struct strbuf *err);
 void case_release(struct oomcase *c);
-/* Prints the table of sections and keys (for `oomtest help case`). */
-void case_print_help(struct strbuf *out);
-
-/* Shared value parsers (also used for CLI options). Return 0 or -1. */
 
 /* Programs and modules the guest image carries. */
 extern const char *const case_guest_programs[];

@@ -1,11 +1,13 @@
 /* expect: one expectation "<fact> <op> <value>" from a case file: parsing,
- * and judging it against a run's facts. */
+ * and judging it against a run's facts (declared in case/expect_eval.h,
+ * which this header includes). */
 #ifndef OOMTEST_EXPECT_H
 #define OOMTEST_EXPECT_H
 
 #include <regex.h>
 #include "lib/facts.h"
 #include "lib/strbuf.h"
+#include "case/expect_eval.h"
 
 enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_MATCH, OP_NOMATCH };
 
@@ -39,13 +41,5 @@ void expect_describe(const struct expectation *e, struct strbuf *out);
  * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not. */
 int expect_selects(const char *selector, const char *target_name, const char *arch,
 		   const char *release);
-
-/* Judges e (and its || chain) against facts; the fact "console" is looked up in `console`
- * (the whole console text) instead of the table. Returns 1 if it holds,
- * 0 if not. `seen` gets the value seen (or "(no such fact)"). Numeric
- * comparison is used when both sides are numbers (decimal or 0x hex),
- * string comparison otherwise; < <= > >= on non-numbers never hold. */
-int expect_eval(const struct expectation *e, const struct facts *facts,
-		const char *console, size_t console_len, struct strbuf *seen);
 
 #endif

@@ -1,0 +1,97 @@
+/* help: `oomtest help case`, printed from the sections' key tables. */
+#include "case/help.h"
+#include "case/keys_case.h"
+#include "case/keys_cgroup.h"
+#include "case/keys_step.h"
+#include "case/parser.h"
+
+static void help_keys(struct strbuf *out, const struct case_key *keys)
+{
+	for (size_t i = 0; keys[i].name; i++) {
+		strbuf_addf(out, "  %-13s %-9s %-11s %s", keys[i].name, keys[i].type,
+			    keys[i].def, keys[i].help);
+		if (keys[i].add_help)
+			keys[i].add_help(out);
+		strbuf_addch(out, '\n');
+	}
+}
+
+void case_print_help(struct strbuf *out)
+{
+	strbuf_addstr(out,
+		"Case files (cases/NAME.case): INI sections of \"key = value\" lines. '#' starts\n"
+		"a comment at the start of a line or after whitespace outside \"quotes\".\n"
+		"Sizes: " SIZE_HELP " (KiB MiB GiB too).\n"
+		"Durations: " DURATION_HELP ".\n"
+		"Names: " NAME_CHARS ".\n\n");
+
+	strbuf_addstr(out, "[case]  at most once; optional when the defaults do\n");
+	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
+	help_keys(out, case_keys_case);
+	strbuf_addstr(out,
+		"  needs:  cgroup-v1 cgroup-v2      the kernel config has that memory controller\n"
+		"          kconfig:CONFIG_NAME      the kernel config sets CONFIG_NAME (y, m or a value)\n"
+		"          kconfig:!CONFIG_NAME     ...does not\n"
+		"          min-kernel:X.Y           kernel release X.Y or later (X.Y.Z too)\n"
+		"          max-kernel:X.Y           kernel release X.Y.* or earlier (X.Y.Z too)\n"
+		"          arch:ARCH                " ARCH_LIST "\n"
+		"          memory:SIZE              the host has this much memory to spare\n"
+		"          A target that lacks one is skipped for this case, with the reason.\n");
+
+	strbuf_addstr(out,
+		"\n[params]  at most once; NAME = VALUE VALUE ...: the case runs once per\n"
+		"          combination of the values of every parameter (at most "
+		STR(COMBOS_MAX) " runs).\n"
+		"          NAME: " PARAM_HELP ";\n"
+		"          values: words split on whitespace, taken as written\n"
+		"  ${NAME}   in any value of any other section, [expect] lines included: this\n"
+		"            run's value of NAME. [case] memory with several sizes (memory =\n"
+		"            64M 128M) is a parameter too, varied first; with one size,\n"
+		"            ${memory} is that size. A run is named by its values, in order:\n"
+		"            memory=64M,order=1\n");
+
+	strbuf_addstr(out,
+		"\n[sysctl]  at most once; KEY = VALUE, written to /proc/sys before anything else,\n"
+		"          in order: vm.panic_on_oom = 1 writes 1 to /proc/sys/vm/panic_on_oom\n"
+		"          KEY: lower-case letters, digits and _ in words joined by '.'\n"
+		"          VALUE: one word\n");
+
+	strbuf_addstr(out, "\n[cgroup NAME]  a cgroup to create before the steps run\n");
+	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
+	help_keys(out, case_keys_cgroup);
+	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "<file>", "string", "(none)",
+		    "any key with a '.', e.g. memory.max = 1M: written to that cgroup file, value as is");
+
+	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, write, sleep, collect or rmmod\n");
+	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
+	help_keys(out, case_keys_step);
+	strbuf_addstr(out, "  programs: ");
+	case_add_list(out, case_guest_programs);
+	strbuf_addstr(out, "\n  modules:  ");
+	case_add_list(out, case_guest_modules);
+	strbuf_addstr(out,
+		"\n  collect:  cgroup:NAME names a [cgroup]; proc:STEP a step with run or module,\n"
+		"            this one or an earlier one\n");
+
+	strbuf_addstr(out,
+		"\n[expect]  one expectation per line, in order; may appear more than once;\n"
+		"          a case needs at least one (in any [expect] section)\n"
+		"[expect SELECTOR]  judged only on targets whose name or arch is SELECTOR, or\n"
+		"          whose kernel release starts with SELECTOR followed by '.', '-', '+'\n"
+		"          or nothing: [expect i386], [expect custom-x86_64], [expect 6.12]\n"
+		"          (6.12 picks 6.12.107+deb12-amd64; 6.1 picks 6.1.0-50-amd64, not 6.12.1)\n"
+		"  <fact> <op> <value>\n"
+		"  <fact> <op> <value> || <fact> <op> <value> ...\n"
+		"         either outcome: holds when any side holds, e.g.\n"
+		"         step.hog.exit == signal:9 || step.hog.exit == 3 (a value with || in it\n"
+		"         must be \"quoted\")\n"
+		"  fact   a name from facts.json (letters, digits and _ . : / -), e.g. oom.count,\n"
+		"         oom.1.victim.comm, cgroup.hog.memory.failcnt; \"console\" is the whole\n"
+		"         console text\n"
+		"  value  \"quoted\" (\\\" and \\\\ escape) or bare text to the end of the line\n"
+		"  ops    == != < <= > >=  numbers (decimal, 0x hex, negative, 1.5) compare as\n"
+		"                          numbers when both sides are numbers, else as strings;\n"
+		"                          < <= > >= never hold on strings\n"
+		"         ~ !~             matches / does not match a POSIX extended regex\n"
+		"  A fact the run did not produce never holds.\n");
+}

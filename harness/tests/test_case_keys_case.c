@@ -1,0 +1,116 @@
+/* test_case_keys_case: the [case] keys: values, their errors, needs. Run
+ * from harness/tests. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case_test.h"
+
+static void test_case_value_errors(void **state)
+{
+	(void)state;
+	fails_with("[case]\nmemory = lots\n" EXPECT,
+		   "t.case:2: bad size 'lots' for 'memory' (" SIZE_HELP ")\n");
+	fails_with("[case]\nmemory = -128M\n" EXPECT,
+		   "t.case:2: bad size '-128M' for 'memory' (" SIZE_HELP ")\n");
+	fails_with("[case]\nmemory = 31M\n" EXPECT,
+		   "t.case:2: memory 31M is out of range (allowed: 32M to 16G)\n");
+	fails_with("[case]\nmemory = 17G\n" EXPECT,
+		   "t.case:2: memory 17G is out of range (allowed: 32M to 16G)\n");
+	fails_with("[case]\ntimeout = 0s\n" EXPECT,
+		   "t.case:2: bad duration '0s' for 'timeout' (" DURATION_HELP ")\n");
+	fails_with("[case]\ntargets = x86_64 \"i386\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'targets'\n");
+}
+
+static void test_case_values(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[case]\nmemory = 32M\ntimeout = 1500ms\ntargets = a\n" EXPECT, &c);
+	assert_true(c.memory == 32ULL << 20);
+	assert_int_equal(c.timeout_ms, 1500);
+	assert_int_equal(c.ntargets, 1);
+	case_release(&c);
+	parses("[case]\nmemory = 16GiB\ntimeout = 2m\n" EXPECT, &c);
+	assert_true(c.memory == 16ULL << 30);
+	assert_int_equal(c.timeout_ms, 120000);
+	case_release(&c);
+	/* an empty [case] is fine */
+	parses("[case]\n" EXPECT, &c);
+	assert_true(c.memory == 128ULL << 20);
+	case_release(&c);
+}
+
+#define NEEDS_KNOWN "(known: cgroup-v1 cgroup-v2 kconfig:CONFIG_NAME min-kernel:X.Y " \
+	"max-kernel:X.Y arch:ARCH memory:SIZE)"
+
+static void test_needs(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[case]\nneeds = cgroup-v1 cgroup-v2 kconfig:CONFIG_MEMCG_V1 kconfig:!CONFIG_X "
+	       "min-kernel:5.19 max-kernel:6.10 arch:i386 memory:1G min-kernel:6.1.20 arch:x86_64 "
+	       "kconfig:CONFIG_9P_FS\n" EXPECT, &c);
+	assert_int_equal(c.nneeds, 11);
+	assert_string_equal(c.needs[0], "cgroup-v1");
+	assert_string_equal(c.needs[3], "kconfig:!CONFIG_X");
+	assert_string_equal(c.needs[4], "min-kernel:5.19");
+	assert_string_equal(c.needs[7], "memory:1G");
+	assert_string_equal(c.needs[8], "min-kernel:6.1.20");
+	assert_string_equal(c.needs[10], "kconfig:CONFIG_9P_FS");
+	assert_null(c.needs[11]);
+	case_release(&c);
+	parses("[case]\n" EXPECT, &c);
+	assert_null(c.needs);
+	assert_int_equal(c.nneeds, 0);
+	case_release(&c);
+
+	fails_with("[case]\nneeds = cgroup-v3\n" EXPECT,
+		   "t.case:2: unknown requirement 'cgroup-v3' " NEEDS_KNOWN "\n");
+	fails_with("[case]\nneeds = cgroup-v1 kernel:6.1 CONFIG_X\n" EXPECT,
+		   "t.case:2: unknown requirement 'kernel:6.1' " NEEDS_KNOWN "\n"
+		   "t.case:2: unknown requirement 'CONFIG_X' " NEEDS_KNOWN "\n");
+	fails_with("[case]\nneeds = kconfig:MEMCG kconfig:CONFIG_ kconfig:CONFIG_memcg kconfig:!!CONFIG_X\n"
+		   EXPECT,
+		   "t.case:2: bad requirement 'kconfig:MEMCG' (expected kconfig:CONFIG_NAME or "
+		   "kconfig:!CONFIG_NAME; CONFIG_ then A-Z, 0-9 and _)\n"
+		   "t.case:2: bad requirement 'kconfig:CONFIG_' (expected kconfig:CONFIG_NAME or "
+		   "kconfig:!CONFIG_NAME; CONFIG_ then A-Z, 0-9 and _)\n"
+		   "t.case:2: bad requirement 'kconfig:CONFIG_memcg' (expected kconfig:CONFIG_NAME or "
+		   "kconfig:!CONFIG_NAME; CONFIG_ then A-Z, 0-9 and _)\n"
+		   "t.case:2: bad requirement 'kconfig:!!CONFIG_X' (expected kconfig:CONFIG_NAME or "
+		   "kconfig:!CONFIG_NAME; CONFIG_ then A-Z, 0-9 and _)\n");
+	fails_with("[case]\nneeds = min-kernel:6 max-kernel:6.1.2.3 min-kernel:6. max-kernel:v6.1 "
+		   "min-kernel:6.x\n" EXPECT,
+		   "t.case:2: bad requirement 'min-kernel:6' (expected min-kernel:X.Y or min-kernel:X.Y.Z)\n"
+		   "t.case:2: bad requirement 'max-kernel:6.1.2.3' (expected max-kernel:X.Y or max-kernel:X.Y.Z)\n"
+		   "t.case:2: bad requirement 'min-kernel:6.' (expected min-kernel:X.Y or min-kernel:X.Y.Z)\n"
+		   "t.case:2: bad requirement 'max-kernel:v6.1' (expected max-kernel:X.Y or max-kernel:X.Y.Z)\n"
+		   "t.case:2: bad requirement 'min-kernel:6.x' (expected min-kernel:X.Y or min-kernel:X.Y.Z)\n");
+	fails_with("[case]\nneeds = arch:arm64 arch:\n" EXPECT,
+		   "t.case:2: bad requirement 'arch:arm64' (known arches: x86_64 i386)\n"
+		   "t.case:2: bad requirement 'arch:' (known arches: x86_64 i386)\n");
+	fails_with("[case]\nneeds = memory:lots\n" EXPECT,
+		   "t.case:2: bad requirement 'memory:lots' (memory:SIZE, SIZE " SIZE_HELP ")\n");
+	fails_with("[case]\nneeds = arch:i386 cgroup-v2 arch:i386\n" EXPECT,
+		   "t.case:2: duplicate requirement 'arch:i386'\n");
+	fails_with("[case]\nneeds = \"arch:i386\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'needs'\n");
+	fails_with("[case]\nneeds =\n" EXPECT, "t.case:2: empty value for 'needs' in [case]\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_case_value_errors),
+		cmocka_unit_test(test_case_values),
+		cmocka_unit_test(test_needs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

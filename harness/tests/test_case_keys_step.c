@@ -1,0 +1,160 @@
+/* test_case_keys_step: the [step NAME] keys: run, module, write, rmmod,
+ * sleep, background, oom_score_adj and their errors. Run from harness/tests. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "case_test.h"
+
+static void test_step_value_errors(void **state)
+{
+	(void)state;
+	fails_with("[step s]\nsleep = 1h\n" EXPECT,
+		   "t.case:2: bad duration '1h' for 'sleep' (" DURATION_HELP ")\n");
+	fails_with("[step s]\nrun = hog\nbackground = on\n" EXPECT,
+		   "t.case:3: bad bool 'on' for 'background' (allowed: yes no true false 1 0)\n");
+}
+
+static void test_step_run_module(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[step s]\nrun = hog a\"b c\"d \"\" \"x\\\"y\\\\z\" \t e\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].argc, 5);
+	assert_string_equal(c.steps[0].argv[1], "ab cd");
+	assert_string_equal(c.steps[0].argv[2], "");
+	assert_string_equal(c.steps[0].argv[3], "x\"y\\z");
+	assert_string_equal(c.steps[0].argv[4], "e");
+	case_release(&c);
+
+	parses("[step s]\nmodule = oom_trigger\nbackground = 1\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].kind, STEP_MODULE);
+	assert_int_equal(c.steps[0].argc, 1);
+	assert_int_equal(c.steps[0].background, 1);
+	case_release(&c);
+
+	parses("[step s]\nrun = hog\nbackground = FALSE\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].background, 0);
+	case_release(&c);
+
+	fails_with("[step s]\nrun = ls -l\n" EXPECT,
+		   "t.case:2: unknown program 'ls' (known: hog)\n");
+	fails_with("[step s]\nrun = \"\"\n" EXPECT,
+		   "t.case:2: unknown program '' (known: hog)\n");
+	fails_with("[step s]\nrun = hog \"x\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'run'\n");
+	fails_with("[step s]\nmodule = oom_killer order=0\n" EXPECT,
+		   "t.case:2: unknown module 'oom_killer' (known: oom_trigger)\n");
+	fails_with("[step s]\nmodule = oom_trigger order=0 verbose =1\n" EXPECT,
+		   "t.case:2: module parameter 'verbose' is not key=value\n"
+		   "t.case:2: module parameter '=1' is not key=value\n");
+	fails_with("[step s]\nmodule = oom_trigger\nrun = hog\n" EXPECT,
+		   "t.case:3: [step s] has both run and module (allowed: one of them)\n");
+	fails_with("[step s]\nmodule = oom_trigger\nrmmod = oom\n" EXPECT,
+		   "t.case:3: unknown module 'oom' for 'rmmod' (known: oom_trigger)\n");
+	{
+		struct oomcase only_rmmod;
+		parses("[step s]\nrmmod = oom_trigger\n" EXPECT, &only_rmmod);
+		assert_string_equal(only_rmmod.steps[0].rmmod, "oom_trigger");
+		case_release(&only_rmmod);
+	}
+	fails_with("[step s]\nbackground = no\n" EXPECT,
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:2: 'background' in [step s] needs run or module\n");
+	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
+		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
+		   "t.case:4: 'background' in [step s] needs run or module\n");
+}
+
+static void test_write(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[step a]\nwrite = /proc/sysrq-trigger c\n[step b]\nrun = hog\n"
+	       "write = /sys/kernel/mm/transparent_hugepage/enabled \"never\"\n" EXPECT, &c);
+	assert_int_equal(c.nsteps, 2);
+	assert_string_equal(c.steps[0].write_path, "/proc/sysrq-trigger");
+	assert_string_equal(c.steps[0].write_value, "c");
+	assert_int_equal(c.steps[0].kind, STEP_NONE);
+	assert_string_equal(c.steps[1].write_path, "/sys/kernel/mm/transparent_hugepage/enabled");
+	assert_string_equal(c.steps[1].write_value, "never");
+	case_release(&c);
+
+#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, PATH a file under " \
+	"/proc/ or /sys/ with no . or .. component, VALUE one word or \"quoted\")\n"
+	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_BAD("/proc/../etc/passwd x"));
+	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_BAD("/proc/sys/../../x 1"));
+	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_BAD("/sys/./x 1"));
+	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_BAD("/proc//x 1"));
+	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_BAD("/proc/ 1"));
+	fails_with("[step a]\nwrite = /proc/x/ 1\n" EXPECT, WRITE_BAD("/proc/x/ 1"));
+	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_BAD("/tmp/x 1"));
+	fails_with("[step a]\nwrite = proc/x 1\n" EXPECT, WRITE_BAD("proc/x 1"));
+	fails_with("[step a]\nwrite = /proc/x\n" EXPECT, WRITE_BAD("/proc/x"));
+	fails_with("[step a]\nwrite = /proc/x 1 2\n" EXPECT, WRITE_BAD("/proc/x 1 2"));
+	fails_with("[step a]\nwrite = /proc/x$y 1\n" EXPECT, WRITE_BAD("/proc/x$y 1"));
+	fails_with("[step a]\nwrite = /proc/x \"1\n" EXPECT, "t.case:2: unterminated \"quote\" in 'write'\n");
+}
+
+static void test_oom_score_adj(void **state)
+{
+	static const struct { const char *v; int adj; } ok[] = {
+		{ "0", 0 }, { "-1000", -1000 }, { "1000", 1000 }, { "+5", 5 }, { "-0", 0 },
+		{ "999", 999 }, { "0300", 300 },
+	};
+	static const char *const bad[] = {
+		"1001", "-1001", "abc", "1.5", "10000", "--1", "- 1", "+", "-", "0x10", "1e3",
+		"00000", "99999999999999999999",
+	};
+	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT;
+	struct oomcase c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		strbuf_reset(&text);
+		strbuf_addf(&text, "[step s]\nrun = hog\noom_score_adj = %s\n" EXPECT, ok[i].v);
+		parses(text.buf, &c);
+		assert_int_equal(c.steps[0].has_oom_score_adj, 1);
+		assert_int_equal(c.steps[0].oom_score_adj, ok[i].adj);
+		case_release(&c);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&text);
+		strbuf_reset(&want);
+		strbuf_addf(&text, "[step s]\nrun = hog\noom_score_adj = %s\n" EXPECT, bad[i]);
+		strbuf_addf(&want, "t.case:3: bad oom_score_adj '%s' (allowed: a whole number "
+			    "from -1000 to 1000)\n", bad[i]);
+		fails_with(text.buf, want.buf);
+	}
+	parses("[step s]\nrun = hog\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].has_oom_score_adj, 0);
+	case_release(&c);
+	parses("[step s]\noom_score_adj = -7\nmodule = oom_trigger\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].oom_score_adj, -7);
+	case_release(&c);
+	fails_with("[step s]\nsleep = 1\noom_score_adj = 5\n" EXPECT,
+		   "t.case:3: 'oom_score_adj' in [step s] needs run or module\n");
+	fails_with("[step s]\noom_score_adj = 5\n" EXPECT,
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:2: 'oom_score_adj' in [step s] needs run or module\n");
+	fails_with("[step s]\nrun = hog\noom_score_adj = 1\noom_score_adj = 2\n" EXPECT,
+		   "t.case:4: duplicate key 'oom_score_adj' in [step s] (first at line 3)\n");
+	strbuf_release(&text);
+	strbuf_release(&want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_step_value_errors),
+		cmocka_unit_test(test_step_run_module),
+		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_oom_score_adj),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
