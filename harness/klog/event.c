@@ -81,6 +81,19 @@ static void kill_release(struct kill *kl)
 	free(kl->chosen_comm);
 }
 
+void summary_clear(struct oom_event *ev)
+{
+	free(ev->constraint);
+	free(ev->nodemask);
+	free(ev->s_cpuset);
+	free(ev->s_mems);
+	free(ev->oom_memcg);
+	free(ev->task_memcg);
+	free(ev->task);
+	ev->constraint = ev->nodemask = ev->s_cpuset = ev->s_mems = NULL;
+	ev->oom_memcg = ev->task_memcg = ev->task = NULL;
+}
+
 void event_release(struct oom_event *ev)
 {
 	free(ev->time);
@@ -91,13 +104,7 @@ void event_release(struct oom_event *ev)
 	free(ev->cpuset);
 	free(ev->mems_allowed);
 	free(ev->summary);
-	free(ev->constraint);
-	free(ev->nodemask);
-	free(ev->s_cpuset);
-	free(ev->s_mems);
-	free(ev->oom_memcg);
-	free(ev->task_memcg);
-	free(ev->task);
+	summary_clear(ev);
 	free(ev->old_task_memcg);
 	free(ev->old_limit_memcg);
 	for (size_t i = 0; i < ev->ncounters; i++)

@@ -227,6 +227,8 @@ void kv_addstr(struct oom_event *ev, struct kvlist *l, const char *key, long lon
 /* The value of key, or NONE. */
 long long kv_get(const struct kvlist *l, const char *key);
 void tasks_release(struct task_table *t);
+/* Frees what parse_summary() fills in (not the summary line). */
+void summary_clear(struct oom_event *ev);
 void event_release(struct oom_event *ev);
 
 struct oom_event *last_event(const struct klog *k);

@@ -80,15 +80,7 @@ bool parse_summary(struct oom_event *ev)
 	struct span v;
 	long long x;
 
-	free(ev->constraint);
-	free(ev->nodemask);
-	free(ev->s_cpuset);
-	free(ev->s_mems);
-	free(ev->oom_memcg);
-	free(ev->task_memcg);
-	free(ev->task);
-	ev->constraint = ev->nodemask = ev->s_cpuset = ev->s_mems = NULL;
-	ev->oom_memcg = ev->task_memcg = ev->task = NULL;
+	summary_clear(ev);
 	ev->global_oom = false;
 	ev->task_pid = ev->task_uid = NONE;
 
