@@ -9,8 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/facts.h"
 #include "klog/klog.h"
+#include "lib/facts.h"
+#include "lib/fs.h"
+#include "lib/json.h"
 #include "lib/strbuf.h"
 
 /* Small enough to stay in the L2 cache between read() and the parser. */
@@ -38,12 +40,14 @@ static void usage(FILE *out)
 	      out);
 }
 
-static void write_all(const char *buf, size_t len)
+/* Writes out to stdout; false (with a message) when stdout fails. */
+static bool emit(const struct strbuf *out)
 {
-	if (len && fwrite(buf, 1, len, stdout) != len) {
-		fprintf(stderr, "oomtest parse: stdout: %s\n", strerror(errno));
-		exit(2);
-	}
+	int err = fs_write_all(STDOUT_FILENO, out->buf, out->len);
+
+	if (err)
+		fprintf(stderr, "oomtest parse: stdout: %s\n", strerror(-err));
+	return !err;
 }
 
 /* Streams one file through a parser; returns 0 or an errno. */
@@ -88,7 +92,8 @@ int cmd_parse(int argc, char **argv)
 	enum mode mode = MODE_TEXT;
 	const char **files = xcalloc((size_t)argc + 1, sizeof(*files));
 	size_t nfiles = 0, printed = 0;
-	bool options = true, any_oom = false, error = false;
+	bool options = true, any_oom = false, error = false, write_failed = false;
+	json_object *docs = NULL;
 	struct strbuf out = STRBUF_INIT;
 	char *buf;
 
@@ -122,9 +127,10 @@ int cmd_parse(int argc, char **argv)
 	}
 
 	buf = xmalloc(CHUNK);
+	/* several logs as --json: one array of {"file", "log"} documents */
 	if (mode == MODE_JSON && nfiles > 1)
-		write_all("[\n", 2);
-	for (size_t i = 0; i < nfiles; i++) {
+		docs = json_object_new_array();
+	for (size_t i = 0; i < nfiles && !write_failed; i++) {
 		struct klog *k = klog_new();
 		int err = feed_file(k, files[i], buf);
 
@@ -137,13 +143,12 @@ int cmd_parse(int argc, char **argv)
 		if (klog_oom_count(k))
 			any_oom = true;
 		strbuf_reset(&out);
-		if (mode == MODE_JSON && nfiles > 1) {
-			strbuf_addstr(&out, printed ? ",{\"file\":" : "{\"file\":");
-			json_add_string(&out, files[i], strlen(files[i]));
-			strbuf_addstr(&out, ",\"log\":");
-			klog_to_json(k, &out);
-			strbuf_rtrim(&out);
-			strbuf_addstr(&out, "}\n");
+		if (docs) {
+			json_object *doc = json_object_new_object();
+
+			json_put(doc, "file", json_str(files[i]));
+			json_put(doc, "log", klog_json(k));
+			json_object_array_add(docs, doc);
 		} else if (mode == MODE_JSON) {
 			klog_to_json(k, &out);
 		} else {
@@ -154,20 +159,20 @@ int cmd_parse(int argc, char **argv)
 			else
 				klog_to_text(k, &out);
 		}
-		write_all(out.buf, out.len);
+		write_failed = !emit(&out);
 		printed++;
 		klog_free(k);
 	}
-	if (mode == MODE_JSON && nfiles > 1)
-		write_all("]\n", 2);
-	if (fflush(stdout)) {
-		fprintf(stderr, "oomtest parse: stdout: %s\n", strerror(errno));
-		error = true;
+	if (docs && !write_failed) {
+		strbuf_reset(&out);
+		json_dump(docs, 0, &out);
+		write_failed = !emit(&out);
 	}
+	json_object_put(docs);
 	strbuf_release(&out);
 	free(buf);
 	free(files);
-	if (error)
+	if (error || write_failed)
 		return 2;
 	return any_oom ? 0 : 1;
 }
