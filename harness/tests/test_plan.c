@@ -10,16 +10,7 @@
 
 #include "case/casefile.h"
 #include "case/plan.h"
-
-static void parse_ok(struct oomcase *c, const char *text)
-{
-	struct strbuf err = STRBUF_INIT;
-	int r = case_parse(c, "t.case", text, strlen(text), &err);
-	if (r)
-		fprintf(stderr, "%s", err.buf);
-	assert_int_equal(r, 0);
-	strbuf_release(&err);
-}
+#include "tests/run_test_util.h"
 
 static void test_plan_v1_steps(void **state)
 {

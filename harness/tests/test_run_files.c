@@ -13,6 +13,7 @@
 #include "lib/child.h"
 #include "lib/json.h"
 #include "run/run_files.h"
+#include "tests/run_test_util.h"
 
 static void add_failure(struct run_result *r, const char *text, int line, const char *expected, const char *seen)
 {
@@ -94,15 +95,6 @@ static void test_result_json_keys(void **state)
 	strbuf_release(&out);
 }
 
-static void read_run_file(const char *dir, const char *name, struct strbuf *out)
-{
-	struct strbuf p = STRBUF_INIT;
-	strbuf_addf(&p, "%s/%s", dir, name);
-	strbuf_reset(out);
-	assert_int_equal(strbuf_read_file(out, p.buf), 0);
-	strbuf_release(&p);
-}
-
 static void test_run_files_written(void **state)
 {
 	(void)state;
@@ -156,8 +148,7 @@ static void test_run_files_written(void **state)
 	run_result_release(&r);
 	strbuf_release(&text);
 	strbuf_release(&plan);
-	char *argv[] = { "rm", "-rf", dir, NULL };
-	assert_int_equal(child_run(argv, -1), 0);
+	remove_dir(dir);
 }
 
 int main(void)

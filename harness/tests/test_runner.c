@@ -16,6 +16,7 @@
 #include "case/plan.h"
 #include "lib/child.h"
 #include "run/runner.h"
+#include "tests/run_test_util.h"
 
 /* The guest: what it says on each stream, then its end. */
 struct vm {
@@ -81,21 +82,6 @@ static void run_case(const char *text, char *dir, struct run_result *res)
 	run_one(&rq, res);
 	case_release(&c);
 	strbuf_release(&err);
-}
-
-static void read_run_file(const char *dir, const char *name, struct strbuf *out)
-{
-	struct strbuf p = STRBUF_INIT;
-	strbuf_addf(&p, "%s/%s", dir, name);
-	strbuf_reset(out);
-	assert_int_equal(strbuf_read_file(out, p.buf), 0);
-	strbuf_release(&p);
-}
-
-static void remove_dir(const char *dir)
-{
-	char *argv[] = { "rm", "-rf", (char *)dir, NULL };
-	assert_int_equal(child_run(argv, -1), 0);
 }
 
 static void test_run_to_the_end(void **state)

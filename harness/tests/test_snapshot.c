@@ -17,6 +17,7 @@
 #include "lib/fs.h"
 #include "lib/hash.h"
 #include "run/snapshot.h"
+#include "tests/run_test_util.h"
 
 static int starts;
 
@@ -54,12 +55,6 @@ static int exists(const char *dir, const char *name)
 	int r = !access(p.buf, F_OK);
 	strbuf_release(&p);
 	return r;
-}
-
-static void remove_dir(const char *dir)
-{
-	char *argv[] = { "rm", "-rf", (char *)dir, NULL };
-	assert_int_equal(child_run(argv, -1), 0);
 }
 
 struct fixture {
