@@ -2,6 +2,7 @@
 #include "cmd/shell.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/common.h"
+#include "lib/units.h"
 #include "run/record.h"
 #include "run/snapshot.h"
 
@@ -257,5 +260,90 @@ out:
 		strbuf_release(&p);
 	}
 	rmdir(tmpl);
+	return ret;
+}
+
+int cmd_shell(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cold-boot", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] =
+		"usage: oomtest shell [--target T] [--memory SIZE] [--cold-boot]\n"
+		"An interactive guest of target T (default: the first target) with SIZE of RAM\n"
+		"(default 256M): the OOM-trigger module (/lib/modules/oom_trigger.ko), the hog\n"
+		"(/bin/hog), busybox and cgroup v2 on /sys/fs/cgroup. Its serial console is your\n"
+		"terminal: exit (or Ctrl-D) powers the guest off, Ctrl-] kills it at once.\n"
+		"Without --cold-boot it starts from a guest booted once and saved.\n";
+	const char *want = NULL;
+	unsigned long long memory = 256ull << 20;
+	int c, cold = 0, ret = 2;
+	char *root = project_root();
+	struct target_list tl = { 0 };
+	struct strbuf err = STRBUF_INIT, initrd = STRBUF_INIT, shell_initrd = STRBUF_INIT,
+		      snapdir = STRBUF_INIT;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': want = optarg; break;
+		case 'm':
+			if (units_parse_size(optarg, &memory) || memory < (16ull << 20)) {
+				fprintf(stderr, "oomtest shell: --memory %s: expected a size of 16M or more (e.g. 256M)\n",
+					optarg);
+				goto out;
+			}
+			break;
+		case 'C': cold = 1; break;
+		case 'h': fputs(usage, stdout); ret = 0; goto out;
+		default: fputs(usage, stderr); goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "oomtest shell: unexpected argument '%s'\n%s", argv[optind], usage);
+		goto out;
+	}
+	ensure_targets(root);
+	if (load_targets(&tl, root, &err)) {
+		fprintf(stderr, "oomtest: %s\n", err.buf);
+		goto out;
+	}
+	const struct target *t = want ? targets_find(&tl, want) : tl.n ? &tl.v[0] : NULL;
+	if (!t) {
+		print_no_target("shell", want ? want : "", &tl);
+		goto out;
+	}
+	if (t->min_memory && memory < t->min_memory) {
+		fprintf(stderr, "oomtest shell: target %s needs at least %lluM\n", t->name, t->min_memory >> 20);
+		goto out;
+	}
+	if (prepare_target(root, t, &initrd, &err)) {
+		fprintf(stderr, "oomtest shell: %s\n", err.buf);
+		goto out;
+	}
+	strbuf_addf(&shell_initrd, "%s/targets/%s/initramfs-shell.cpio", state_dir(root), t->name);
+	if (access(shell_initrd.buf, R_OK)) {
+		fprintf(stderr, "oomtest shell: %s missing: busybox was not fetched (run %s/images/fetch-targets.sh)\n",
+			shell_initrd.buf, root);
+		goto out;
+	}
+	strbuf_addf(&snapdir, "%s/snapshots", state_dir(root));
+	decide_accel(&backend_qemu, t, initrd.buf);
+	struct shell_request rq = {
+		.backend = &backend_qemu, .target = t, .initrd = shell_initrd.buf, .memory = memory,
+		.snapshot_dir = cold ? NULL : snapdir.buf, .in_fd = 0, .out_fd = 1,
+	};
+	ret = shell_run(&rq);
+out:
+	targets_release(&tl);
+	strbuf_release(&err);
+	strbuf_release(&initrd);
+	strbuf_release(&shell_initrd);
+	strbuf_release(&snapdir);
+	free(root);
 	return ret;
 }

@@ -21,7 +21,8 @@ struct shell_request {
  * (with a message on stderr). */
 int shell_run(const struct shell_request *rq);
 
-/* `oomtest shell [--target T] [--memory SIZE] [--cold-boot]` (main.c). */
+/* `oomtest shell [--target T] [--memory SIZE] [--cold-boot]`: the target
+ * prepared, then shell_run. argv[0] is "shell". */
 int cmd_shell(int argc, char **argv);
 
 #endif

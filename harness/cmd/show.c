@@ -1,9 +1,12 @@
 /* show: a parsed case, printed for people. */
 #include "cmd/show.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "case/needs.h"
+#include "cmd/common.h"
 #include "case/plan.h"
 #include "run/record.h"
 
@@ -142,4 +145,51 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 	}
 	strbuf_release(&plan);
 	strbuf_release(&err);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	char *root = project_root();
+	struct target_list tl = { 0 };
+	struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int ret = 0, have_targets;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs("usage: oomtest show CASE|DIR...\n", argc < 2 ? stderr : stdout);
+		free(root);
+		return argc < 2 ? 2 : 0;
+	}
+	have_targets = !load_targets(&tl, root, &err);
+	strbuf_reset(&err);
+	if (collect_case_paths(argv + 1, argc - 1, &paths, &npaths))
+		ret = 2;
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase *cs = NULL;
+		size_t n = 0;
+		strbuf_reset(&err);
+		if (case_load_all(paths[i], &cs, &n, &err)) {
+			fputs(err.buf, stderr);
+			ret = 2;
+		}
+		for (size_t k = 0; k < n; k++) {
+			strbuf_reset(&out);
+			if (n > 1 && !k)
+				printf("%s stands for %zu runs:\n", paths[i], n);
+			show_case(&cs[k], have_targets ? &tl : NULL, &out);
+			fputs(out.buf, stdout);
+			fputc('\n', stdout);
+			case_release(&cs[k]);
+		}
+		free(cs);
+		free(paths[i]);
+	}
+	free(paths);
+	if (have_targets)
+		targets_release(&tl);
+	strbuf_release(&err);
+	strbuf_release(&out);
+	free(root);
+	return ret;
 }

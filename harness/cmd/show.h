@@ -12,4 +12,8 @@
 /* One expanded run of a case; tl (may be NULL) names the targets it runs on. */
 void show_case(const struct oomcase *c, const struct target_list *tl, struct strbuf *out);
 
+/* `oomtest show CASE|DIR...`; argv[0] is "show". Returns 0, or 2 on a
+ * usage error or a case that does not load. */
+int cmd_show(int argc, char **argv);
+
 #endif

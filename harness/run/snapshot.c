@@ -1,19 +1,19 @@
 /* snapshot: booted-guest states, made once and cached (see snapshot.h). */
 #include "run/snapshot.h"
-#include "run/results.h"
+#include "lib/clock.h"
+#include "lib/fs.h"
+#include "lib/hash.h"
 #include "target/target.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Bump when what a saved state depends on changes in ways the key misses
@@ -21,13 +21,6 @@
 #define SNAPSHOT_FORMAT 2
 /* The boot that makes a snapshot, to the agent's ready. */
 #define MAKE_TIMEOUT_MS 180000
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void add_file(struct strbuf *key, const char *what, const char *path)
 {
@@ -76,29 +69,6 @@ void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, stru
 		    cfg->extra_cmdline && *cfg->extra_cmdline ? cfg->extra_cmdline : "-");
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static int read_file(const char *path, struct strbuf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(out, buf, (size_t)n);
-	close(fd);
-	return n < 0 ? -EIO : 0;
-}
-
 /* Reads what the two streams hold now into the buffers; 1 if the VM's
  * streams are at their end. */
 static int drain(int fd, struct strbuf *into, int wait_ms)
@@ -123,7 +93,7 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 	struct vm_config c = *cfg;
 	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct vm *vm = NULL;
-	double t0 = now_s();
+	double t0 = clock_now_s();
 	int r = -1, ready = 0;
 
 	strbuf_addf(&bootdir, "%s.boot", base);
@@ -140,7 +110,7 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 			strbuf_addf(err, "the guest ended before its agent said ready (see %s/qemu.log)", bootdir.buf);
 			goto out;
 		}
-		if (!ready && now_s() - t0 > MAKE_TIMEOUT_MS / 1000.0) {
+		if (!ready && clock_now_s() - t0 > MAKE_TIMEOUT_MS / 1000.0) {
 			strbuf_addf(err, "the agent did not say ready within %d s", MAKE_TIMEOUT_MS / 1000);
 			goto out;
 		}
@@ -175,7 +145,7 @@ out:
 		strbuf_release(&p);
 	}
 	if (!r)
-		s->made_seconds = now_s() - t0;
+		s->made_seconds = clock_now_s() - t0;
 	strbuf_release(&bootdir);
 	strbuf_release(&tmp);
 	return r;
@@ -245,7 +215,7 @@ int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const
 		if (strcmp(img, "initramfs.cpio"))
 			strbuf_addf(&prefix, "%.*s-", (int)strcspn(img, "."), img);
 	}
-	strbuf_addf(&base, "%s/%s%016llx", dir, prefix.buf, (unsigned long long)fnv1a(key.buf, key.len));
+	strbuf_addf(&base, "%s/%s%016llx", dir, prefix.buf, (unsigned long long)hash_fnv1a(key.buf, key.len));
 	if ((r = fs_mkdirs(dir))) {
 		strbuf_addf(err, "cannot create %s: %s", dir, strerror(-r));
 		r = -1;
@@ -263,11 +233,11 @@ int snapshot_get(const struct backend_ops *b, const struct vm_config *cfg, const
 	s->state = strbuf_detach(&p);
 	if (!access(s->state, R_OK)) {
 		strbuf_addf(&p, "%s.console", base.buf);
-		r = read_file(p.buf, &s->console);
+		r = strbuf_read_file(&s->console, p.buf);
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s.agent", base.buf);
 		if (!r)
-			r = read_file(p.buf, &s->agent);
+			r = strbuf_read_file(&s->agent, p.buf);
 		if (!r)
 			goto out;
 		/* half there: make it again */

@@ -218,8 +218,8 @@ fi
 
 # --- environment -------------------------------------------------------
 srcdir=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd)
-if [ -n "$srcdir" ] && ls "$srcdir"/*.c >/dev/null 2>&1; then
-	vars=$(grep -h -o 'getenv("[A-Z_]*")' "$srcdir"/*.c | sed 's/getenv("\(.*\)")/\1/' |
+if [ -n "$srcdir" ] && ls "$srcdir"/*.c "$srcdir"/*/*.c >/dev/null 2>&1; then
+	vars=$(grep -h -o 'getenv("[A-Z_]*")' "$srcdir"/*.c "$srcdir"/*/*.c | sed 's/getenv("\(.*\)")/\1/' |
 	       grep -E '^(OOMTEST_|NO_COLOR$)' | sort -u)
 	env_tags=$(section ENVIRONMENT | tags | tr ',' '\n' | sed 's/^ *//; s/ *$//')
 	missing=()

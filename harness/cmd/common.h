@@ -1,0 +1,37 @@
+/* common: what the commands share about where they run — the project root,
+ * the state directory (fetched kernels, built targets, snapshots), the
+ * default targets fetched on first use, a target's module and initramfs
+ * built, KVM or TCG decided, and case arguments expanded to files. */
+#ifndef OOMTEST_CMD_COMMON_H
+#define OOMTEST_CMD_COMMON_H
+
+#include <stddef.h>
+#include "backend/backend.h"
+#include "lib/strbuf.h"
+#include "target/target.h"
+
+/* $OOMTEST_ROOT, else ROOT of ROOT/build/oomtest, else "." (free() it). */
+char *project_root(void);
+/* An installed tree (make install) has the file INSTALLED at its root. */
+int project_installed(const char *root);
+/* Where fetched kernels, built targets and snapshots live: ROOT/build in a
+ * source tree; for an installed one $OOMTEST_STATE, else
+ * ${XDG_CACHE_HOME:-~/.cache}/oomtest. The scripts get it as OOMTEST_STATE. */
+const char *state_dir(const char *root);
+/* The default targets are fetched the first time they are needed. */
+void ensure_targets(const char *root);
+/* Loads the state directory's targets.list into tl; 0, or -1 with err. */
+int load_targets(struct target_list *tl, const char *root, struct strbuf *err);
+/* "oomtest CMD: no target 'NAME' (have: a b)" on stderr. */
+void print_no_target(const char *cmd, const char *name, const struct target_list *tl);
+/* Expands directories to their *.case files (sorted); appends to *out.
+ * 0, or -1 with a message on stderr. */
+int collect_case_paths(char **args, int n, char ***out, size_t *nout);
+/* Builds (if needed) the module and initramfs of a target; initrd gets its
+ * initramfs path. 0, or -1 with err set to what the build said. */
+int prepare_target(const char *root, const struct target *t, struct strbuf *initrd, struct strbuf *err);
+/* KVM or TCG is decided once, before any worker forks, by booting t (when
+ * given) with its initramfs (see backend/qemu.c). */
+void decide_accel(const struct backend_ops *b, const struct target *t, const char *initrd);
+
+#endif

@@ -1,0 +1,306 @@
+/* run: the run command's command line (see run.h). */
+#include "cmd/run.h"
+#include "cmd/common.h"
+#include "cmd/help.h"
+#include "cmd/run_jobs.h"
+#include "run/results.h"
+#include "lib/units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct run_args {
+	struct run_setup setup;
+	const char *kernel, *kdir, *arch, *results;
+	int cold_boot;
+};
+
+/* --connect URI or URI*SLOTS; 0, or -1 with a message. */
+static int add_host(struct run_setup *s, char *arg)
+{
+	char *star = strrchr(arg, '*');
+	long slots = 0;
+
+	if (star && star[1] && strspn(star + 1, "0123456789") == strlen(star + 1)) {
+		slots = strtol(star + 1, NULL, 10);
+		*star = '\0';
+		if (slots < 1 || slots > 64) {
+			fprintf(stderr, "oomtest: --connect %s*%s: slots from 1 to 64\n", arg, star + 1);
+			return -1;
+		}
+	}
+	s->hosts = xrealloc(s->hosts, (size_t)(s->nhosts + 1) * sizeof(*s->hosts));
+	s->host_uris = xrealloc(s->host_uris, (size_t)(s->nhosts + 1) * sizeof(*s->host_uris));
+	s->host_uris[s->nhosts] = arg;
+	if (!s->nhosts)
+		backend_libvirt_set_uri(arg);
+	s->hosts[s->nhosts] = (struct sched_host){ .label = arg, .slots = (int)slots };
+	s->nhosts++;
+	return 0;
+}
+
+/* One option; 0, or -1 with a message. */
+static int take_option(struct run_args *a, int c, char *arg)
+{
+	struct run_setup *s = &a->setup;
+
+	switch (c) {
+	case 't':
+		s->want_targets = xrealloc(s->want_targets, (s->nwant + 1) * sizeof(char *));
+		s->want_targets[s->nwant++] = arg;
+		return 0;
+	case 'T':
+		if (!units_parse_duration(arg, &s->timeout_ms))
+			return 0;
+		fprintf(stderr, "oomtest: --timeout %s: expected seconds (e.g. 60 or 90s)\n", arg);
+		return -1;
+	case 'k': a->kernel = arg; return 0;
+	case 'd': a->kdir = arg; return 0;
+	case 'a': a->arch = arg; return 0;
+	case 'r': a->results = arg; return 0;
+	case 'S':
+		if (!units_parse_duration(arg, &s->silence_ms))
+			return 0;
+		fprintf(stderr, "oomtest: --silence %s: expected seconds (e.g. 30 or 30s)\n", arg);
+		return -1;
+	case 'C': a->cold_boot = 1; return 0;
+	case 'J': s->junit_path = arg; return 0;
+	case 'O': s->json_path = arg; return 0;
+	case 'N': s->progress = 0; return 0;
+	case 'B':
+		if (!strcmp(arg, "qemu") || !strcmp(arg, "libvirt")) {
+			s->backend = !strcmp(arg, "qemu") ? &backend_qemu : &backend_libvirt;
+			return 0;
+		}
+		fprintf(stderr, "oomtest: --backend %s: qemu or libvirt\n", arg);
+		return -1;
+	case 'U':
+		return add_host(s, arg);
+	case 'L':
+		if (!units_parse_size(arg, &s->log_limit) && s->log_limit >= 4096)
+			return 0;
+		fprintf(stderr, "oomtest: --log-limit %s: expected a size of 4K or more (e.g. 64M)\n", arg);
+		return -1;
+	case 'V':
+		if (!strcmp(arg, "13") || !strcmp(arg, "14")) {
+			s->tap_version = atoi(arg);
+			return 0;
+		}
+		fprintf(stderr, "oomtest: --tap-version %s: 13 or 14\n", arg);
+		return -1;
+	case 'j': {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || v < 1 || v > 64) {
+			fprintf(stderr, "oomtest: -j %s: expected a number of guests from 1 to 64\n", arg);
+			return -1;
+		}
+		s->parallel = (int)v;
+		s->jobs_given = 1;
+		return 0;
+	}
+	}
+	help_print_usage(stderr);
+	return -1;
+}
+
+/* Returns 0 to go on, 1 after --help, -1 on a usage error. */
+static int parse_options(struct run_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "kdir", required_argument, NULL, 'd' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "results", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "tap-version", required_argument, NULL, 'V' },
+		{ "silence", required_argument, NULL, 'S' },
+		{ "log-limit", required_argument, NULL, 'L' },
+		{ "cold-boot", no_argument, NULL, 'C' },
+		{ "backend", required_argument, NULL, 'B' },
+		{ "connect", required_argument, NULL, 'U' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'O' },
+		{ "no-progress", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+
+	a->setup.backend = &backend_qemu;
+	a->setup.log_limit = 64ull << 20;
+	a->setup.parallel = ncpu > 0 ? (int)(ncpu > 64 ? 64 : ncpu) : 1;
+	a->setup.tap_version = 13;
+	a->setup.progress = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:j:h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			help_print_usage(stdout);
+			return 1;
+		}
+		if (take_option(a, c, optarg))
+			return -1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "oomtest run: no case given\n");
+		help_print_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every case is read (and expanded into its runs) before any guest starts. */
+static int load_cases(char **args, int n, struct oomcase **cases, size_t *ncases)
+{
+	struct strbuf err = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int r = -1, bad = 0;
+
+	if (collect_case_paths(args, n, &paths, &npaths))
+		goto out;
+	if (!npaths) {
+		fprintf(stderr, "oomtest run: no *.case files found\n");
+		goto out;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase *more = NULL;
+		size_t nmore = 0;
+		if (case_load_all(paths[i], &more, &nmore, &err)) {
+			bad = 1;
+			continue;
+		}
+		*cases = xrealloc(*cases, (*ncases + nmore) * sizeof(**cases));
+		memcpy(*cases + *ncases, more, nmore * sizeof(*more));
+		*ncases += nmore;
+		free(more);
+	}
+	if (bad) {
+		fputs(err.buf, stderr);
+		if (err.len && err.buf[err.len - 1] != '\n')
+			fputc('\n', stderr);
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	strbuf_release(&err);
+	return r;
+}
+
+/* --kernel/--kdir/--arch's one target, else the default ones; then every
+ * --target must name one of them. 0, or -1 with a message. */
+static int choose_targets(const struct run_args *a, const char *root, struct target_list *tl)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct target custom = { 0 };
+	int r = -1;
+
+	if (a->kernel || a->kdir || a->arch) {
+		if (!a->kernel || !a->kdir || !a->arch) {
+			fprintf(stderr, "oomtest run: --kernel, --kdir and --arch go together\n");
+			goto out;
+		}
+		if (target_custom(&custom, a->kernel, a->kdir, a->arch, &err)) {
+			fprintf(stderr, "oomtest run: %s\n", err.buf);
+			goto out;
+		}
+		tl->v = xcalloc(1, sizeof(*tl->v));
+		tl->v[0] = custom;
+		memset(&custom, 0, sizeof(custom));
+		tl->n = 1;
+	} else {
+		ensure_targets(root);
+		if (load_targets(tl, root, &err)) {
+			fprintf(stderr, "oomtest: %s\n", err.buf);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < a->setup.nwant; i++)
+		if (!targets_find(tl, a->setup.want_targets[i])) {
+			print_no_target("run", a->setup.want_targets[i], tl);
+			goto out;
+		}
+	r = 0;
+out:
+	target_release(&custom);
+	strbuf_release(&err);
+	return r;
+}
+
+/* A new directory under --results (or the default); when it cannot be made
+ * the verdicts still matter: the logs go to a temporary directory. 0, or -1
+ * with a message. */
+static int make_run_dir(const char *results, const char *root, struct strbuf *run_dir)
+{
+	struct strbuf results_root = STRBUF_INIT, err = STRBUF_INIT, alt = STRBUF_INIT;
+	int r = 0;
+
+	if (results)
+		strbuf_addstr(&results_root, results);
+	else if (project_installed(root))
+		strbuf_addstr(&results_root, "results");
+	else
+		strbuf_addf(&results_root, "%s/results", root);
+	if (results_new_run(results_root.buf, run_dir, &err)) {
+		const char *tmp = getenv("TMPDIR");
+		strbuf_addf(&alt, "%s/oomtest-results.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(alt.buf)) {
+			fprintf(stderr, "oomtest: %s; no temporary directory either (%s): %s\n", err.buf,
+				alt.buf, strerror(errno));
+			r = -1;
+		} else {
+			fprintf(stderr, "oomtest: %s; logs of this run go to %s instead\n", err.buf, alt.buf);
+			strbuf_reset(run_dir);
+			strbuf_addbuf(run_dir, &alt);
+		}
+	}
+	strbuf_release(&results_root);
+	strbuf_release(&err);
+	strbuf_release(&alt);
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	struct target_list tl = { 0 };
+	struct strbuf run_dir = STRBUF_INIT, snapshot_dir = STRBUF_INIT;
+	struct oomcase *cases = NULL;
+	size_t ncases = 0;
+	char *root = project_root();
+	int ret = 2, r;
+
+	strbuf_addf(&snapshot_dir, "%s/snapshots", state_dir(root));
+	if ((r = parse_options(&a, argc, argv))) {
+		ret = r > 0 ? 0 : 2;
+		goto out;
+	}
+	if (load_cases(argv + optind, argc - optind, &cases, &ncases) || choose_targets(&a, root, &tl) ||
+	    make_run_dir(a.results, root, &run_dir))
+		goto out;
+	a.setup.root = root;
+	a.setup.snapshot_dir = a.cold_boot || !a.setup.backend->save ? NULL : snapshot_dir.buf;
+	ret = run_jobs(&a.setup, cases, ncases, &tl, run_dir.buf);
+out:
+	for (size_t i = 0; i < ncases; i++)
+		case_release(&cases[i]);
+	free(cases);
+	free(a.setup.want_targets);
+	free(a.setup.hosts);
+	free(a.setup.host_uris);
+	targets_release(&tl);
+	strbuf_release(&run_dir);
+	strbuf_release(&snapshot_dir);
+	free(root);
+	return ret;
+}

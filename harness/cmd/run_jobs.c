@@ -1,0 +1,299 @@
+/* run_jobs: from loaded cases and targets to verdicts and reports. */
+#include "cmd/run_jobs.h"
+#include "case/needs.h"
+#include "cmd/common.h"
+#include "lib/child.h"
+#include "lib/fs.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
+#include "report/progress.h"
+#include "report/report.h"
+#include "report/tap.h"
+#include "run/runner.h"
+#include "target/modcheck.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct prepared {
+	int ok;
+	struct strbuf initrd;
+	struct strbuf err;
+};
+
+struct job_data {
+	const struct oomcase *c;
+	const struct target *t;
+	const struct prepared *prep;
+	struct strbuf dir;
+};
+
+/* What the workers and the reporter see (they get only the job). */
+static const struct run_setup *setup;
+static size_t reported_not_ok;
+static struct report report;
+
+static void on_signal(int sig)
+{
+	runner_interrupted = 1;
+	child_kill_all();
+	sched_signal_workers(sig);
+}
+
+/* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
+ * replaced (values are case text). */
+static void add_run_name(struct strbuf *out, const struct oomcase *c, int for_path)
+{
+	strbuf_addstr(out, c->name);
+	if (!c->variant)
+		return;
+	strbuf_addch(out, '[');
+	for (const char *p = c->variant; *p; p++)
+		strbuf_addch(out, for_path && (*p == '/' || *p == '\\') ? '_' : *p);
+	strbuf_addch(out, ']');
+}
+
+/* Why this case does not run on this target, or 0 when it does. */
+static int skipped(const struct oomcase *oc, const struct target *t, struct run_result *res)
+{
+	if (!needs_target(oc, t)) {
+		strbuf_addstr(&res->reason, "the case names other targets");
+		return 1;
+	}
+	if (t->min_memory && oc->memory < t->min_memory) {
+		strbuf_addf(&res->reason, "target %s needs at least %lluM of guest memory (its kernel takes most of %lluM)",
+			    t->name, t->min_memory >> 20, oc->memory >> 20);
+		return 1;
+	}
+	return !needs_met(oc, t, &res->reason);
+}
+
+/* In a worker process: one case on one target. */
+static void run_job(const struct job *job, struct run_result *res)
+{
+	const struct job_data *d = job->data;
+	const struct oomcase *oc = d->c;
+	const struct target *t = d->t;
+
+	if (job->host >= 0)
+		backend_libvirt_set_uri(setup->host_uris[job->host]);
+	if (skipped(oc, t, res)) {
+		res->verdict = V_SKIP;
+		return;
+	}
+	int r = fs_mkdirs(d->dir.buf);
+	if (r) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "cannot create %s: %s", d->dir.buf, strerror(-r));
+		return;
+	}
+	if (!d->prep->ok) {
+		res->verdict = V_ERROR;
+		strbuf_addbuf(&res->reason, &d->prep->err);
+		return;
+	}
+	/* The module must fit the kernel and have the parameters the case sets. */
+	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
+	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(setup->root), t->name);
+	int mok = 1;
+	for (size_t s = 0; s < oc->nsteps && mok; s++)
+		if (oc->steps[s].kind == STEP_MODULE)
+			mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1, oc->steps[s].argc - 1, &merr);
+	if (!mok) {
+		res->verdict = V_ERROR;
+		strbuf_addbuf(&res->reason, &merr);
+	} else {
+		struct run_request rq = {
+			.c = oc, .t = t, .backend = setup->backend,
+			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
+			.timeout_ms = setup->timeout_ms ? setup->timeout_ms : oc->timeout_ms,
+			.silence_ms = setup->silence_ms,
+			.log_limit = setup->log_limit,
+			.snapshot_dir = setup->snapshot_dir,
+		};
+		run_one(&rq, res);
+	}
+	strbuf_release(&ko);
+	strbuf_release(&merr);
+}
+
+/* Where a run ran, when there are several hosts; else NULL. */
+static const char *host_of(const struct job *job)
+{
+	return setup->nhosts > 1 && job->host >= 0 ? setup->host_uris[job->host] : NULL;
+}
+
+static void report_job(const struct job *job, const struct run_result *res)
+{
+	const struct job_data *d = job->data;
+
+	if (res->verdict != V_PASS && res->verdict != V_SKIP)
+		reported_not_ok++;
+	struct strbuf name = STRBUF_INIT;
+	add_run_name(&name, d->c, 0);
+	struct strbuf tgt = STRBUF_INIT;
+	strbuf_addstr(&tgt, d->t->name);
+	/* with several hosts, the TAP says where each run ran */
+	if (host_of(job) && res->verdict != V_SKIP) {
+		strbuf_addf(&tgt, " on %s", host_of(job));
+		if (job->moved_from >= 0)
+			strbuf_addf(&tgt, ", moved from %s", setup->host_uris[job->moved_from]);
+	}
+	progress_clear();
+	tap_result(stdout, job->index + 1, name.buf, tgt.buf, res,
+		   res->verdict == V_SKIP ? NULL : d->dir.buf);
+	progress_finished(res->verdict);
+	report_add(&report, d->c, d->t, host_of(job), res, res->verdict == V_SKIP ? NULL : d->dir.buf);
+	strbuf_release(&name);
+	strbuf_release(&tgt);
+}
+
+/* index.html and report.json in the run directory, and the files asked
+ * for. A report that cannot be written is named on stderr and the others
+ * are still written; one asked for (--junit, --json) missing makes the
+ * exit status 1, as a CI job would otherwise miss it. */
+static int write_reports(const struct report *rep, const char *run_dir, const char *junit, const char *json)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int bad = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int r;
+		strbuf_reset(&path);
+		strbuf_reset(&err);
+		if (i == 0) {
+			strbuf_addf(&path, "%s/report.json", run_dir);
+			r = report_json_write(rep, path.buf, &err);
+		} else if (i == 1) {
+			strbuf_addf(&path, "%s/index.html", run_dir);
+			r = report_html_write(rep, path.buf, &err);
+		} else if (i == 2) {
+			r = json ? report_json_write(rep, json, &err) : 0;
+		} else {
+			r = junit ? report_junit_write(rep, junit, &err) : 0;
+		}
+		if (r) {
+			fprintf(stderr, "oomtest: %s\n", err.buf);
+			bad |= i >= 2;
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return bad;
+}
+
+static int target_chosen(const struct run_setup *s, const struct target *t)
+{
+	int chosen = !s->nwant;
+	for (size_t k = 0; k < s->nwant; k++)
+		chosen |= !strcmp(s->want_targets[k], t->name);
+	return chosen;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The scheduler, over the libvirt hosts when there are some. */
+static size_t schedule(const struct run_setup *s, struct job *jobs, size_t njobs)
+{
+	int parallel = s->parallel;
+
+	if (!s->nhosts || s->backend != &backend_libvirt)
+		return sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
+	/* hosts without *SLOTS: one alone takes -j; several take one each */
+	int total = 0;
+	for (int h = 0; h < s->nhosts; h++) {
+		if (!s->hosts[h].slots)
+			s->hosts[h].slots = s->nhosts == 1 ? parallel : 1;
+		total += s->hosts[h].slots;
+	}
+	if (!s->jobs_given || parallel > total)
+		parallel = total;
+	backend_libvirt_set_uri(s->host_uris[0]);
+	return sched_run_hosts(jobs, njobs, parallel, s->hosts, s->nhosts, run_job, report_job, &runner_interrupted);
+}
+
+int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncases,
+	     const struct target_list *tl, const char *run_dir)
+{
+	int ret;
+
+	setup = s;
+	catch_signals();
+	/* Which (case, target) pairs, in order: case by case. */
+	struct prepared *prep = xcalloc(tl->n, sizeof(*prep));
+	for (size_t j = 0; j < tl->n; j++) {
+		strbuf_init(&prep[j].initrd);
+		strbuf_init(&prep[j].err);
+		prep[j].ok = -1; /* not yet */
+	}
+	struct job *jobs = xcalloc(ncases * tl->n + 1, sizeof(*jobs));
+	struct job_data *jd = xcalloc(ncases * tl->n + 1, sizeof(*jd));
+	size_t njobs = 0;
+	for (size_t i = 0; i < ncases; i++)
+		for (size_t j = 0; j < tl->n; j++) {
+			if (!target_chosen(s, &tl->v[j]))
+				continue;
+			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl->v[j], .prep = &prep[j] };
+			strbuf_init(&jd[njobs].dir);
+			strbuf_addf(&jd[njobs].dir, "%s/", run_dir);
+			add_run_name(&jd[njobs].dir, &cases[i], 1);
+			strbuf_addf(&jd[njobs].dir, "/%s", tl->v[j].name);
+			jobs[njobs] = (struct job){ .index = njobs, .memory = cases[i].memory, .data = &jd[njobs] };
+			/* Modules and images are built here, once per target, before any guest. */
+			if (needs_target(&cases[i], &tl->v[j]) && prep[j].ok < 0)
+				prep[j].ok = !prepare_target(s->root, &tl->v[j], &prep[j].initrd, &prep[j].err);
+			njobs++;
+		}
+
+	time_t started = time(NULL);
+	report_init(&report, run_dir, started, njobs);
+	tap_begin(stdout, s->tap_version, njobs);
+	progress_begin(stdout, njobs, s->progress);
+	sched_progress_hook = progress_update;
+	/* KVM or TCG is decided once, here, not in every worker, by booting
+	 * the first target that is ready (see backend/qemu.c) */
+	{
+		size_t j = 0;
+		while (j < njobs && !jd[j].prep->ok)
+			j++;
+		decide_accel(s->backend, j < njobs ? jd[j].t : NULL, j < njobs ? jd[j].prep->initrd.buf : NULL);
+	}
+	size_t n = schedule(s, jobs, njobs);
+	size_t not_ok = reported_not_ok;
+	progress_clear();
+	if (runner_interrupted || n < njobs) {
+		tap_bail_out(stdout, "interrupted");
+		ret = 1;
+	} else {
+		ret = not_ok ? 1 : 0;
+	}
+	fflush(stdout);
+	report.seconds = progress_elapsed();
+	report.interrupted = runner_interrupted || n < njobs;
+	if (write_reports(&report, run_dir, s->junit_path, s->json_path))
+		ret = ret ? ret : 1;
+	report_release(&report);
+	for (size_t i = 0; i < njobs; i++)
+		strbuf_release(&jd[i].dir);
+	free(jd);
+	free(jobs);
+	fprintf(stderr, "oomtest: %zu run, %zu not ok; results in %s\n", n, not_ok, run_dir);
+	for (size_t j = 0; j < tl->n; j++) {
+		strbuf_release(&prep[j].initrd);
+		strbuf_release(&prep[j].err);
+	}
+	free(prep);
+	return ret;
+}

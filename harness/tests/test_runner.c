@@ -1,0 +1,184 @@
+/* Tests for runner.c: one run through a backend whose guest is two
+ * sockets the test fills — the plan sent on ready, the streams logged and
+ * parsed, the run's files written, the verdict. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "case/plan.h"
+#include "lib/child.h"
+#include "run/runner.h"
+#include "tests/run_test_util.h"
+
+/* The guest: what it says on each stream, then its end. */
+struct vm {
+	int con[2], agent[2];      /* [0] the runner's end, [1] the guest's */
+};
+
+static const char *console_text, *agent_text;
+static int start_result;
+
+static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
+{
+	(void)cfg;
+	if (start_result) {
+		strbuf_addstr(err, "cannot start: no such machine");
+		return start_result;
+	}
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, vm->con), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, vm->agent), 0);
+	assert_int_equal(write(vm->con[1], console_text, strlen(console_text)), (ssize_t)strlen(console_text));
+	assert_int_equal(write(vm->agent[1], agent_text, strlen(agent_text)), (ssize_t)strlen(agent_text));
+	shutdown(vm->con[1], SHUT_WR);
+	shutdown(vm->agent[1], SHUT_WR);
+	fcntl(vm->con[0], F_SETFL, O_NONBLOCK);
+	fcntl(vm->agent[0], F_SETFL, O_NONBLOCK);
+	*out = vm;
+	return 0;
+}
+
+static int fake_console_fd(struct vm *vm) { return vm->con[0]; }
+static int fake_agent_fd(struct vm *vm) { return vm->agent[0]; }
+static int fake_wait(struct vm *vm, int timeout_ms) { (void)vm; (void)timeout_ms; return 1; }
+static void fake_kill(struct vm *vm) { (void)vm; }
+static void fake_describe_exit(struct vm *vm, struct strbuf *out) { (void)vm; strbuf_addstr(out, "exit 0"); }
+
+static void fake_destroy(struct vm *vm)
+{
+	close(vm->con[0]);
+	close(vm->con[1]);
+	close(vm->agent[0]);
+	close(vm->agent[1]);
+	free(vm);
+}
+
+static const struct backend_ops fake_backend = {
+	.name = "fake", .start = fake_start, .console_fd = fake_console_fd, .agent_fd = fake_agent_fd,
+	.wait = fake_wait, .kill = fake_kill, .describe_exit = fake_describe_exit, .destroy = fake_destroy,
+};
+
+static const struct target tgt = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-50-amd64" };
+
+/* Runs text as a case in a new directory, which dir gets. */
+static void run_case(const char *text, char *dir, struct run_result *res)
+{
+	struct oomcase c;
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(case_parse(&c, "t.case", text, strlen(text), &err), 0);
+	assert_non_null(mkdtemp(dir));
+	struct run_request rq = { .c = &c, .t = &tgt, .backend = &fake_backend, .initrd = "/nonexistent",
+				  .run_dir = dir, .timeout_ms = 20000 };
+	run_result_init(res);
+	run_one(&rq, res);
+	case_release(&c);
+	strbuf_release(&err);
+}
+
+static void test_run_to_the_end(void **state)
+{
+	(void)state;
+	static const char case_text[] = "[step hog]\nrun = hog\n[expect]\nstep.hog.exit == 0\n"
+					"console ~ \"Killed process 78\"\n";
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+	struct strbuf text = STRBUF_INIT;
+
+	console_text = "[    1.0] Memory cgroup out of memory: Killed process 78 (hog)\r\n[    1.1] last";
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart hog 78\nmem hog 10 512\nexit hog 0\ndone\n";
+	start_result = 0;
+	run_case(case_text, dir, &res);
+	assert_string_equal(res.reason.buf, "");
+	assert_int_equal(res.verdict, V_PASS);
+	assert_string_equal(facts_get(&res.facts, "agent.done"), "1");
+	assert_string_equal(facts_get(&res.facts, "boot.path"), "cold-bzimage");
+	assert_string_equal(facts_get(&res.facts, "vm.exit"), "exit 0");
+	assert_string_equal(facts_get(&res.facts, "step.hog.pid"), "78");
+	assert_string_equal(facts_get(&res.facts, "console.capped"), "0");
+	assert_non_null(facts_get(&res.facts, "boot.seconds"));
+	assert_non_null(facts_get(&res.facts, "run.seconds"));
+
+	/* the logs hold the streams as they came */
+	read_run_file(dir, "console.log", &text);
+	assert_string_equal(text.buf, console_text);
+	read_run_file(dir, "agent.log", &text);
+	assert_string_equal(text.buf, agent_text);
+	read_run_file(dir, "memory.tsv", &text);
+	assert_string_equal(text.buf, "step\tms\trss_kb\nhog\t10\t512\n");
+	read_run_file(dir, "result.json", &text);
+	assert_non_null(strstr(text.buf, "\"verdict\": \"pass\""));
+	read_run_file(dir, "facts.json", &text);
+	assert_non_null(strstr(text.buf, "\"step.hog.exit\": \"0\""));
+	/* plan.txt is the plan the guest was sent */
+	read_run_file(dir, "plan.txt", &text);
+	assert_non_null(strstr(text.buf, "run hog "));
+	assert_non_null(strstr(text.buf, "end\n"));
+	run_result_release(&res);
+	strbuf_release(&text);
+	remove_dir(dir);
+}
+
+static void test_guest_ends_before_ready(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+
+	console_text = "[    0.1] Linux version 6.1.0\n";
+	agent_text = "";
+	start_result = 0;
+	run_case("[expect]\noom.count == 0\n", dir, &res);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_string_equal(res.reason.buf,
+			    "boot failure: the guest ended (QEMU exit 0) before its agent said ready (see console.log)");
+	assert_string_equal(facts_get(&res.facts, "agent.done"), "0");
+	run_result_release(&res);
+	remove_dir(dir);
+}
+
+static void test_guest_does_not_start(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+	struct strbuf text = STRBUF_INIT;
+
+	start_result = -2;
+	run_case("[expect]\noom.count == 0\n", dir, &res);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_int_equal(res.host_failed, 1);
+	assert_string_equal(res.reason.buf, "cannot start: no such machine");
+	/* the result is written all the same */
+	read_run_file(dir, "result.json", &text);
+	assert_non_null(strstr(text.buf, "cannot start: no such machine"));
+	run_result_release(&res);
+
+	char dir2[] = "/tmp/oomtest-runner.XXXXXX";
+	start_result = -1;
+	run_case("[expect]\noom.count == 0\n", dir2, &res);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_int_equal(res.host_failed, 0);
+	run_result_release(&res);
+	strbuf_release(&text);
+	remove_dir(dir);
+	remove_dir(dir2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_to_the_end),
+		cmocka_unit_test(test_guest_ends_before_ready),
+		cmocka_unit_test(test_guest_does_not_start),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
