@@ -7,9 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "case/expect.h"
+#include "lib/json.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -109,13 +108,15 @@ static void read_facts(struct report_entry *e, const char *dir)
 {
 	struct strbuf text = STRBUF_INIT;
 	read_file_in(dir, "facts.json", &text);
-	json_object *o = text.len ? json_tokener_parse(text.buf) : NULL;
+	struct strbuf err = STRBUF_INIT;
+	json_object *o = text.len ? json_parse(text.buf, strlen(text.buf), &err) : NULL;
 	if (o && json_object_is_type(o, json_type_object)) {
 		json_object_object_foreach(o, name, value)
 			if (json_object_is_type(value, json_type_string))
 				facts_set(&e->facts, name, json_object_get_string(value));
 	}
 	json_object_put(o);
+	strbuf_release(&err);
 	strbuf_release(&text);
 }
 
