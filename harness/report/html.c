@@ -11,7 +11,6 @@
 
 #include <libxml/HTMLtree.h>
 
-#include "lib/fs.h"
 #include "report/html_chart.h"
 #include "report/html_console.h"
 #include "report/html_tree.h"
@@ -249,13 +248,5 @@ int report_html_build(const struct report *r, struct strbuf *out, struct strbuf 
 
 int report_html_write(const struct report *r, const char *path, struct strbuf *err)
 {
-	struct strbuf doc = STRBUF_INIT;
-	int ret = report_html_build(r, &doc, err);
-
-	if (!ret && (ret = fs_write_atomic(path, doc.buf, doc.len))) {
-		strbuf_addf(err, "writing the HTML report %s: %s", path, strerror(-ret));
-		ret = -1;
-	}
-	strbuf_release(&doc);
-	return ret;
+	return report_build_and_write(r, report_html_build, "HTML", path, err);
 }

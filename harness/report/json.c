@@ -3,11 +3,9 @@
  * field changes meaning or goes away. */
 #include "report/json.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/fs.h"
 #include "lib/json.h"
 #include "lib/utf8.h"
 #include "run/results.h"
@@ -126,9 +124,7 @@ int report_json_write(const struct report *r, const char *path, struct strbuf *e
 	struct strbuf doc = STRBUF_INIT;
 
 	report_json_build(r, &doc);
-	int ret = fs_write_atomic(path, doc.buf, doc.len);
-	if (ret)
-		strbuf_addf(err, "writing the JSON report %s: %s", path, strerror(-ret));
+	int ret = report_write_doc("JSON", path, &doc, err);
 	strbuf_release(&doc);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "case/expect.h"
+#include "lib/fs.h"
 #include "lib/json.h"
 
 static char *dup_or_null(const char *s)
@@ -192,6 +193,27 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 	if (sb.len)
 		read_samples(e, sb.buf);
 	strbuf_release(&sb);
+}
+
+int report_write_doc(const char *what, const char *path, const struct strbuf *doc, struct strbuf *err)
+{
+	int ret = fs_write_atomic(path, doc->buf, doc->len);
+
+	if (ret)
+		strbuf_addf(err, "writing the %s report %s: %s", what, path, strerror(-ret));
+	return ret;
+}
+
+int report_build_and_write(const struct report *r, report_builder *build, const char *what, const char *path,
+			   struct strbuf *err)
+{
+	struct strbuf doc = STRBUF_INIT;
+	int ret = build(r, &doc, err);
+
+	if (!ret && report_write_doc(what, path, &doc, err))
+		ret = -1;
+	strbuf_release(&doc);
+	return ret;
 }
 
 size_t report_count(const struct report *r, enum verdict v)
