@@ -5,10 +5,9 @@
 static void test_html_console_marks(void **state)
 {
 	(void)state;
-	xmlDocPtr doc = parse_html(&fx.html);
-	xmlNodePtr root = xmlDocGetRootElement(doc);
+	xmlDocPtr doc;
 	xmlNodePtr secs[NENTRIES];
-	collect(root, "section", "run", secs, NENTRIES);
+	fixture_sections(&doc, secs);
 
 	/* the OOM report (console lines 340 to the kill on 478) is one mark */
 	xmlNodePtr pre = first(secs[PASS], "pre", "console");
