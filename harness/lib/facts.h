@@ -28,10 +28,12 @@ void facts_setf(struct facts *f, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Returns the value or NULL. */
 const char *facts_get(const struct facts *f, const char *name);
-/* Appends the table as one JSON object, names in insertion order. */
+/* Appends the table as one JSON object (lib/json.h: invalid UTF-8 becomes
+ * U+FFFD), names in insertion order. */
 void facts_to_json(const struct facts *f, struct strbuf *out);
-/* Appends s as a JSON string literal (quotes included); control and
- * non-UTF-8 bytes are escaped so the output is always valid JSON. */
+/* Deprecated for new code (build a json_object with lib/json.h): appends
+ * len bytes of s as a JSON string literal, quotes included, with lib/json's
+ * policy (invalid UTF-8 becomes U+FFFD, control bytes are escaped). */
 void json_add_string(struct strbuf *out, const char *s, size_t len);
 
 #endif

@@ -152,13 +152,5 @@ int report_junit_build(const struct report *r, struct strbuf *out, struct strbuf
 
 int report_junit_write(const struct report *r, const char *path, struct strbuf *err)
 {
-	struct strbuf doc = STRBUF_INIT;
-	int ret = report_junit_build(r, &doc, err);
-
-	if (!ret && (ret = fs_write_atomic(path, doc.buf, doc.len))) {
-		strbuf_addf(err, "writing the JUnit report %s: %s", path, strerror(-ret));
-		ret = -1;
-	}
-	strbuf_release(&doc);
-	return ret;
+	return report_build_and_write(r, report_junit_build, "JUnit", path, err);
 }

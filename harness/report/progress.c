@@ -26,29 +26,44 @@ double progress_elapsed(void)
 	return now();
 }
 
-void progress_begin(FILE *f, size_t n, int allowed)
+int progress_color_allowed(void)
 {
 	const char *nc = getenv("NO_COLOR");
+	return !(nc && *nc);
+}
+
+void progress_begin(FILE *f, size_t n, int allowed)
+{
 	const char *term = getenv("TERM");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	out = f;
 	total = n;
 	on = allowed && isatty(fileno(f)) && !(term && !strcmp(term, "dumb"));
-	color = on && !(nc && *nc);
+	color = on && progress_color_allowed();
 	tap_color = color;
+}
+
+void progress_render(struct strbuf *line, const struct progress_counts *c, double elapsed, int use_color)
+{
+	size_t left = c->total - c->finished - c->running;
+
+	strbuf_addf(line, "\r\033[K%s%zu/%zu done%s, %zu running, %zu left, %zu not ok, %d:%02d elapsed",
+		    use_color ? "\033[1m" : "", c->finished, c->total, use_color ? "\033[0m" : "", c->running,
+		    left > c->total ? 0 : left, c->not_ok, (int)elapsed / 60, (int)elapsed % 60);
 }
 
 static void draw(void)
 {
 	double t = now();
-	size_t left = total - finished - running;
+	struct progress_counts c = { total, finished, running, not_ok };
+	struct strbuf line = STRBUF_INIT;
 
 	if (!on)
 		return;
-	fprintf(out, "\r\033[K%s%zu/%zu done%s, %zu running, %zu left, %zu not ok, %d:%02d elapsed",
-		color ? "\033[1m" : "", finished, total, color ? "\033[0m" : "", running,
-		left > total ? 0 : left, not_ok, (int)t / 60, (int)t % 60);
+	progress_render(&line, &c, t, color);
+	fwrite(line.buf, 1, line.len, out);
+	strbuf_release(&line);
 	fflush(out);
 	shown = 1;
 	last_draw = t;

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "case/expect.h"
+#include "lib/fs.h"
+#include "lib/json.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -109,13 +109,15 @@ static void read_facts(struct report_entry *e, const char *dir)
 {
 	struct strbuf text = STRBUF_INIT;
 	read_file_in(dir, "facts.json", &text);
-	json_object *o = text.len ? json_tokener_parse(text.buf) : NULL;
+	struct strbuf err = STRBUF_INIT;
+	json_object *o = text.len ? json_parse(text.buf, strlen(text.buf), &err) : NULL;
 	if (o && json_object_is_type(o, json_type_object)) {
 		json_object_object_foreach(o, name, value)
 			if (json_object_is_type(value, json_type_string))
 				facts_set(&e->facts, name, json_object_get_string(value));
 	}
 	json_object_put(o);
+	strbuf_release(&err);
 	strbuf_release(&text);
 }
 
@@ -191,6 +193,27 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 	if (sb.len)
 		read_samples(e, sb.buf);
 	strbuf_release(&sb);
+}
+
+int report_write_doc(const char *what, const char *path, const struct strbuf *doc, struct strbuf *err)
+{
+	int ret = fs_write_atomic(path, doc->buf, doc->len);
+
+	if (ret)
+		strbuf_addf(err, "writing the %s report %s: %s", what, path, strerror(-ret));
+	return ret;
+}
+
+int report_build_and_write(const struct report *r, report_builder *build, const char *what, const char *path,
+			   struct strbuf *err)
+{
+	struct strbuf doc = STRBUF_INIT;
+	int ret = build(r, &doc, err);
+
+	if (!ret && report_write_doc(what, path, &doc, err))
+		ret = -1;
+	strbuf_release(&doc);
+	return ret;
 }
 
 size_t report_count(const struct report *r, enum verdict v)

@@ -72,6 +72,13 @@ void report_release(struct report *r);
  * memory.tsv from dir (which may be NULL). */
 void report_add(struct report *r, const struct oomcase *c, const struct target *t, const char *host,
 		const struct run_result *res, const char *dir);
+/* Writes a built document atomically; returns 0, or -errno with "writing
+ * the WHAT report PATH: reason" in err. */
+int report_write_doc(const char *what, const char *path, const struct strbuf *doc, struct strbuf *err);
+typedef int report_builder(const struct report *r, struct strbuf *out, struct strbuf *err);
+/* Builds a document and writes it so; returns 0 or -1 with err. */
+int report_build_and_write(const struct report *r, report_builder *build, const char *what, const char *path,
+			   struct strbuf *err);
 /* Counts per verdict. */
 size_t report_count(const struct report *r, enum verdict v);
 /* Reads a run's log (dir/name) for display (\r\n as \n), at most `limit` bytes from its end;
