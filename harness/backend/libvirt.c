@@ -5,7 +5,10 @@
  * so not a byte is lost, and each stream is bridged to a socket the runner
  * polls like the QEMU backend's. How the guest ended comes from lifecycle
  * events; a <panic> device reports a pvpanic panic. */
-#include "backend/libvirt.h"
+#include "backend/backend.h"
+#include "backend/libvirt_xml.h"
+#include "lib/fs.h"
+#include "lib/hash.h"
 #include "run/results.h"
 
 #include <errno.h>
@@ -93,59 +96,6 @@ static void last_error(struct strbuf *err, const char *what)
 static int is_local_uri(const char *uri)
 {
 	return !strstr(uri, "://") || strstr(uri, ":///");
-}
-
-/* ---- XML ---- */
-
-static void xml_escape(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': strbuf_addstr(out, "&amp;"); break;
-		case '<': strbuf_addstr(out, "&lt;"); break;
-		case '>': strbuf_addstr(out, "&gt;"); break;
-		case '\'': strbuf_addstr(out, "&apos;"); break;
-		case '"': strbuf_addstr(out, "&quot;"); break;
-		default:
-			/* control bytes are not allowed in XML 1.0 */
-			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
-				strbuf_addch(out, ' ');
-			else
-				strbuf_addch(out, *s);
-		}
-	}
-}
-
-void libvirt_domain_xml(const struct vm_config *cfg, const char *name, const char *type, struct strbuf *out)
-{
-	const struct target *t = cfg->target;
-	struct strbuf cmdline = STRBUF_INIT;
-
-	strbuf_addstr(&cmdline, GUEST_CMDLINE);
-	if (cfg->extra_cmdline && *cfg->extra_cmdline)
-		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
-	strbuf_addf(out, "<domain type='%s'>\n  <name>", type);
-	xml_escape(out, name);
-	strbuf_addf(out, "</name>\n  <memory unit='KiB'>%llu</memory>\n  <currentMemory unit='KiB'>%llu</currentMemory>\n"
-		    "  <vcpu>1</vcpu>\n  <os>\n    <type arch='%s' machine='pc'>hvm</type>\n    <kernel>",
-		    cfg->memory >> 10, cfg->memory >> 10, strcmp(t->arch, "i386") ? "x86_64" : "i686");
-	xml_escape(out, t->kernel);
-	strbuf_addstr(out, "</kernel>\n    <initrd>");
-	xml_escape(out, cfg->initrd);
-	strbuf_addstr(out, "</initrd>\n    <cmdline>");
-	xml_escape(out, cmdline.buf);
-	strbuf_addstr(out, "</cmdline>\n  </os>\n  <features>\n    <acpi/>\n  </features>\n"
-		    "  <clock offset='utc'/>\n"
-		    "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
-		    "  <on_crash>destroy</on_crash>\n"
-		    "  <devices>\n"
-		    "    <serial type='pty'><target port='0'/></serial>\n"
-		    "    <serial type='pty'><target port='1'/></serial>\n"
-		    "    <controller type='usb' model='none'/>\n"
-		    "    <memballoon model='none'/>\n"
-		    "    <panic model='isa'><address type='isa' iobase='0x505'/></panic>\n"
-		    "  </devices>\n</domain>\n");
-	strbuf_release(&cmdline);
 }
 
 /* ---- bridges ---- */
@@ -276,11 +226,10 @@ static int hash_file(const char *path, uint64_t *h, unsigned long long *size)
 
 	if (fd < 0)
 		return -errno;
-	*h = 0xcbf29ce484222325ull;
+	*h = HASH_FNV1A_INIT;
 	*size = 0;
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			*h = (*h ^ buf[i]) * 0x100000001b3ull;
+		*h = hash_fnv1a_add(*h, buf, (size_t)n);
 		*size += (unsigned long long)n;
 	}
 	close(fd);
@@ -289,14 +238,13 @@ static int hash_file(const char *path, uint64_t *h, unsigned long long *size)
 
 static virStoragePoolPtr find_pool(virConnectPtr c, struct strbuf *err)
 {
-	static const char xml[] = "<pool type='dir'><name>oomtest</name>"
-				  "<target><path>/var/tmp/oomtest-images</path></target></pool>";
+	struct strbuf xml = STRBUF_INIT;
 	virStoragePoolPtr p = virStoragePoolLookupByName(c, "oomtest");
 
 	if (!p)
 		p = virStoragePoolLookupByName(c, "default");
-	if (!p) {
-		p = virStoragePoolDefineXML(c, xml, 0);
+	if (!p && !libvirt_pool_xml("oomtest", "/var/tmp/oomtest-images", &xml)) {
+		p = virStoragePoolDefineXML(c, xml.buf, 0);
 		if (p && (virStoragePoolBuild(p, 0) < 0 || virStoragePoolCreate(p, 0) < 0)) {
 			virStoragePoolFree(p);
 			p = NULL;
@@ -308,6 +256,7 @@ static virStoragePoolPtr find_pool(virConnectPtr c, struct strbuf *err)
 	}
 	if (!p)
 		last_error(err, "storage pool for uploads");
+	strbuf_release(&xml);
 	return p;
 }
 
@@ -346,9 +295,7 @@ static char *upload(virConnectPtr c, const char *path, struct strbuf *err)
 	virStoragePoolRefresh(pool, 0);
 	vol = virStorageVolLookupByName(pool, name.buf);
 	if (!vol) {
-		strbuf_addf(&xml, "<volume><name>%s</name><capacity unit='bytes'>%llu</capacity>"
-			    "<target><format type='raw'/></target></volume>", name.buf, size);
-		vol = virStorageVolCreateXML(pool, xml.buf, 0);
+		vol = libvirt_volume_xml(name.buf, size, &xml) ? NULL : virStorageVolCreateXML(pool, xml.buf, 0);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		st = vol && fd >= 0 ? virStreamNew(c, 0) : NULL;
 		if (!st || virStorageVolUpload(vol, st, 0, size, 0) < 0 ||
@@ -410,6 +357,42 @@ static const char *domain_type(struct vm *vm, const char *arch)
 	return "kvm";
 }
 
+/* The domain XML, kept in the run directory too; with uploads, of the
+ * same guest from the host's copies of its files. */
+static int domain_xml(struct vm *vm, const struct vm_config *cfg, struct strbuf *xml, struct strbuf *err)
+{
+	const char *type = domain_type(vm, cfg->target->arch);
+	struct strbuf path = STRBUF_INIT;
+	int r;
+
+	if (needs_upload()) {
+		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
+		struct target t = *cfg->target;
+		struct vm_config rc = *cfg;
+
+		if (!i) {
+			free(k);
+			return -1;
+		}
+		t.kernel = k;
+		rc.target = &t;
+		rc.initrd = i;
+		r = libvirt_domain_xml(&rc, vm->name, type, xml);
+		free(k);
+		free(i);
+	} else {
+		r = libvirt_domain_xml(cfg, vm->name, type, xml);
+	}
+	if (r) {
+		strbuf_addstr(err, "libxml2 could not write the domain XML");
+		return -1;
+	}
+	strbuf_addf(&path, "%s/domain.xml", cfg->run_dir);
+	fs_write_atomic(path.buf, xml->buf, xml->len);
+	strbuf_release(&path);
+	return 0;
+}
+
 static void lv_destroy(struct vm *vm);
 
 static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
@@ -443,30 +426,8 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	strbuf_addf(&name, "oomtest-%d-%u-%lx", (int)getpid(), counter++, (unsigned long)ts.tv_nsec);
 	vm->name = strbuf_detach(&name);
-	if (needs_upload()) {
-		/* the same guest, from the host's copies of its files */
-		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
-		if (!i) {
-			free(k);
-			goto fail;
-		}
-		struct target t = *cfg->target;
-		struct vm_config rc = *cfg;
-		t.kernel = k;
-		rc.target = &t;
-		rc.initrd = i;
-		libvirt_domain_xml(&rc, vm->name, domain_type(vm, cfg->target->arch), &xml);
-		free(k);
-		free(i);
-	} else {
-		libvirt_domain_xml(cfg, vm->name, domain_type(vm, cfg->target->arch), &xml);
-	}
-	{
-		struct strbuf p = STRBUF_INIT;
-		strbuf_addf(&p, "%s/domain.xml", cfg->run_dir);
-		fs_write_atomic(p.buf, xml.buf, xml.len);
-		strbuf_release(&p);
-	}
+	if (domain_xml(vm, cfg, &xml, err))
+		goto fail;
 	vm->dom = virDomainCreateXML(vm->conn, xml.buf, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY);
 	if (!vm->dom) {
 		last_error(err, "starting the domain");

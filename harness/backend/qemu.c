@@ -1,9 +1,11 @@
 /* backend_qemu: runs the guest in a QEMU started directly. The console
  * (ttyS0) and agent channel (ttyS1) are Unix sockets QEMU listens on and
  * waits for before it starts the guest, so not one byte is lost. */
-#include "backend/backend.h"
-#include "lib/child.h"
+#include "backend/qemu.h"
 #include "backend/qmp.h"
+#include "lib/child.h"
+#include "lib/clock.h"
+#include "lib/fs.h"
 #include "run/results.h"
 
 #include <errno.h>
@@ -15,7 +17,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 struct vm {
@@ -32,22 +33,14 @@ static char *sock_path(const struct vm *vm, const char *name)
 	return strbuf_detach(&sb);
 }
 
-static long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 /* QEMU creates the socket and waits in accept(): retry until it is there. */
 static int connect_to(struct vm *vm, const char *name, struct strbuf *err)
 {
 	char *path = sock_path(vm, name);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec start;
+	uint64_t start = clock_now_ms();
 	int fd = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		strbuf_addf(err, "socket path too long: %s", path);
 		free(path);
@@ -66,7 +59,7 @@ static int connect_to(struct vm *vm, const char *name, struct strbuf *err)
 			strbuf_addstr(err, "QEMU exited before the guest started");
 			break;
 		}
-		if (elapsed_ms(&start) > 20000) {
+		if (clock_now_ms() - start > 20000) {
 			strbuf_addf(err, "QEMU did not open %s within 20 s", name);
 			break;
 		}
@@ -98,6 +91,68 @@ static void add_socket(char ***argv, size_t *n, const char *dir, const char *id,
 	strbuf_release(&sb);
 }
 
+char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *sockdir)
+{
+	/* OOMTEST_QEMU_NAIVE=1 (for bench/): QEMU as one would first write it,
+	 * default devices and firmware, no boot-time savings */
+	int naive = getenv("OOMTEST_QEMU_NAIVE") && !strcmp(getenv("OOMTEST_QEMU_NAIVE"), "1");
+	struct strbuf append = STRBUF_INIT, mib = STRBUF_INIT;
+	char **argv = NULL;
+	size_t argc = 0;
+
+	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1" : GUEST_CMDLINE);
+	if (cfg->extra_cmdline && *cfg->extra_cmdline)
+		strbuf_addf(&append, " %s", cfg->extra_cmdline);
+	strbuf_addf(&mib, "%llu", cfg->memory >> 20);
+	add(&argv, &argc, qemu_binary(cfg->target->arch));
+	if (!naive) {
+		add(&argv, &argc, "-M");
+		add(&argv, &argc, "pc");
+	}
+	add(&argv, &argc, "-accel");
+	add(&argv, &argc, accel);
+	add(&argv, &argc, "-m");
+	add(&argv, &argc, mib.buf);
+	add(&argv, &argc, "-smp");
+	add(&argv, &argc, "1");
+	if (!naive) {
+		add(&argv, &argc, "-nodefaults");
+		add(&argv, &argc, "-no-user-config");
+	}
+	add(&argv, &argc, "-display");
+	add(&argv, &argc, "none");
+	add(&argv, &argc, "-no-reboot");
+	add(&argv, &argc, "-kernel");
+	add(&argv, &argc, cfg->target->kernel);
+	add(&argv, &argc, "-initrd");
+	add(&argv, &argc, cfg->initrd);
+	add(&argv, &argc, "-append");
+	add(&argv, &argc, append.buf);
+	/* each a socket QEMU waits on, in this order, before the guest starts */
+	add_socket(&argv, &argc, sockdir, "con", "-serial", "chardev:con");
+	add_socket(&argv, &argc, sockdir, "agent", "-serial", "chardev:agent");
+	add_socket(&argv, &argc, sockdir, "qmp", "-mon", "chardev=qmp,mode=control");
+	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
+	 * says GUEST_PANICKED on QMP and shuts down. */
+	add(&argv, &argc, "-device");
+	add(&argv, &argc, "pvpanic");
+	if (cfg->restore) {
+		/* the state comes over QMP once the sockets are connected */
+		add(&argv, &argc, "-incoming");
+		add(&argv, &argc, "defer");
+	}
+	strbuf_release(&append);
+	strbuf_release(&mib);
+	return argv;
+}
+
+void qemu_argv_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
 static const char *chosen_accel;
 
 static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
@@ -110,35 +165,28 @@ static void qemu_destroy(struct vm *vm);
  * in /tmp. */
 static int kvm_works(const struct vm_config *probe)
 {
-	char cache[96], boot_id[64] = "";
-	struct vm *vm = NULL;
+	struct strbuf boot_id = STRBUF_INIT, cache = STRBUF_INIT, line = STRBUF_INIT;
 	struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
-	struct timespec start;
+	struct vm *vm = NULL;
+	uint64_t start;
 	int ok = 0;
-	FILE *f;
 
 	if (!probe || access("/dev/kvm", R_OK | W_OK))
 		return 0;
-	if ((f = fopen("/proc/sys/kernel/random/boot_id", "r"))) {
-		if (!fgets(boot_id, sizeof(boot_id), f))
-			boot_id[0] = '\0';
-		boot_id[strcspn(boot_id, "\n")] = '\0';
-		fclose(f);
+	if (!strbuf_read_file(&boot_id, "/proc/sys/kernel/random/boot_id")) {
+		boot_id.len = strcspn(boot_id.buf, "\n");
+		boot_id.buf[boot_id.len] = '\0';
 	}
-	snprintf(cache, sizeof(cache), "/tmp/oomtest-kvm-probe.%u", (unsigned)getuid());
-	if (boot_id[0] && (f = fopen(cache, "r"))) {
-		char line[80] = "";
-		size_t n = strlen(boot_id);
-		if (fgets(line, sizeof(line), f) && !strncmp(line, boot_id, n) && line[n] == ' ')
-			ok = line[n + 1] == '1' ? 1 : -1;
-		fclose(f);
-		if (ok)
-			return ok > 0;
-	}
+	strbuf_addf(&cache, "/tmp/oomtest-kvm-probe.%u", (unsigned)getuid());
+	if (boot_id.len && !strbuf_read_file(&line, cache.buf) && !strncmp(line.buf, boot_id.buf, boot_id.len) &&
+	    line.buf[boot_id.len] == ' ')
+		ok = line.buf[boot_id.len + 1] == '1' ? 1 : -1;
+	if (ok)
+		goto out;
 	chosen_accel = "kvm";
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start = clock_now_ms();
 	if (!qemu_start(probe, &vm, &err)) {
-		while (!ok && elapsed_ms(&start) < 15000 && !child_wait(&vm->qemu, 0)) {
+		while (!ok && clock_now_ms() - start < 15000 && !child_wait(&vm->qemu, 0)) {
 			struct pollfd p = { vm->agent_fd, POLLIN, 0 };
 			char buf[256];
 			ssize_t n;
@@ -152,13 +200,18 @@ static int kvm_works(const struct vm_config *probe)
 		qemu_destroy(vm);
 	}
 	chosen_accel = NULL;
+	if (boot_id.len) {
+		strbuf_reset(&line);
+		strbuf_addf(&line, "%s %d\n", boot_id.buf, ok);
+		fs_write_atomic(cache.buf, line.buf, line.len);
+	}
+out:
+	strbuf_release(&boot_id);
+	strbuf_release(&cache);
+	strbuf_release(&line);
 	strbuf_release(&err);
 	strbuf_release(&got);
-	if (boot_id[0] && (f = fopen(cache, "w"))) {
-		fprintf(f, "%s %d\n", boot_id, ok);
-		fclose(f);
-	}
-	return ok;
+	return ok > 0;
 }
 
 static void qemu_setup(const struct vm_config *probe)
@@ -176,38 +229,70 @@ static const char *accel(void)
 	return chosen_accel ? chosen_accel : "tcg";
 }
 
-/* Polls a QMP query until its answer holds one of the wanted strings
- * (1) or one of the failed ones (-1, answer in err). */
-static int poll_until(struct vm *vm, const char *query, const char *const *want, const char *const *failed,
-		      int timeout_ms, struct strbuf *err)
+static int is_one_of(const char *s, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(s, list[i]))
+			return 1;
+	return 0;
+}
+
+/* Polls a QMP query until the "status" it returns is one of want (1) or
+ * of failed (-1, the answer in err). */
+static int poll_status(struct vm *vm, const char *query, const char *const *want, const char *const *failed,
+		       int timeout_ms, struct strbuf *err)
 {
 	struct strbuf reply = STRBUF_INIT;
-	struct timespec start;
+	uint64_t start = clock_now_ms();
 	int r = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!r) {
-		if (qmp_command(&vm->qmp, query, 5000, &reply, err)) {
+		json_object *ret = NULL, *status = NULL;
+		if (qmp_execute(&vm->qmp, query, NULL, 5000, &reply, &ret, err)) {
 			r = -1;
 			break;
 		}
-		for (size_t i = 0; want[i] && !r; i++)
-			if (strstr(reply.buf, want[i]))
-				r = 1;
-		for (size_t i = 0; failed[i] && !r; i++)
-			if (strstr(reply.buf, failed[i])) {
-				strbuf_addf(err, "QEMU: %s", reply.buf);
-				r = -1;
-			}
-		if (!r && elapsed_ms(&start) > timeout_ms) {
+		json_object_object_get_ex(ret, "status", &status);
+		const char *now = json_object_is_type(status, json_type_string) ? json_object_get_string(status) : "";
+		if (is_one_of(now, want)) {
+			r = 1;
+		} else if (is_one_of(now, failed)) {
+			strbuf_addf(err, "QEMU: %s", reply.buf);
+			r = -1;
+		} else if (clock_now_ms() - start > (uint64_t)timeout_ms) {
 			strbuf_addf(err, "QEMU: still %s after %d s", reply.buf, timeout_ms / 1000);
 			r = -1;
-		}
-		if (!r)
+		} else {
 			poll(NULL, 0, 10);
+		}
+		json_object_put(ret);
 	}
 	strbuf_release(&reply);
 	return r;
+}
+
+/* Opens path with flags and hands it to QEMU as fd "snap": 0, -1 when
+ * QEMU did not take it, -2 when it does not open. */
+static int hand_over(struct vm *vm, const char *path, int flags, struct strbuf *err)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644), r;
+
+	if (fd < 0) {
+		strbuf_addf(err, "%s%s: %s", flags & O_CREAT ? "" : "snapshot ", path, strerror(errno));
+		return -2;
+	}
+	r = qmp_send_fd(&vm->qmp, fd, "snap", 5000, err);
+	close(fd);
+	return r;
+}
+
+/* {"uri": "fd:snap"}: the migration stream is the fd handed over */
+static json_object *snap_uri(void)
+{
+	json_object *args = json_object_new_object();
+
+	json_put(args, "uri", json_str("fd:snap"));
+	return args;
 }
 
 /* Loads a state saved by qemu_save into a QEMU started with -incoming
@@ -215,24 +300,18 @@ static int poll_until(struct vm *vm, const char *query, const char *const *want,
 static int restore(struct vm *vm, const char *path, struct strbuf *err)
 {
 	/* saved stopped, it loads as "paused": then it is continued */
-	static const char *const loaded[] = { "\"status\": \"running\"", "\"status\": \"paused\"", NULL };
+	static const char *const loaded[] = { "running", "paused", NULL };
 	static const char *const failed[] = { NULL };	/* a failed load ends QEMU */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int r;
+	int r = hand_over(vm, path, O_RDONLY, err);
 
-	if (fd < 0) {
-		strbuf_addf(err, "snapshot %s: %s", path, strerror(errno));
+	if (r == -2)
 		return -1;
-	}
-	r = qmp_send_fd(&vm->qmp, fd, "snap", 5000, err);
-	close(fd);
 	if (!r)
-		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate-incoming\", \"arguments\": {\"uri\": \"fd:snap\"}}",
-				5000, NULL, err);
-	if (!r && poll_until(vm, "{\"execute\": \"query-status\"}", loaded, failed, 30000, err) < 0)
+		r = qmp_execute(&vm->qmp, "migrate-incoming", snap_uri(), 5000, NULL, NULL, err);
+	if (!r && poll_status(vm, "query-status", loaded, failed, 30000, err) < 0)
 		r = -1;
 	if (!r)
-		r = qmp_command(&vm->qmp, "{\"execute\": \"cont\"}", 5000, NULL, err);
+		r = qmp_execute(&vm->qmp, "cont", NULL, 5000, NULL, NULL, err);
 	if (r)
 		strbuf_addf(err, " (restoring %s)", path);
 	return r;
@@ -240,126 +319,81 @@ static int restore(struct vm *vm, const char *path, struct strbuf *err)
 
 static int qemu_save(struct vm *vm, const char *path, struct strbuf *err)
 {
-	static const char *const done[] = { "\"status\": \"completed\"", NULL };
-	static const char *const failed[] = { "\"status\": \"failed\"", "\"status\": \"cancelled\"", NULL };
-	int fd, r;
+	static const char *const done[] = { "completed", NULL };
+	static const char *const failed[] = { "failed", "cancelled", NULL };
+	json_object *unlimited;
+	int r;
 
-	if (qmp_command(&vm->qmp, "{\"execute\": \"stop\"}", 5000, NULL, err))
+	if (qmp_execute(&vm->qmp, "stop", NULL, 5000, NULL, NULL, err))
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		strbuf_addf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	r = qmp_send_fd(&vm->qmp, fd, "snap", 5000, err);
-	close(fd);
+	r = hand_over(vm, path, O_WRONLY | O_CREAT | O_TRUNC, err) ? -1 : 0;
 	/* no bandwidth cap: the file is local */
+	if (!r) {
+		unlimited = json_object_new_object();
+		json_put(unlimited, "max-bandwidth", json_object_new_int64(1099511627776LL));
+		r = qmp_execute(&vm->qmp, "migrate-set-parameters", unlimited, 5000, NULL, NULL, err);
+	}
 	if (!r)
-		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate-set-parameters\", "
-				"\"arguments\": {\"max-bandwidth\": 1099511627776}}", 5000, NULL, err);
-	if (!r)
-		r = qmp_command(&vm->qmp, "{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"fd:snap\"}}",
-				5000, NULL, err);
-	if (!r && poll_until(vm, "{\"execute\": \"query-migrate\"}", done, failed, 120000, err) < 0)
+		r = qmp_execute(&vm->qmp, "migrate", snap_uri(), 5000, NULL, NULL, err);
+	if (!r && poll_status(vm, "query-migrate", done, failed, 120000, err) < 0)
 		r = -1;
 	return r;
+}
+
+/* A directory for the sockets: their paths are short, so it is kept out
+ * of the results tree. */
+static char *make_sockdir(struct strbuf *err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	struct strbuf dir = STRBUF_INIT;
+
+	strbuf_addf(&dir, "%s/oomtest-qemu.XXXXXX", tmpdir && *tmpdir && strlen(tmpdir) < 60 ? tmpdir : "/tmp");
+	if (!mkdtemp(dir.buf)) {
+		strbuf_addf(err, "mkdtemp %s: %s", dir.buf, strerror(errno));
+		strbuf_release(&dir);
+		return NULL;
+	}
+	return strbuf_detach(&dir);
+}
+
+/* The command line, one argument a line, for the user to rerun; QEMU's
+ * output goes to qemu.log (its fd is returned). */
+static int run_dir_files(const struct vm_config *cfg, char **argv)
+{
+	struct strbuf lines = STRBUF_INIT, path = STRBUF_INIT;
+	int logfd;
+
+	for (size_t i = 0; argv[i]; i++)
+		strbuf_addf(&lines, "%s\n", argv[i]);
+	strbuf_addf(&path, "%s/qemu.cmdline", cfg->run_dir);
+	fs_write_atomic(path.buf, lines.buf, lines.len);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/qemu.log", cfg->run_dir);
+	logfd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	strbuf_release(&path);
+	strbuf_release(&lines);
+	return logfd;
 }
 
 static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
 {
 	const struct target *t = cfg->target;
 	struct vm *vm = xcalloc(1, sizeof(*vm));
-	struct strbuf sb = STRBUF_INIT, append = STRBUF_INIT;
-	char **argv = NULL;
-	size_t argc = 0;
-	char tmpl[] = "/tmp/oomtest-qemu.XXXXXX";
-	const char *tmpdir = getenv("TMPDIR");
+	char **argv;
 	int logfd;
 
 	vm->con_fd = vm->agent_fd = vm->qmp.fd = -1;
-	/* Unix socket paths are short: keep them out of the results tree. */
-	if (tmpdir && *tmpdir && strlen(tmpdir) < 60) {
-		strbuf_addf(&sb, "%s/oomtest-qemu.XXXXXX", tmpdir);
-		vm->sockdir = strbuf_detach(&sb);
-	} else {
-		vm->sockdir = xstrdup(tmpl);
-	}
-	if (!mkdtemp(vm->sockdir)) {
-		strbuf_addf(err, "mkdtemp %s: %s", vm->sockdir, strerror(errno));
-		free(vm->sockdir);
+	vm->sockdir = make_sockdir(err);
+	if (!vm->sockdir) {
 		free(vm);
 		return -1;
 	}
-
-	/* OOMTEST_QEMU_NAIVE=1 (for bench/): QEMU as one would first write it,
-	 * default devices and firmware, no boot-time savings */
-	int naive = getenv("OOMTEST_QEMU_NAIVE") && !strcmp(getenv("OOMTEST_QEMU_NAIVE"), "1");
-	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1"
-				     : GUEST_CMDLINE);
-	if (cfg->extra_cmdline && *cfg->extra_cmdline)
-		strbuf_addf(&append, " %s", cfg->extra_cmdline);
-
-	add(&argv, &argc, qemu_binary(t->arch));
-	if (!naive) {
-		add(&argv, &argc, "-M");
-		add(&argv, &argc, "pc");
-	}
-	add(&argv, &argc, "-accel");
-	add(&argv, &argc, accel());
-	add(&argv, &argc, "-m");
-	strbuf_addf(&sb, "%llu", cfg->memory >> 20);
-	add(&argv, &argc, sb.buf);
-	strbuf_reset(&sb);
-	add(&argv, &argc, "-smp");
-	add(&argv, &argc, "1");
-	if (!naive) {
-		add(&argv, &argc, "-nodefaults");
-		add(&argv, &argc, "-no-user-config");
-	}
-	add(&argv, &argc, "-display");
-	add(&argv, &argc, "none");
-	add(&argv, &argc, "-no-reboot");
-	add(&argv, &argc, "-kernel");
-	add(&argv, &argc, t->kernel);
-	add(&argv, &argc, "-initrd");
-	add(&argv, &argc, cfg->initrd);
-	add(&argv, &argc, "-append");
-	add(&argv, &argc, append.buf);
-	/* each a socket QEMU waits on, in this order, before the guest starts */
-	add_socket(&argv, &argc, vm->sockdir, "con", "-serial", "chardev:con");
-	add_socket(&argv, &argc, vm->sockdir, "agent", "-serial", "chardev:agent");
-	add_socket(&argv, &argc, vm->sockdir, "qmp", "-mon", "chardev=qmp,mode=control");
-	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
-	 * says GUEST_PANICKED on QMP and shuts down. */
-	add(&argv, &argc, "-device");
-	add(&argv, &argc, "pvpanic");
-	if (cfg->restore) {
-		/* the state comes over QMP once the sockets are connected */
-		add(&argv, &argc, "-incoming");
-		add(&argv, &argc, "defer");
-	}
-
-	/* The command line, one argument a line, for the user to rerun. */
-	for (size_t i = 0; i < argc; i++)
-		strbuf_addf(&sb, "%s\n", argv[i]);
-	{
-		struct strbuf p = STRBUF_INIT;
-		strbuf_addf(&p, "%s/qemu.cmdline", cfg->run_dir);
-		fs_write_atomic(p.buf, sb.buf, sb.len);
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%s/qemu.log", cfg->run_dir);
-		logfd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		strbuf_release(&p);
-	}
-	strbuf_release(&sb);
-	strbuf_release(&append);
-
+	argv = qemu_argv(cfg, accel(), vm->sockdir);
+	logfd = run_dir_files(cfg, argv);
 	int r = child_start(&vm->qemu, argv, logfd);
 	if (logfd >= 0)
 		close(logfd);
-	for (size_t i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	qemu_argv_free(argv);
 	if (r) {
 		strbuf_addf(err, "cannot start %s: %s (install qemu-system-x86, or name a QEMU in OOMTEST_QEMU)",
 			    qemu_binary(t->arch), strerror(-r));

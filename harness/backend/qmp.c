@@ -1,36 +1,66 @@
 /* qmp: a minimal QMP client (see qmp.h). */
 #include "backend/qmp.h"
+#include "lib/clock.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-static long now_ms(void)
+/* A peer that never ends a message is cut off here. */
+#define QMP_MESSAGE_MAX (1u << 20)
+
+static void drop_front(struct strbuf *sb, size_t n)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	if (!n)
+		return;
+	memmove(sb->buf, sb->buf + n, sb->len - n);
+	sb->len -= n;
+	sb->buf[sb->len] = '\0';
 }
 
-/* Moves the first whole line of q->in into line; 1 if there was one. */
-static int take_line(struct qmp *q, struct strbuf *line)
+/* The text of the first whole message in q->in and, when it is JSON, the
+ * parsed message; 1 if there was one. Text that is not JSON is taken up to
+ * the end of its line, as a message that did not parse. */
+static int take_message(struct qmp *q, struct strbuf *text, json_object **msg)
 {
-	char *nl = memchr(q->in.buf, '\n', q->in.len);
-	size_t n;
+	size_t end;
 
-	if (!nl)
+	*msg = NULL;
+	if (!q->fed) {
+		/* what ends the message before (QEMU's "\r\n") */
+		size_t blank = 0;
+		while (blank < q->in.len && isspace((unsigned char)q->in.buf[blank]))
+			blank++;
+		drop_front(&q->in, blank);
+	}
+	if (q->fed == q->in.len)
 		return 0;
-	n = (size_t)(nl - q->in.buf);
-	strbuf_reset(line);
-	strbuf_add(line, q->in.buf, n);
-	strbuf_rtrim(line);
-	memmove(q->in.buf, nl + 1, q->in.len - n - 1);
-	q->in.len -= n + 1;
-	q->in.buf[q->in.len] = '\0';
+	*msg = json_tokener_parse_ex(q->tok, q->in.buf + q->fed, (int)(q->in.len - q->fed));
+	enum json_tokener_error e = json_tokener_get_error(q->tok);
+	if (e == json_tokener_continue) {
+		q->fed = q->in.len;
+		return 0;
+	}
+	if (e == json_tokener_success) {
+		end = q->fed + json_tokener_get_parse_end(q->tok);
+	} else {
+		const char *nl = memchr(q->in.buf, '\n', q->in.len);
+		json_tokener_reset(q->tok);
+		q->fed = 0;
+		if (!nl)
+			return 0;	/* the rest of the line may still come */
+		end = (size_t)(nl - q->in.buf) + 1;
+	}
+	json_tokener_reset(q->tok);
+	strbuf_reset(text);
+	strbuf_add(text, q->in.buf, end);
+	strbuf_rtrim(text);
+	drop_front(&q->in, end);
+	q->fed = 0;
 	return 1;
 }
 
@@ -48,75 +78,89 @@ static int fill(struct qmp *q, int timeout_ms)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
 		return -1;
-	/* QEMU's lines are short; a peer that never ends a line is cut off. */
-	if (q->in.len < (1u << 20))
+	if (q->in.len < QMP_MESSAGE_MAX)
 		strbuf_add(&q->in, buf, (size_t)n);
 	return 0;
 }
 
-static int is_event(const char *line)
+/* Keeps msg if it is an event (1), else leaves it to the caller (0). */
+static int keep_event(struct qmp *q, json_object *msg)
 {
-	return strstr(line, "\"event\"") != NULL;
+	json_object *name;
+
+	if (!json_object_object_get_ex(msg, "event", &name) || !json_object_is_type(name, json_type_string))
+		return 0;
+	json_object_array_add(q->events, msg);
+	return 1;
 }
 
-/* Waits for a line that is not an event; events are kept. */
-static int next_answer(struct qmp *q, long deadline, struct strbuf *line, struct strbuf *err)
+/* Waits for a message that is not an event; events are kept. */
+static int next_answer(struct qmp *q, uint64_t deadline, struct strbuf *text, json_object **answer,
+		       struct strbuf *err)
 {
 	for (;;) {
-		while (take_line(q, line)) {
-			if (!is_event(line->buf))
+		while (take_message(q, text, answer))
+			if (!keep_event(q, *answer))
 				return 0;
-			strbuf_addf(&q->events, "%s\n", line->buf);
-		}
-		long left = deadline - now_ms();
-		if (left <= 0) {
+		uint64_t now = clock_now_ms();
+		if (now >= deadline) {
 			strbuf_addstr(err, "QMP: no answer from QEMU in time");
 			return -1;
 		}
-		if (fill(q, (int)left) < 0) {
+		if (fill(q, (int)(deadline - now)) < 0) {
 			strbuf_addstr(err, "QMP: QEMU closed the connection");
 			return -1;
 		}
 	}
 }
 
-int qmp_open(struct qmp *q, int fd, int timeout_ms, struct strbuf *err)
+/* The answer to what was sent: 0 on "return" (its value in ret), -1 else. */
+static int await_return(struct qmp *q, uint64_t deadline, struct strbuf *reply, json_object **ret,
+			struct strbuf *err)
 {
-	struct strbuf line = STRBUF_INIT;
-	long deadline = now_ms() + timeout_ms;
-	int r;
+	struct strbuf text = STRBUF_INIT;
+	json_object *answer = NULL, *value;
+	int r = next_answer(q, deadline, &text, &answer, err);
 
-	q->fd = fd;
-	strbuf_init(&q->in);
-	strbuf_init(&q->events);
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	r = next_answer(q, deadline, &line, err);
-	if (!r && !strstr(line.buf, "\"QMP\"")) {
-		strbuf_addstr(err, "QMP: no greeting from QEMU");
+	if (!r && !json_object_object_get_ex(answer, "return", &value)) {
+		strbuf_addf(err, "QMP: %s", text.buf);
 		r = -1;
 	}
-	strbuf_release(&line);
-	if (r)
-		return -1;
-	return qmp_command(q, "{\"execute\": \"qmp_capabilities\"}", (int)(deadline - now_ms()), NULL, err);
+	if (!r && ret)
+		*ret = json_object_get(value);
+	if (reply) {
+		strbuf_reset(reply);
+		strbuf_addbuf(reply, &text);
+	}
+	json_object_put(answer);
+	strbuf_release(&text);
+	return r;
 }
 
-int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *reply, struct strbuf *err)
+static void command_line(json_object *cmd, struct strbuf *line)
+{
+	strbuf_addstr(line, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	strbuf_addch(line, '\n');
+}
+
+/* Sends cmd on a line and waits for its answer; takes cmd. */
+static int transact(struct qmp *q, json_object *cmd, int timeout_ms, struct strbuf *reply, json_object **ret,
+		    struct strbuf *err)
 {
 	struct strbuf line = STRBUF_INIT;
-	size_t len = strlen(json), off = 0;
-	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
-	int r = 0;
+	uint64_t deadline = clock_now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 1);
+	size_t off = 0;
+	int r;
 
-	while (off < len + 1) {
-		const char *p = off < len ? json + off : "\n";
-		size_t n = off < len ? len - off : 1;
-		ssize_t w = send(q->fd, p, n, MSG_NOSIGNAL);
+	command_line(cmd, &line);
+	json_object_put(cmd);
+	while (off < line.len) {
+		ssize_t w = send(q->fd, line.buf + off, line.len - off, MSG_NOSIGNAL);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
 			struct pollfd pf = { q->fd, POLLOUT, 0 };
 			poll(&pf, 1, 50);
-			if (now_ms() > deadline)
+			if (clock_now_ms() > deadline)
 				break;
 			continue;
 		}
@@ -127,24 +171,71 @@ int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *
 		}
 		off += (size_t)w;
 	}
-	if (off < len + 1) {
+	if (off < line.len) {
 		strbuf_addstr(err, "QMP: QEMU does not read its commands");
 		r = -1;
-	} else if (!(r = next_answer(q, deadline, &line, err)) && !strstr(line.buf, "\"return\"")) {
-		strbuf_addf(err, "QMP: %s", line.buf);
-		r = -1;
-	}
-	if (reply) {
-		strbuf_reset(reply);
-		strbuf_addbuf(reply, &line);
+	} else {
+		r = await_return(q, deadline, reply, ret, err);
 	}
 	strbuf_release(&line);
 	return r;
 }
 
+int qmp_open(struct qmp *q, int fd, int timeout_ms, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_object *greeting = NULL;
+	uint64_t deadline = clock_now_ms() + (uint64_t)timeout_ms;
+	int r;
+
+	q->fd = fd;
+	strbuf_init(&q->in);
+	q->fed = 0;
+	q->tok = json_tokener_new();
+	q->events = json_object_new_array();
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	r = next_answer(q, deadline, &text, &greeting, err);
+	if (!r && !json_object_object_get_ex(greeting, "QMP", NULL)) {
+		strbuf_addstr(err, "QMP: no greeting from QEMU");
+		r = -1;
+	}
+	json_object_put(greeting);
+	strbuf_release(&text);
+	if (r)
+		return -1;
+	return qmp_execute(q, "qmp_capabilities", NULL, (int)(deadline - clock_now_ms()), NULL, NULL, err);
+}
+
+int qmp_command(struct qmp *q, const char *json, int timeout_ms, struct strbuf *reply, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	json_object *cmd = json_parse(json, strlen(json), &why);
+
+	if (!json_object_is_type(cmd, json_type_object)) {
+		strbuf_addf(err, "QMP: not a command: %s", cmd ? "not a JSON object" : why.buf);
+		json_object_put(cmd);
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&why);
+	return transact(q, cmd, timeout_ms, reply, NULL, err);
+}
+
+int qmp_execute(struct qmp *q, const char *command, json_object *arguments, int timeout_ms,
+		struct strbuf *reply, json_object **ret, struct strbuf *err)
+{
+	json_object *cmd = json_object_new_object();
+
+	json_put(cmd, "execute", json_str(command));
+	if (arguments)
+		json_put(cmd, "arguments", arguments);
+	return transact(q, cmd, timeout_ms, reply, ret, err);
+}
+
 int qmp_send_fd(struct qmp *q, int fd, const char *name, int timeout_ms, struct strbuf *err)
 {
-	struct strbuf cmd = STRBUF_INIT, line = STRBUF_INIT;
+	struct strbuf line = STRBUF_INIT;
+	json_object *cmd = json_object_new_object(), *args = json_object_new_object();
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -152,14 +243,18 @@ int qmp_send_fd(struct qmp *q, int fd, const char *name, int timeout_ms, struct 
 	struct iovec iov;
 	struct msghdr msg = { 0 };
 	struct cmsghdr *c;
-	long deadline = now_ms() + timeout_ms;
+	uint64_t deadline = clock_now_ms() + (uint64_t)timeout_ms;
 	ssize_t w;
 	int r = 0;
 
-	strbuf_addf(&cmd, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"%s\"}}\n", name);
+	json_put(args, "fdname", json_str(name));
+	json_put(cmd, "execute", json_str("getfd"));
+	json_put(cmd, "arguments", args);
+	command_line(cmd, &line);
+	json_object_put(cmd);
 	memset(&ctl, 0, sizeof(ctl));
-	iov.iov_base = cmd.buf;
-	iov.iov_len = cmd.len;
+	iov.iov_base = line.buf;
+	iov.iov_len = line.len;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = ctl.buf;
@@ -173,40 +268,45 @@ int qmp_send_fd(struct qmp *q, int fd, const char *name, int timeout_ms, struct 
 	do
 		w = sendmsg(q->fd, &msg, MSG_NOSIGNAL);
 	while (w < 0 && errno == EINTR);
-	if (w != (ssize_t)cmd.len) {
+	if (w != (ssize_t)line.len) {
 		strbuf_addf(err, "QMP: getfd: %s", w < 0 ? strerror(errno) : "short write");
 		r = -1;
-	} else if (!(r = next_answer(q, deadline, &line, err)) && !strstr(line.buf, "\"return\"")) {
-		strbuf_addf(err, "QMP: %s", line.buf);
-		r = -1;
+	} else {
+		r = await_return(q, deadline, NULL, NULL, err);
 	}
-	strbuf_release(&cmd);
 	strbuf_release(&line);
 	return r;
 }
 
 void qmp_drain(struct qmp *q)
 {
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
+	json_object *msg;
 
 	if (q->fd < 0)
 		return;
-	while (!fill(q, 0) && memchr(q->in.buf, '\n', q->in.len))
-		while (take_line(q, &line))
-			if (is_event(line.buf))
-				strbuf_addf(&q->events, "%s\n", line.buf);
-	strbuf_release(&line);
+	for (;;) {
+		while (take_message(q, &text, &msg))
+			if (!keep_event(q, msg))
+				json_object_put(msg);
+		size_t had = q->in.len;
+		if (fill(q, 0) || q->in.len == had)
+			break;
+	}
+	strbuf_release(&text);
 }
 
 int qmp_saw_event(const struct qmp *q, const char *name)
 {
-	struct strbuf pat = STRBUF_INIT;
-	int r;
+	size_t n = q->events ? json_object_array_length(q->events) : 0;
 
-	strbuf_addf(&pat, "\"event\": \"%s\"", name);
-	r = q->events.len && strstr(q->events.buf, pat.buf) != NULL;
-	strbuf_release(&pat);
-	return r;
+	for (size_t i = 0; i < n; i++) {
+		json_object *event;
+		json_object_object_get_ex(json_object_array_get_idx(q->events, i), "event", &event);
+		if (!strcmp(json_object_get_string(event), name))
+			return 1;
+	}
+	return 0;
 }
 
 void qmp_close(struct qmp *q)
@@ -215,5 +315,9 @@ void qmp_close(struct qmp *q)
 		close(q->fd);
 	q->fd = -1;
 	strbuf_release(&q->in);
-	strbuf_release(&q->events);
+	if (q->tok)
+		json_tokener_free(q->tok);
+	q->tok = NULL;
+	json_object_put(q->events);
+	q->events = NULL;
 }

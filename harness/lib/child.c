@@ -1,5 +1,6 @@
 /* child: process groups, reaping, and kill-all for signal handlers. */
 #include "lib/child.h"
+#include "lib/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_TRACKED 256
@@ -101,11 +101,11 @@ int child_start(struct child *c, char *const argv[], int out_fd)
 
 int child_wait(struct child *c, int timeout_ms)
 {
-	struct timespec start, now;
+	uint64_t start;
 
 	if (!c->pid)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start = clock_now_ms();
 	for (;;) {
 		struct rusage ru;
 		pid_t r = wait4(c->pid, &c->status, timeout_ms < 0 ? 0 : WNOHANG, &ru);
@@ -121,9 +121,7 @@ int child_wait(struct child *c, int timeout_ms)
 			return 0;
 		if (timeout_ms < 0)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long el = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (el >= timeout_ms)
+		if (clock_now_ms() - start >= (uint64_t)timeout_ms)
 			return 0;
 		poll(NULL, 0, 5);
 	}

@@ -1,0 +1,181 @@
+/* Tests for libvirt_xml.c: the documents parse to what the hand-written
+ * XML said before (fixtures/backend/domain-*.xml), libvirt's test driver
+ * reads them back, and every value is escaped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/libvirt_xml.h"
+
+static struct target tgt(const char *arch, const char *kernel)
+{
+	struct target t = { .name = "x86_64", .arch = (char *)arch, .release = "6.1.0-50-amd64",
+			    .kernel = (char *)kernel, .boot = BOOT_PVH };
+	return t;
+}
+
+static xmlDocPtr parse(const char *text, size_t len)
+{
+	xmlDocPtr d = xmlReadMemory(text, (int)len, NULL, NULL, XML_PARSE_NOBLANKS | XML_PARSE_NONET);
+	assert_non_null(d);
+	return d;
+}
+
+/* The canonical form (C14N) of a document: quotes, attribute order,
+ * escapes and indentation no longer count. */
+static char *canonical(const char *text, size_t len)
+{
+	xmlDocPtr d = parse(text, len);
+	xmlChar *c = NULL;
+
+	assert_true(xmlC14NDocDumpMemory(d, NULL, XML_C14N_1_0, NULL, 0, &c) > 0);
+	xmlFreeDoc(d);
+	return (char *)c;
+}
+
+/* Asserts the string value of an XPath expression over xml. */
+static void assert_xpath(const struct strbuf *xml, const char *expr, const char *want)
+{
+	xmlDocPtr d = parse(xml->buf, xml->len);
+	xmlXPathContextPtr ctx = xmlXPathNewContext(d);
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	char *s;
+
+	assert_non_null(o);
+	s = (char *)xmlXPathCastToString(o);
+	assert_string_equal(s, want);
+	xmlFree(s);
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(d);
+}
+
+static void same_as_fixture(const struct vm_config *cfg, const char *name, const char *type, const char *fixture)
+{
+	struct strbuf now = STRBUF_INIT, before = STRBUF_INIT;
+
+	assert_int_equal(strbuf_read_file(&before, fixture), 0);
+	assert_int_equal(libvirt_domain_xml(cfg, name, type, &now), 0);
+	char *a = canonical(now.buf, now.len), *b = canonical(before.buf, before.len);
+	assert_string_equal(a, b);
+	xmlFree(a);
+	xmlFree(b);
+	strbuf_release(&now);
+	strbuf_release(&before);
+}
+
+static void test_same_as_before(void **state)
+{
+	struct target t = tgt("x86_64", "/k/vmlinux");
+	struct vm_config cfg = { .target = &t, .initrd = "/i/initramfs.cpio", .memory = 128ull << 20 };
+
+	(void)state;
+	same_as_fixture(&cfg, "oomtest-1-0-abc", "kvm", "fixtures/backend/domain-x86_64-kvm.xml");
+	t = tgt("i386", "/k/bzImage");
+	cfg.initrd = "/i/initramfs-686.cpio";
+	cfg.memory = 64ull << 20;
+	cfg.extra_cmdline = "oomtest.x=1 vm.overcommit_memory=2";
+	same_as_fixture(&cfg, "oomtest-2-1-def", "qemu", "fixtures/backend/domain-i386-qemu.xml");
+	/* what XML escapes, and control bytes: a space, tab and newline kept */
+	t = tgt("x86_64", "/k/vmlinux & <odd>'s");
+	cfg.initrd = "/i/initramfs.cpio";
+	cfg.memory = 1ull << 30;
+	cfg.extra_cmdline = "vm.x=\"1\"\tq\rz\001e";
+	same_as_fixture(&cfg, "oomtest-t<1>", "qemu", "fixtures/backend/domain-escaped.xml");
+}
+
+static void test_read_back(void **state)
+{
+	struct target t = tgt("x86_64", "/k/vmlinux & <odd>'s");
+	struct vm_config cfg = { .target = &t, .initrd = "/i/initramfs.cpio", .memory = 128ull << 20,
+				 .extra_cmdline = "vm.x=\"1\"", .run_dir = "/tmp" };
+	struct strbuf xml = STRBUF_INIT;
+	virConnectPtr c = virConnectOpen("test:///default");
+	virDomainPtr d;
+	char *back;
+
+	(void)state;
+	assert_int_equal(libvirt_domain_xml(&cfg, "oomtest-t<1>", "qemu", &xml), 0);
+	assert_xpath(&xml, "string(/domain/os/kernel)", "/k/vmlinux & <odd>'s");
+	assert_non_null(c);
+	d = virDomainCreateXML(c, xml.buf, 0);
+	assert_non_null(d);
+	back = virDomainGetXMLDesc(d, 0);
+	assert_non_null(back);
+	/* what libvirt understood */
+	assert_non_null(strstr(back, "<name>oomtest-t&lt;1&gt;</name>"));
+	assert_non_null(strstr(back, "<memory unit='KiB'>131072</memory>"));
+	assert_non_null(strstr(back, "<type arch='x86_64' machine='pc'>hvm</type>"));
+	assert_non_null(strstr(back, "<kernel>/k/vmlinux &amp; &lt;odd&gt;&apos;s</kernel>"));
+	assert_non_null(strstr(back, "<initrd>/i/initramfs.cpio</initrd>"));
+	assert_non_null(strstr(back, "<cmdline>" GUEST_CMDLINE " vm.x=&quot;1&quot;</cmdline>"));
+	assert_non_null(strstr(back, "<on_crash>destroy</on_crash>"));
+	assert_non_null(strstr(back, "<memballoon model='none'/>"));
+	assert_non_null(strstr(back, "<panic model='isa'>"));
+	assert_non_null(strstr(back, "<serial type='pty'>\n      <target port='1'/>"));
+	free(back);
+	virDomainDestroy(d);
+	virDomainFree(d);
+
+	/* i386 is i686 to libvirt */
+	t = tgt("i386", "/k/bzImage");
+	strbuf_reset(&xml);
+	assert_int_equal(libvirt_domain_xml(&cfg, "oomtest-t2", "qemu", &xml), 0);
+	assert_xpath(&xml, "string(/domain/os/type/@arch)", "i686");
+	d = virDomainCreateXML(c, xml.buf, 0);
+	assert_non_null(d);
+	virDomainDestroy(d);
+	virDomainFree(d);
+	virConnectClose(c);
+	strbuf_release(&xml);
+}
+
+static void test_pool_and_volume(void **state)
+{
+	struct strbuf xml = STRBUF_INIT;
+	virConnectPtr c = virConnectOpen("test:///default");
+	virStoragePoolPtr pool;
+	virStorageVolPtr vol;
+
+	(void)state;
+	assert_int_equal(libvirt_pool_xml("oomtest", "/var/tmp/oomtest-images", &xml), 0);
+	assert_xpath(&xml, "concat(/pool/@type, ' ', /pool/name, ' ', /pool/target/path)",
+		     "dir oomtest /var/tmp/oomtest-images");
+	assert_non_null(c);
+	pool = virStoragePoolDefineXML(c, xml.buf, 0);
+	assert_non_null(pool);
+	assert_int_equal(virStoragePoolCreate(pool, 0), 0);
+
+	/* a file name is case text: whatever it holds stays one name */
+	strbuf_reset(&xml);
+	assert_int_equal(libvirt_volume_xml("oomtest-00ff-a&b<c>.cpio", 1048576, &xml), 0);
+	assert_xpath(&xml, "concat(/volume/name, ' ', /volume/capacity, /volume/capacity/@unit, ' ', "
+		     "/volume/target/format/@type)", "oomtest-00ff-a&b<c>.cpio 1048576bytes raw");
+	vol = virStorageVolCreateXML(pool, xml.buf, 0);
+	assert_non_null(vol);
+	assert_string_equal(virStorageVolGetName(vol), "oomtest-00ff-a&b<c>.cpio");
+	virStorageVolFree(vol);
+	virStoragePoolDestroy(pool);
+	virStoragePoolUndefine(pool);
+	virStoragePoolFree(pool);
+	virConnectClose(c);
+	strbuf_release(&xml);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_before),
+		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_pool_and_volume),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

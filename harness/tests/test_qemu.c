@@ -1,0 +1,174 @@
+/* Tests for qemu.c: the QEMU command line a config gives (arch, memory,
+ * accelerator, cold boot or restore, the case's kernel arguments) and the
+ * files a start leaves in the run directory. No QEMU is started. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/qemu.h"
+#include "lib/child.h"
+
+#define SOCKETS(d) \
+	"-chardev\nsocket,id=con,path=" d "/con,server=on,wait=on\n-serial\nchardev:con\n" \
+	"-chardev\nsocket,id=agent,path=" d "/agent,server=on,wait=on\n-serial\nchardev:agent\n" \
+	"-chardev\nsocket,id=qmp,path=" d "/qmp,server=on,wait=on\n-mon\nchardev=qmp,mode=control\n"
+
+static struct target tgt(const char *arch, const char *kernel, enum boot_kind boot)
+{
+	struct target t = { .name = (char *)arch, .arch = (char *)arch, .release = "6.1.0-50",
+			    .kernel = (char *)kernel, .boot = boot };
+	return t;
+}
+
+/* The command line one argument a line, as qemu.cmdline has it. */
+static void argv_text(const struct vm_config *cfg, const char *accel, struct strbuf *out)
+{
+	char **argv = qemu_argv(cfg, accel, "/s");
+
+	for (size_t i = 0; argv[i]; i++)
+		strbuf_addf(out, "%s\n", argv[i]);
+	qemu_argv_free(argv);
+}
+
+static void assert_argv(const struct vm_config *cfg, const char *accel, const char *want)
+{
+	struct strbuf got = STRBUF_INIT;
+
+	argv_text(cfg, accel, &got);
+	assert_string_equal(got.buf, want);
+	strbuf_release(&got);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	unsetenv("OOMTEST_QEMU");
+	unsetenv("OOMTEST_QEMU_NAIVE");
+	return 0;
+}
+
+static void test_x86_64_pvh_kvm(void **state)
+{
+	struct target t = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/x86_64.cpio", .memory = 128ull << 20 };
+
+	(void)state;
+	/* a PVH vmlinux is given to -kernel like a bzImage: QEMU reads its note */
+	assert_argv(&cfg, "kvm",
+		    "qemu-system-x86_64\n-M\npc\n-accel\nkvm\n-m\n128\n-smp\n1\n-nodefaults\n-no-user-config\n"
+		    "-display\nnone\n-no-reboot\n-kernel\n/k/vmlinux\n-initrd\n/i/x86_64.cpio\n"
+		    "-append\n" GUEST_CMDLINE "\n" SOCKETS("/s") "-device\npvpanic\n");
+}
+
+static void test_i386_bzimage_tcg(void **state)
+{
+	struct target t = tgt("i386", "/k/bzImage", BOOT_BZIMAGE);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/i386.cpio", .memory = 64ull << 20,
+				 .extra_cmdline = "oomtest.x=1 vm.overcommit_memory=2" };
+
+	(void)state;
+	assert_argv(&cfg, "tcg",
+		    "qemu-system-i386\n-M\npc\n-accel\ntcg\n-m\n64\n-smp\n1\n-nodefaults\n-no-user-config\n"
+		    "-display\nnone\n-no-reboot\n-kernel\n/k/bzImage\n-initrd\n/i/i386.cpio\n"
+		    "-append\n" GUEST_CMDLINE " oomtest.x=1 vm.overcommit_memory=2\n" SOCKETS("/s")
+		    "-device\npvpanic\n");
+}
+
+static void test_restore(void **state)
+{
+	struct target t = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/x86_64.cpio", .memory = 1ull << 30, .extra_cmdline = "" };
+	struct strbuf cold = STRBUF_INIT, restored = STRBUF_INIT;
+
+	(void)state;
+	argv_text(&cfg, "kvm", &cold);
+	assert_non_null(strstr(cold.buf, "\n-m\n1024\n"));
+	assert_null(strstr(cold.buf, "-incoming"));
+	/* the same machine, waiting for its state to come over QMP */
+	cfg.restore = "/snap/state";
+	argv_text(&cfg, "kvm", &restored);
+	strbuf_addstr(&cold, "-incoming\ndefer\n");
+	assert_string_equal(restored.buf, cold.buf);
+	strbuf_release(&cold);
+	strbuf_release(&restored);
+}
+
+static void test_memory_and_overrides(void **state)
+{
+	struct target t = tgt("i386", "/k/bzImage", BOOT_BZIMAGE);
+	struct vm_config cfg = { .target = &t, .initrd = "/i", .memory = (200ull << 20) + 4096 };
+	char **argv;
+
+	(void)state;
+	/* whole MiB: what is left over is dropped */
+	argv = qemu_argv(&cfg, "tcg", "/s");
+	assert_string_equal(argv[5], "-m");
+	assert_string_equal(argv[6], "200");
+	qemu_argv_free(argv);
+
+	/* a QEMU of one's own, for every arch */
+	setenv("OOMTEST_QEMU", "/opt/qemu/bin/qemu-system-x86_64", 1);
+	argv = qemu_argv(&cfg, "tcg", "/s");
+	assert_string_equal(argv[0], "/opt/qemu/bin/qemu-system-x86_64");
+	qemu_argv_free(argv);
+	unsetenv("OOMTEST_QEMU");
+
+	/* QEMU as one would first write it: default machine and devices */
+	setenv("OOMTEST_QEMU_NAIVE", "1", 1);
+	cfg.extra_cmdline = "x=1";
+	assert_argv(&cfg, "tcg",
+		    "qemu-system-i386\n-accel\ntcg\n-m\n200\n-smp\n1\n-display\nnone\n-no-reboot\n"
+		    "-kernel\n/k/bzImage\n-initrd\n/i\n-append\nconsole=ttyS0 loglevel=7 panic=-1 x=1\n"
+		    SOCKETS("/s") "-device\npvpanic\n");
+	unsetenv("OOMTEST_QEMU_NAIVE");
+}
+
+static void test_start_writes_the_command_line(void **state)
+{
+	char dir[] = "/tmp/oomtest-qemu-test.XXXXXX";
+	struct target t = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/x86_64.cpio", .memory = 128ull << 20, .run_dir = dir };
+	struct strbuf err = STRBUF_INIT, path = STRBUF_INIT, text = STRBUF_INIT;
+	struct vm *vm = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("OOMTEST_QEMU", "/nonexistent/qemu", 1);
+	assert_int_equal(backend_qemu.start(&cfg, &vm, &err), -1);
+	unsetenv("OOMTEST_QEMU");
+	assert_null(vm);
+	assert_string_equal(err.buf, "cannot start /nonexistent/qemu: No such file or directory "
+				     "(install qemu-system-x86, or name a QEMU in OOMTEST_QEMU)");
+	/* what would have run, for the user to rerun */
+	strbuf_addf(&path, "%s/qemu.cmdline", dir);
+	assert_int_equal(strbuf_read_file(&text, path.buf), 0);
+	assert_true(!strncmp(text.buf, "/nonexistent/qemu\n-M\npc\n-accel\n", 31));
+	assert_non_null(strstr(text.buf, "\n-kernel\n/k/vmlinux\n-initrd\n/i/x86_64.cpio\n"));
+	assert_non_null(strstr(text.buf, ",server=on,wait=on\n-mon\nchardev=qmp,mode=control\n-device\npvpanic\n"));
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/qemu.log", dir);
+	assert_int_equal(access(path.buf, F_OK), 0);
+
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	strbuf_release(&err);
+	strbuf_release(&path);
+	strbuf_release(&text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_x86_64_pvh_kvm, setup),
+		cmocka_unit_test_setup(test_i386_bzimage_tcg, setup),
+		cmocka_unit_test_setup(test_restore, setup),
+		cmocka_unit_test_setup(test_memory_and_overrides, setup),
+		cmocka_unit_test_setup(test_start_writes_the_command_line, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
