@@ -49,8 +49,9 @@ $(B)/host/%.o: %.c $(HARNESS_HDRS)
 $(B)/oomtest: harness/main.c $(HARNESS_OBJS)
 	$(CC) $(HOST_CFLAGS) $^ -o $@ $(HOST_LIBS)
 
-GUEST_SRCS := $(wildcard guest/*.c) $(PROTO_SRCS)
-$(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h)
+# the agent shares the protocol code and the monotonic clock with the harness
+GUEST_SRCS := $(wildcard guest/*.c) $(PROTO_SRCS) harness/lib/clock.c
+$(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h) harness/lib/clock.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
 

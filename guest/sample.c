@@ -14,21 +14,14 @@
 /* When the plan started, and when the steps' memory was last sampled. */
 static long long plan_t0, last_sample;
 
-long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void sample_begin(void)
 {
-	plan_t0 = now_ms();
+	plan_t0 = (long long)clock_now_ms();
 }
 
 void sample_steps(void)
 {
-	long long t = now_ms();
+	long long t = (long long)clock_now_ms();
 
 	if (t - last_sample < SAMPLE_MS)
 		return;

@@ -3,8 +3,7 @@
 #ifndef OOMTEST_GUEST_SAMPLE_H
 #define OOMTEST_GUEST_SAMPLE_H
 
-/* The monotonic clock in milliseconds. */
-long long now_ms(void);
+#include "lib/clock.h" /* clock_now_ms */
 /* The plan starts now: MS counts from here. */
 void sample_begin(void);
 /* Samples the running steps if the last sample is old enough. */

@@ -102,7 +102,7 @@ void reap(void)
 
 void pump(long long ms, struct step *until)
 {
-	long long end = now_ms() + ms;
+	long long end = (long long)clock_now_ms() + ms;
 
 	for (;;) {
 		struct pollfd pfd[64];
@@ -113,7 +113,7 @@ void pump(long long ms, struct step *until)
 		sample_steps();
 		if (until && !until->running)
 			return;
-		long long left = end - now_ms();
+		long long left = end - (long long)clock_now_ms();
 		if (left <= 0)
 			return;
 		for (struct step *s = step_list; s && n < 64; s = s->next)

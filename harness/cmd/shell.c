@@ -1,5 +1,6 @@
 /* shell: an interactive guest on the user's terminal. */
 #include "cmd/shell.h"
+#include "lib/fs.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -27,25 +28,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig)
 {
 	stop_signal = sig;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { fd, POLLOUT, 0 };
-			poll(&pfd, 1, 100);
-			continue;
-		}
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Reads agent records; sets *ready and *done as they come. */
@@ -168,7 +150,7 @@ int shell_run(const struct shell_request *rq)
 			break;
 		}
 		if (ready && !sent) {
-			if (write_all(agent, plan.buf, plan.len)) {
+			if (fs_write_all(agent, plan.buf, plan.len)) {
 				fprintf(stderr, "\r\noomtest shell: cannot send the plan to the guest agent\r\n");
 				killed = 1;
 				break;
@@ -193,7 +175,7 @@ int shell_run(const struct shell_request *rq)
 			char buf[4096];
 			ssize_t r = read(con, buf, sizeof(buf));
 			if (r > 0) {
-				if (write_all(rq->out_fd, buf, (size_t)r)) {
+				if (fs_write_all(rq->out_fd, buf, (size_t)r)) {
 					killed = 1; /* nobody reads the console any more */
 					break;
 				}
@@ -210,13 +192,13 @@ int shell_run(const struct shell_request *rq)
 				/* end of input (a pipe): the shell reads EOF as exit */
 				in_open = 0;
 				if (r == 0)
-					write_all(con, "\x04", 1);
+					fs_write_all(con, "\x04", 1);
 				continue;
 			}
 			char *quit = memchr(buf, CTRL_RIGHT_BRACKET, (size_t)r);
 			if (quit)
 				r = quit - buf;
-			if (r > 0 && write_all(con, buf, (size_t)r))
+			if (r > 0 && fs_write_all(con, buf, (size_t)r))
 				con_eof = 1;
 			if (quit) {
 				fprintf(stderr, "\r\noomtest shell: Ctrl-]: the guest is killed\r\n");

@@ -88,17 +88,6 @@ const char *facts_get(const struct facts *f, const char *name)
 	return x ? x->value : NULL;
 }
 
-/* Deprecated: new code builds a json_object with lib/json.h instead. */
-void json_add_string(struct strbuf *out, const char *s, size_t len)
-{
-	json_object *o = json_str_len(s, len);
-
-	/* a lone string prints on one line; json_dump ends it with a newline */
-	json_dump(o, 0, out);
-	out->buf[--out->len] = '\0';
-	json_object_put(o);
-}
-
 void facts_to_json(const struct facts *f, struct strbuf *out)
 {
 	json_object *o = json_object_new_object();

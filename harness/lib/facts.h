@@ -31,9 +31,5 @@ const char *facts_get(const struct facts *f, const char *name);
 /* Appends the table as one JSON object (lib/json.h: invalid UTF-8 becomes
  * U+FFFD), names in insertion order. */
 void facts_to_json(const struct facts *f, struct strbuf *out);
-/* Deprecated for new code (build a json_object with lib/json.h): appends
- * len bytes of s as a JSON string literal, quotes included, with lib/json's
- * policy (invalid UTF-8 becomes U+FFFD, control bytes are escaped). */
-void json_add_string(struct strbuf *out, const char *s, size_t len);
 
 #endif

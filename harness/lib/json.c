@@ -38,6 +38,26 @@ void json_dump(json_object *obj, int pretty, struct strbuf *out)
 	strbuf_addch(out, '\n');
 }
 
+void json_quote(struct strbuf *out, const char *s, size_t len)
+{
+	json_object *o = json_str_len(s, len);
+	const char *q = json_object_to_json_string_ext(o, JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	for (; *q; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c == 0x7f) {
+			strbuf_addstr(out, "\\u007f");
+		} else if (c == 0xc2 && (unsigned char)q[1] >= 0x80 && (unsigned char)q[1] <= 0x9f) {
+			strbuf_addf(out, "\\u%04x", (unsigned char)q[1]);
+			q++;
+		} else {
+			strbuf_addch(out, (char)c);
+		}
+	}
+	json_object_put(o);
+}
+
 json_object *json_parse(const char *text, size_t len, struct strbuf *err)
 {
 	json_tokener *tok = json_tokener_new();

@@ -18,6 +18,10 @@ void json_put(json_object *obj, const char *key, json_object *val);
 /* Appends obj as text (pretty: two-space indent, else one line; '/' never
  * escaped) and a newline. */
 void json_dump(json_object *obj, int pretty, struct strbuf *out);
+/* Appends len bytes of s as one JSON string literal, quotes included, on
+ * one line. DEL and the C1 controls are escaped too, so the literal is also
+ * a YAML double-quoted scalar (TAP diagnostics). */
+void json_quote(struct strbuf *out, const char *s, size_t len);
 /* Parses a whole document; NULL with a message in err. */
 json_object *json_parse(const char *text, size_t len, struct strbuf *err);
 

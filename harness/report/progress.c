@@ -1,5 +1,6 @@
 /* progress: the terminal status line. */
 #include "report/progress.h"
+#include "lib/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,12 @@
 static FILE *out;
 static int on, shown, color;
 static size_t total, finished, running, not_ok;
-static struct timespec t0;
+static double t0;
 static double last_draw;
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)(ts.tv_sec - t0.tv_sec) + (double)(ts.tv_nsec - t0.tv_nsec) / 1e9;
+	return clock_now_s() - t0;
 }
 
 double progress_elapsed(void)
@@ -36,7 +35,7 @@ void progress_begin(FILE *f, size_t n, int allowed)
 {
 	const char *term = getenv("TERM");
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_now_s();
 	out = f;
 	total = n;
 	on = allowed && isatty(fileno(f)) && !(term && !strcmp(term, "dumb"));

@@ -1,5 +1,6 @@
 /* tap: TAP 14 output. */
 #include "report/tap.h"
+#include "lib/json.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +14,7 @@ void tap_begin(FILE *out, int version, size_t planned)
 void tap_yaml_string(struct strbuf *out, const char *s)
 {
 	/* JSON strings are valid YAML double-quoted scalars. */
-	json_add_string(out, s, strlen(s));
+	json_quote(out, s, strlen(s));
 }
 
 /* A test point's description must not hold '#' (it would start a

@@ -52,22 +52,6 @@ static void test_many(void **state)
 
 #define R "\xef\xbf\xbd" /* U+FFFD */
 
-/* json_add_string keeps lib/json's policy: control bytes escaped, invalid
- * UTF-8 (here 0xff and a UTF-16 surrogate's three bytes) one U+FFFD a byte. */
-static void test_json_escapes(void **state)
-{
-	(void)state;
-	struct strbuf js = STRBUF_INIT;
-	const char raw[] = "q\"\\\n\t\x01\x7f\xc3\xa9\xff\xed\xa0\x80/";
-
-	json_add_string(&js, raw, sizeof(raw) - 1);
-	assert_string_equal(js.buf, "\"q\\\"\\\\\\n\\t\\u0001\x7f\xc3\xa9" R R R R "/\"");
-	strbuf_reset(&js);
-	json_add_string(&js, "a\0b", 3);
-	assert_string_equal(js.buf, "\"a\\u0000b\"");
-	strbuf_release(&js);
-}
-
 /* facts.json: the same policy for names and values, and still in order */
 static void test_json_invalid_utf8(void **state)
 {
@@ -96,7 +80,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_get_order),
 		cmocka_unit_test(test_many),
-		cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_json_invalid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

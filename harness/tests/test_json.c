@@ -102,6 +102,24 @@ static void test_parse(void **state)
 	strbuf_release(&err);
 }
 
+/* json_quote: one JSON literal on one line, controls escaped (DEL and C1
+ * too, for YAML), invalid UTF-8 (0xff, a UTF-16 surrogate's three bytes)
+ * one U+FFFD a byte, embedded NUL kept */
+static void test_quote(void **state)
+{
+	(void)state;
+	struct strbuf js = STRBUF_INIT;
+	const char raw[] = "q\"\\\n\t\x01\x7f\xc3\xa9\xc2\x85\xff\xed\xa0\x80/";
+
+	json_quote(&js, raw, sizeof(raw) - 1);
+	assert_string_equal(js.buf, "\"q\\\"\\\\\\n\\t\\u0001\\u007f\xc3\xa9\\u0085"
+				    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd/\"");
+	strbuf_reset(&js);
+	json_quote(&js, "a\0b", 3);
+	assert_string_equal(js.buf, "\"a\\u0000b\"");
+	strbuf_release(&js);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_keys_sanitised),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
