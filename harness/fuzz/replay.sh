@@ -4,9 +4,11 @@
 # inputs pass; otherwise its output's end, and exits 1.
 set -u
 [ $# -eq 2 ] && [ -d "$2" ] || { echo "usage: replay.sh FUZZER CORPUS-DIR" >&2; exit 2; }
-out=$(mktemp "${TMPDIR:-/tmp}/oomtest-replay.XXXXXX")
-trap 'rm -f "$out"' EXIT
-"$1" -runs=0 -max_len=65536 "$2" > "$out" 2>&1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-replay.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/output
+# the failing input is the corpus file itself: no crash-* copy in the tree
+"$1" -runs=0 -max_len=65536 -artifact_prefix="$tmp/" "$2" > "$out" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
 	tail -n 60 "$out"
