@@ -1,5 +1,5 @@
-/* report: the result model every report format reads (report_json.c,
- * report_junit.c, report_html.c) — one invocation of `oomtest run`: each
+/* report: the result model every report format reads (report/json.c,
+ * report/junit.c, report/html.c) — one invocation of `oomtest run`: each
  * case on each target with its verdict, every expectation judged (expected
  * and seen), its facts, OOM events, the steps' memory samples and where its
  * logs are. Built in the parent from the workers' results and the files

@@ -1,4 +1,4 @@
-/* record: the agent's records (guest/proto.h) turned into facts and run
+/* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
  * errors, the steps' memory samples. Also reads the trigger module's "oom_trigger: result" console
  * line into kmod.* facts. */
