@@ -93,7 +93,7 @@ trap 'rm -rf "$work" "$lvdir"' EXIT
 #    skipped with a reason) on every default target, and the seed cases
 #    really run (not skipped) on x86_64 and i386.
 suite() {
-	./run-tests.sh -j 2 --results "$work/sres" > "$work/suite.tap" 2> "$work/suite.err" || { cat "$work/suite.tap" "$work/suite.err"; return 1; }
+	./run-tests.sh -j 2 --results "$work/suite-res" > "$work/suite.tap" 2> "$work/suite.err" || { cat "$work/suite.tap" "$work/suite.err"; return 1; }
 	prove --exec cat "$work/suite.tap" || return 1
 	! grep -q '^not ok' "$work/suite.tap" || { cat "$work/suite.tap"; return 1; }
 	for t in x86_64 i386 x86_64-6.12; do
@@ -116,10 +116,10 @@ memcg-kill-sizes[memory=64M] [x86_64] # SKIP target x86_64 needs at least 96M of
 memcg-v1-kill [x86_64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
 memcg-v1-oom-control [x86_64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
 SKIPS
-	test -L "$work/sres/latest" && test -s "$work"/sres/latest/memcg-v1-kill/i386/console.log &&
-	test -s "$work"/sres/latest/memcg-v1-kill/x86_64/facts.json &&
-	test -s "$work"/sres/latest/memcg-v1-kill/x86_64/agent.log &&
-	test -s "$work"/sres/latest/memcg-v1-kill/x86_64/qemu.cmdline
+	test -L "$work/suite-res/latest" && test -s "$work"/suite-res/latest/memcg-v1-kill/i386/console.log &&
+	test -s "$work"/suite-res/latest/memcg-v1-kill/x86_64/facts.json &&
+	test -s "$work"/suite-res/latest/memcg-v1-kill/x86_64/agent.log &&
+	test -s "$work"/suite-res/latest/memcg-v1-kill/x86_64/qemu.cmdline
 }
 check "run-tests.sh: every case ok or skipped with a reason on every default target, TAP accepted by prove" suite
 
@@ -319,11 +319,24 @@ check "a kernel with no init and an agent that never starts are boot-failure err
 
 # 4g. QEMU killed with SIGKILL mid-run: an error naming the signal, at once.
 qemukill() {
-	# kill our QEMU once it runs the plan (the agent said start)
+	mkdir -p "$work/k9"
+	cat > "$work/k9/k9.case" <<'CASE'
+[case]
+description = a plan that runs until QEMU is killed
+timeout = 60s
+[step hog]
+run = hog --chunk 4K --interval 1000
+background = yes
+[step wait]
+sleep = 120s
+[expect]
+oom.count == 0
+CASE
+	# kill our QEMU once it runs the plan (the agent said it started the hog)
 	( for i in $(seq 1 600); do
-		grep -q '^start ' "$work"/k9res/latest/silent/x86_64/agent.log 2>/dev/null && break; sleep 0.1
+		grep -q '^start hog' "$work"/k9res/latest/k9/x86_64/agent.log 2>/dev/null && break; sleep 0.1
 	  done; pkill -KILL -f "qemu-system-x86_64.*$work/" ) &
-	timed_run "$work/k9.tap" --target x86_64 --results "$work/k9res" "$work/silent/silent.case"
+	timed_run "$work/k9.tap" --target x86_64 --results "$work/k9res" "$work/k9/k9.case"
 	wait
 	[ $rc -eq 1 ] && grep -q 'verdict: error' "$work/k9.tap" &&
 	grep -q 'message: "QEMU died of signal 9 (Killed) before the plan finished' "$work/k9.tap" &&
