@@ -47,6 +47,12 @@ void child_default_sigchld(void)
 	signal(SIGCHLD, SIG_DFL);
 }
 
+void child_forget_all(void)
+{
+	for (int i = 0; i < MAX_TRACKED; i++)
+		tracked[i] = 0;
+}
+
 int child_start(struct child *c, char *const argv[], int out_fd)
 {
 	int errpipe[2];

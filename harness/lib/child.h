@@ -31,6 +31,9 @@ void child_kill(struct child *c, int sig);
 void child_stop(struct child *c);
 /* SIGKILLs every tracked child's group; async-signal-safe. */
 void child_kill_all(void);
+/* In a process just forked: its parent's children are not its own, and
+ * child_kill_all must not reach them. */
+void child_forget_all(void);
 /* Runs argv to completion with output to out_fd; returns the wait status
  * or -errno (-ECHILD: it ended but its status was lost). */
 int child_run(char *const argv[], int out_fd);
