@@ -8,6 +8,7 @@
 #include "cmd/run.h"
 #include "cmd/shell.h"
 #include "cmd/show.h"
+#include "lib/child.h"
 
 #define OOMTEST_VERSION "0.1"
 
@@ -74,6 +75,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+	child_default_sigchld();
 	help_set_commands(commands, sizeof(commands) / sizeof(commands[0]));
 	if (argc < 2) {
 		help_print_usage(stderr);

@@ -456,6 +456,8 @@ static void qemu_describe_exit(struct vm *vm, struct strbuf *out)
 		strbuf_addstr(out, "guest panicked (pvpanic)");
 	else if (vm->qemu.pid)
 		strbuf_addstr(out, "running");
+	else if (vm->qemu.wait_error)
+		strbuf_addstr(out, child_strerror(vm->qemu.wait_error));
 	else if (WIFEXITED(st))
 		strbuf_addf(out, "exit %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))

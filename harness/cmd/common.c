@@ -176,6 +176,8 @@ int prepare_target(const char *root, const struct target *t, struct strbuf *init
 	int st = child_run(argv, lf ? fileno(lf) : -1);
 	if (st != 0) {
 		strbuf_addf(err, "target %s: preparing the module and initramfs failed", t->name);
+		if (st < 0)
+			strbuf_addf(err, " (%s: %s)", script.buf, child_strerror(-st));
 		if (lf) {
 			char buf[4096];
 			size_t n;

@@ -37,6 +37,8 @@ static const struct run_setup *setup;
 static size_t reported_not_ok;
 static struct report report;
 
+/* Also the workers' handler (inherited): sched empties a new worker's
+ * tables, so there it ends only the worker's own QEMU. */
 static void on_signal(int sig)
 {
 	runner_interrupted = 1;

@@ -42,6 +42,17 @@ void child_kill_all(void)
 	}
 }
 
+void child_default_sigchld(void)
+{
+	signal(SIGCHLD, SIG_DFL);
+}
+
+void child_forget_all(void)
+{
+	for (int i = 0; i < MAX_TRACKED; i++)
+		tracked[i] = 0;
+}
+
 int child_start(struct child *c, char *const argv[], int out_fd)
 {
 	int errpipe[2];
@@ -53,6 +64,7 @@ int child_start(struct child *c, char *const argv[], int out_fd)
 	c->pid = 0;
 	c->status = 0;
 	c->cpu_seconds = 0;
+	c->wait_error = 0;
 	if (pipe2(errpipe, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -112,7 +124,10 @@ int child_wait(struct child *c, int timeout_ms)
 		if (r == c->pid)
 			c->cpu_seconds = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 					 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-		if (r == c->pid || (r < 0 && errno == ECHILD)) {
+		if (r < 0 && errno == ECHILD)
+			/* reaped by someone else (SIGCHLD ignored): not an exit 0 */
+			c->wait_error = ECHILD;
+		if (r == c->pid || c->wait_error) {
 			untrack(c->pid);
 			c->pid = 0;
 			return 1;
@@ -149,5 +164,12 @@ int child_run(char *const argv[], int out_fd)
 	if (r)
 		return r;
 	child_wait(&c, -1);
-	return c.status;
+	return c.wait_error ? -c.wait_error : c.status;
+}
+
+const char *child_strerror(int err)
+{
+	if (err == ECHILD)
+		return "exit status lost (SIGCHLD was ignored)";
+	return strerror(err);
 }

@@ -11,13 +11,19 @@ struct child {
 	pid_t pid;                 /* also the process group id; 0 when reaped */
 	int status;                /* wait status once reaped */
 	double cpu_seconds;        /* user + system CPU it used, once reaped */
+	int wait_error;            /* errno when its status was lost (ECHILD); else 0 */
 };
+
+/* Sets SIGCHLD to its default: inherited as SIG_IGN, the kernel reaps
+ * children itself and their exit statuses are lost. Call at start. */
+void child_default_sigchld(void);
 
 /* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout
  * and stderr to out_fd (or /dev/null when out_fd < 0).
  * Returns 0 or -errno (exec failures are reported as -errno too). */
 int child_start(struct child *c, char *const argv[], int out_fd);
-/* Waits up to timeout_ms (-1: forever). Returns 1 when reaped, 0 if still running. */
+/* Waits up to timeout_ms (-1: forever). Returns 1 when reaped (or gone
+ * with its status lost: wait_error set), 0 if still running. */
 int child_wait(struct child *c, int timeout_ms);
 /* Sends sig to the child's whole process group. */
 void child_kill(struct child *c, int sig);
@@ -25,7 +31,13 @@ void child_kill(struct child *c, int sig);
 void child_stop(struct child *c);
 /* SIGKILLs every tracked child's group; async-signal-safe. */
 void child_kill_all(void);
-/* Runs argv to completion with output to out_fd; returns the wait status or -errno. */
+/* In a process just forked: its parent's children are not its own, and
+ * child_kill_all must not reach them. */
+void child_forget_all(void);
+/* Runs argv to completion with output to out_fd; returns the wait status
+ * or -errno (-ECHILD: it ended but its status was lost). */
 int child_run(char *const argv[], int out_fd);
+/* The words for such an errno (a wait_error, or child_run's -errno negated). */
+const char *child_strerror(int err);
 
 #endif

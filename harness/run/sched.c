@@ -28,6 +28,25 @@ void sched_signal_workers(int sig)
 			kill(workers[i], sig);
 }
 
+static void record_worker(pid_t pid)
+{
+	for (int w = 0; w < MAX_WORKERS; w++)
+		if (!workers[w]) {
+			workers[w] = pid;
+			return;
+		}
+}
+
+/* In a new worker: the other workers and the parent's children are not
+ * its to signal (a pid in the fork-time copy may be reused by anything by
+ * the time a signal comes); it ends only its own children (its QEMU). */
+static void forget_parents_children(void)
+{
+	for (int w = 0; w < MAX_WORKERS; w++)
+		workers[w] = 0;
+	child_forget_all();
+}
+
 unsigned long long sched_memory_budget(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
@@ -205,21 +224,26 @@ size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sche
 				break;
 			fflush(NULL);
 			pid_t parent = getpid();
+			/* a signal that comes while the worker is not yet in
+			 * workers[] waits until it is, so it reaches the worker */
+			sigset_t all, old;
+			sigfillset(&all);
+			sigprocmask(SIG_BLOCK, &all, &old);
 			pid_t pid = fork();
 			if (pid == 0) {
+				forget_parents_children();
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				close(p[0]);
 				worker(&jobs[j], run, p[1], parent);
 			}
 			close(p[1]);
+			if (pid > 0)
+				record_worker(pid);
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			if (pid < 0) {
 				close(p[0]);
 				break;
 			}
-			for (int w = 0; w < MAX_WORKERS; w++)
-				if (!workers[w]) {
-					workers[w] = pid;
-					break;
-				}
 			slots[s].pid = pid;
 			slots[s].fd = p[0];
 			slots[s].job = j;

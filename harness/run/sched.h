@@ -50,7 +50,8 @@ unsigned long long sched_memory_budget(void);
 void sched_encode_result(const struct run_result *res, struct strbuf *out);
 int sched_decode_result(const char *text, size_t len, struct run_result *res);
 
-/* Sends SIGTERM to every worker (async-signal-safe). */
+/* Sends sig to every worker this process started (async-signal-safe); in
+ * a worker, to none. */
 void sched_signal_workers(int sig);
 
 #endif

@@ -151,20 +151,81 @@ out:
 	return r;
 }
 
-/* Removes the other snapshots of the same target, memory and image: made
- * from files that changed since. */
-static void prune(const char *dir, const char *prefix, const char *keep)
+/* Whether a line of a .key that names a file (see add_file) still holds:
+ * "WHAT PATH SIZE MTIME" or "WHAT PATH missing". Other lines hold. */
+static int file_line_holds(const char *line, size_t len)
 {
-	DIR *d = opendir(dir);
+	static const char *const whats[] = { "qemu", "kernel", "initrd" };
+	struct strbuf now = STRBUF_INIT, what = STRBUF_INIT, path = STRBUF_INIT;
+	size_t skip = strcspn(line, " "), cut = len;
+	int holds = 1, named = 0;
+
+	for (size_t w = 0; w < sizeof(whats) / sizeof(whats[0]); w++)
+		named |= skip == strlen(whats[w]) && !strncmp(line, whats[w], skip);
+	/* "qemu PROG not found" depends on the PATH of whoever made it */
+	if (!named || skip >= len || (len >= 10 && !memcmp(line + len - 10, " not found", 10)))
+		return 1;
+	if (len >= 8 && !memcmp(line + len - 8, " missing", 8))
+		cut = len - 8;
+	else
+		for (int field = 0; field < 2 && cut; field++)
+			while (cut && line[--cut] != ' ')
+				;
+	if (cut > skip + 1) {
+		strbuf_add(&what, line, skip);
+		strbuf_add(&path, line + skip + 1, cut - skip - 1);
+		add_file(&now, what.buf, path.buf);
+		holds = now.len == len + 1 && !memcmp(now.buf, line, len);
+	}
+	strbuf_release(&now);
+	strbuf_release(&what);
+	strbuf_release(&path);
+	return holds;
+}
+
+/* Whether the snapshot at base can never be restored again: it has no key
+ * (a key is written before the state is made), another format, or a
+ * kernel, initramfs or QEMU binary that changed since it was made. One whose files are all as they
+ * were may be another oomtest's (another accel, command line or QEMU on
+ * its PATH), running now: it stays. */
+static int stale(const char *base)
+{
+	struct strbuf key = STRBUF_INIT, p = STRBUF_INIT, format = STRBUF_INIT;
+	int gone = 0;
+
+	strbuf_addf(&p, "%s.key", base);
+	strbuf_addf(&format, "format %d", SNAPSHOT_FORMAT);
+	if (strbuf_read_file(&key, p.buf))
+		gone = 1;
+	for (size_t pos = 0; !gone && pos < key.len;) {
+		const char *line = key.buf + pos, *nl = memchr(line, '\n', key.len - pos);
+		size_t len = nl ? (size_t)(nl - line) : key.len - pos;
+		if (!strncmp(line, "format ", 7))
+			gone = len != format.len || memcmp(line, format.buf, len);
+		else
+			gone = !file_line_holds(line, len);
+		pos += len + 1;
+	}
+	strbuf_release(&key);
+	strbuf_release(&p);
+	strbuf_release(&format);
+	return gone;
+}
+
+/* Removes a snapshot's files (name: PREFIX + hash, in dir), the state
+ * first (its presence says the rest is there), all but the lock. */
+static void remove_snapshot(const char *dir, const char *name)
+{
+	DIR *d;
 	struct dirent *e;
-	size_t n = strlen(prefix), k = strlen(keep);
+	size_t n = strlen(name);
 	struct strbuf p = STRBUF_INIT;
 
+	strbuf_addf(&p, "%s/%s.state", dir, name);
+	unlink(p.buf);
+	d = opendir(dir);
 	while (d && (e = readdir(d))) {
-		/* PREFIX + 16 hex digits + '.': another image's snapshots (the
-		 * shell's "PREFIX" "initramfs-shell-...") are not ours to remove */
-		if (strncmp(e->d_name, prefix, n) || !strncmp(e->d_name, keep, k) ||
-		    strspn(e->d_name + n, "0123456789abcdef") != 16 || e->d_name[n + 16] != '.')
+		if (strncmp(e->d_name, name, n) || e->d_name[n] != '.' || !strcmp(e->d_name + n + 1, "lock"))
 			continue;
 		strbuf_reset(&p);
 		strbuf_addf(&p, "%s/%s", dir, e->d_name);
@@ -190,6 +251,50 @@ static void prune(const char *dir, const char *prefix, const char *keep)
 	}
 	if (d)
 		closedir(d);
+	strbuf_release(&p);
+}
+
+/* Removes the stale snapshots (see stale()) of the same target, memory and
+ * image, each under its own lock, and skips one whose lock is held: it is
+ * being made or looked at. Lock files stay: one unlinked while held would
+ * let the next process lock a new file beside the holder. */
+static void prune(const char *dir, const char *prefix, const char *keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = strlen(prefix), k = strlen(keep), len = n + 16;
+	struct strbuf names = STRBUF_INIT, base = STRBUF_INIT, p = STRBUF_INIT;
+
+	while (d && (e = readdir(d))) {
+		/* PREFIX + 16 hex digits + '.': another image's snapshots (the
+		 * shell's "PREFIX" "initramfs-shell-...") are not ours to remove */
+		if (strncmp(e->d_name, prefix, n) || !strncmp(e->d_name, keep, k) ||
+		    strspn(e->d_name + n, "0123456789abcdef") != 16 || e->d_name[len] != '.' ||
+		    !strcmp(e->d_name + len + 1, "lock"))
+			continue;
+		size_t seen = 0;
+		while (seen < names.len && memcmp(names.buf + seen, e->d_name, len))
+			seen += len;
+		if (seen == names.len)
+			strbuf_add(&names, e->d_name, len);
+	}
+	if (d)
+		closedir(d);
+	for (size_t at = 0; at < names.len; at += len) {
+		char *name = xstrndup(names.buf + at, len);
+		strbuf_reset(&base);
+		strbuf_addf(&base, "%s/%s", dir, name);
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s.lock", base.buf);
+		int lock = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (lock >= 0 && !flock(lock, LOCK_EX | LOCK_NB) && stale(base.buf))
+			remove_snapshot(dir, name);
+		if (lock >= 0)
+			close(lock);
+		free(name);
+	}
+	strbuf_release(&names);
+	strbuf_release(&base);
 	strbuf_release(&p);
 }
 

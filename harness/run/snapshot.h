@@ -3,7 +3,9 @@
  * boot to the agent's "ready", save, keep what the console and the agent
  * said until then. Cached under a directory (build/snapshots); the key
  * holds each file's size and mtime, so a rebuilt kernel or agent makes a
- * new one. Safe to share between processes (a lock per key). */
+ * new one. Safe to share between processes: a lock per key, and the
+ * states of other keys are removed only under their own lock, only when
+ * their files changed, never their lock files. */
 #ifndef OOMTEST_SNAPSHOT_H
 #define OOMTEST_SNAPSHOT_H
 

@@ -1,4 +1,5 @@
-/* Tests for child.c: process groups, reaping, kill-all. */
+/* Tests for child.c: process groups, reaping, kill-all, and a status lost
+ * to an ignored SIGCHLD. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,12 +82,37 @@ static void test_stop(void **state)
 	child_stop(&c); /* twice is harmless */
 }
 
+/* SIGCHLD inherited as SIG_IGN: the kernel reaps the child and its status
+ * is gone; that must not read as exit 0. */
+static void test_ignored_sigchld(void **state)
+{
+	(void)state;
+	char *argv[] = { "sh", "-c", "exit 3", NULL };
+	struct child c;
+
+	signal(SIGCHLD, SIG_IGN);
+	assert_int_equal(child_run(argv, -1), -ECHILD);
+	assert_int_equal(child_start(&c, argv, -1), 0);
+	assert_int_equal(child_wait(&c, -1), 1);
+	assert_int_equal(c.wait_error, ECHILD);
+	assert_string_equal(child_strerror(ECHILD), "exit status lost (SIGCHLD was ignored)");
+
+	child_default_sigchld();
+	int st = child_run(argv, -1);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 3);
+	assert_int_equal(child_start(&c, argv, -1), 0);
+	assert_int_equal(child_wait(&c, -1), 1);
+	assert_int_equal(c.wait_error, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_status),
 		cmocka_unit_test(test_group_is_killed),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_ignored_sigchld),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

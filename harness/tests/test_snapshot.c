@@ -1,6 +1,7 @@
 /* Tests for snapshot.c: the cache key follows each input file's size and
  * mtime, and making a new state removes only the stale states of the same
- * target, memory and image. */
+ * target, memory and image, never one another process holds the lock of,
+ * and never a lock file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -214,11 +216,107 @@ static void test_prune_only_stale_states(void **state)
 	fixture_release(&f);
 }
 
+static const char *kvm_accel(void)
+{
+	return "kvm";
+}
+
+/* The same target, memory and files, another accelerator: another
+ * oomtest's guests beside ours. */
+static const struct backend_ops kvm_backend = { .name = "test", .start = failing_start, .save = never_save,
+						.accel = kvm_accel };
+
+/* Writes NAME.key and NAME.state for the key cfg has now under b; NAME
+ * (PREFIX + hash) into name. */
+static void plant_state(const struct fixture *f, const struct backend_ops *b, const char *snaps, struct strbuf *name)
+{
+	struct strbuf key = STRBUF_INIT, p = STRBUF_INIT;
+
+	snapshot_key(b, &f->cfg, &key);
+	strbuf_reset(name);
+	strbuf_addf(name, "x86_64-128M-%016llx", (unsigned long long)hash_fnv1a(key.buf, key.len));
+	strbuf_addf(&p, "%s.key", name->buf);
+	write_text(snaps, p.buf, key.buf);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s.state", name->buf);
+	write_text(snaps, p.buf, "s");
+	strbuf_release(&key);
+	strbuf_release(&p);
+}
+
+static int has(const char *snaps, const struct strbuf *name, const char *suffix)
+{
+	struct strbuf p = STRBUF_INIT;
+	strbuf_addf(&p, "%s%s", name->buf, suffix);
+	int r = exists(snaps, p.buf);
+	strbuf_release(&p);
+	return r;
+}
+
+static void test_prune_leaves_locked_and_live_states(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct strbuf snaps = STRBUF_INIT, err = STRBUF_INIT, p = STRBUF_INIT;
+	struct strbuf locked = STRBUF_INIT, stale = STRBUF_INIT, live = STRBUF_INIT;
+	struct snapshot s;
+
+	fixture_init(&f);
+	strbuf_addf(&snaps, "%s/snapshots", f.dir);
+	assert_int_equal(fs_mkdirs(snaps.buf), 0);
+	/* two states of the initramfs as it is now, one another process holds */
+	plant_state(&f, &saving_backend, snaps.buf, &locked);
+	strbuf_addf(&p, "%s/%s.lock", snaps.buf, locked.buf);
+	int held = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(held >= 0);
+	assert_int_equal(flock(held, LOCK_EX), 0);
+	f.cfg.extra_cmdline = "quiet";
+	plant_state(&f, &saving_backend, snaps.buf, &stale);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s.lock", stale.buf);
+	write_text(snaps.buf, p.buf, "");
+	f.cfg.extra_cmdline = NULL;
+	/* the initramfs is rebuilt: both are stale now; another oomtest with
+	 * KVM has made its state of the new one */
+	write_text(f.dir, "initramfs.cpio", "initrd, rebuilt");
+	plant_state(&f, &kvm_backend, snaps.buf, &live);
+
+	assert_int_equal(snapshot_get(&saving_backend, &f.cfg, snaps.buf, &s, &err), -1);
+	snapshot_release(&s);
+	assert_true(has(snaps.buf, &locked, ".state"));
+	assert_true(has(snaps.buf, &locked, ".key"));
+	assert_false(has(snaps.buf, &stale, ".state"));
+	assert_false(has(snaps.buf, &stale, ".key"));
+	assert_true(has(snaps.buf, &live, ".state"));
+	assert_true(has(snaps.buf, &live, ".key"));
+	/* lock files stay, the held one and the others */
+	assert_true(has(snaps.buf, &locked, ".lock"));
+	assert_true(has(snaps.buf, &stale, ".lock"));
+
+	/* once the lock is free, the stale state goes; its lock file stays */
+	close(held);
+	strbuf_reset(&err);
+	assert_int_equal(snapshot_get(&saving_backend, &f.cfg, snaps.buf, &s, &err), -1);
+	snapshot_release(&s);
+	assert_false(has(snaps.buf, &locked, ".state"));
+	assert_true(has(snaps.buf, &locked, ".lock"));
+	assert_true(has(snaps.buf, &live, ".state"));
+
+	strbuf_release(&snaps);
+	strbuf_release(&err);
+	strbuf_release(&p);
+	strbuf_release(&locked);
+	strbuf_release(&stale);
+	strbuf_release(&live);
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_follows_files),
 		cmocka_unit_test(test_prune_only_stale_states),
+		cmocka_unit_test(test_prune_leaves_locked_and_live_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
