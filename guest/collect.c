@@ -115,17 +115,21 @@ static void collect_cgroup(const char *snap, const char *kind, const char *name)
 	free(dir);
 }
 
+/* A running step's status is read from the file opened as it started
+ * (steps.c): opening another would allocate. */
 static void collect_step(const char *snap, const char *kind, const char *name)
 {
 	struct step *s = find_step(name);
-	char path[64];
 
 	reap();
 	if (!s) {
 		send_err("collect %s: no step %s", snap, name);
 	} else if (s->running) {
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
-		snap_file(snap, kind, s->name, path);
+		int r = s->status_fd >= 0 ? read_fd(s->status_fd, &snap_buf) : -EBADF;
+		if (r == 0)
+			send_snap(snap, kind, s->name);
+		else
+			send_err("collect %s: /proc/%d/status of step %s: %s", snap, (int)s->pid, name, strerror(-r));
 	}
 }
 
