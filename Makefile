@@ -81,6 +81,18 @@ $(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $^ -o $@ -lcmocka $(HOST_LIBS)
 
+# Tests of the agent's modules (test_guest_*.c) link them, but its main,
+# instead of the harness.
+GUEST_TEST_OBJS := $(patsubst %.c,$(B)/san/%.o,$(filter-out guest/agent.c,$(GUEST_SRCS)))
+.SECONDARY: $(GUEST_TEST_OBJS)
+$(B)/san/guest/%.o: guest/%.c $(wildcard guest/*.h proto/*.h) harness/lib/clock.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
+
+$(B)/tests/test_guest_%: harness/tests/test_guest_%.c $(GUEST_TEST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $^ -o $@ -lcmocka
+
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)
 	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $^ -o $@ $(HOST_LIBS)

@@ -26,6 +26,12 @@ struct open_proc {
 };
 static struct open_proc *open_procs;
 
+/* Every snapshot is read into this buffer, reserved before any step runs
+ * (files.h: a file larger is cut). /proc/vmstat, the largest file read,
+ * is some 5 KiB. */
+#define SNAP_RESERVE (128u << 10)
+static struct buf snap_buf;
+
 static int proc_fd(const char *path)
 {
 	struct open_proc *o;
@@ -50,36 +56,35 @@ static int read_proc(const char *path, struct buf *out)
 
 	if (fd < 0)
 		return fd;
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		return -errno;
 	return read_fd(fd, out);
 }
 
 void collect_open_early(const struct plan_line *plan, size_t n)
 {
+	buf_reserve(&snap_buf, SNAP_RESERVE);
 	for (size_t i = 0; i < n; i++)
 		for (int j = 2; !strcmp(plan[i].f[0], "collect") && j < plan[i].n; j++) {
 			const char *arg;
 			const struct proto_collector *c = proto_collector_find(plan[i].f[j], &arg);
 
-			if (c && c->arg == PROTO_COLLECT_FILE) {
-				struct buf b = { 0 };
-				read_proc(c->path, &b);
-				free(b.p);
-			}
+			if (c && c->arg == PROTO_COLLECT_FILE)
+				read_proc(c->path, &snap_buf);
 		}
+}
+
+static void send_snap(const char *snap, const char *kind, const char *key)
+{
+	send_rec("snap", S(snap), S(kind), S(key), snap_buf.p, snap_buf.len, NULL);
 }
 
 static void snap_file(const char *snap, const char *kind, const char *key, const char *path)
 {
-	struct buf b = { 0 };
-	int r = !strncmp(path, "/proc/", 6) ? read_proc(path, &b) : read_file(path, &b);
+	int r = !strncmp(path, "/proc/", 6) ? read_proc(path, &snap_buf) : read_file(path, &snap_buf);
 
 	if (r == 0)
-		send_rec("snap", S(snap), S(kind), S(key), b.p, b.len, NULL);
+		send_snap(snap, kind, key);
 	else if (r != -EINVAL && r != -EACCES && r != -EPERM)
 		send_err("collect %s: %s: %s", snap, path, strerror(-r));
-	free(b.p);
 }
 
 static void collect_cgroup(const char *snap, const char *kind, const char *name)
@@ -101,12 +106,8 @@ static void collect_cgroup(const char *snap, const char *kind, const char *name)
 		if (asprintf(&path, "%s/%s", dir, de->d_name) < 0)
 			continue;
 		if (!stat(path, &st) && S_ISREG(st.st_mode) && (st.st_mode & 0444) &&
-		    asprintf(&key, "%s/%s", name, de->d_name) >= 0) {
-			struct buf b = { 0 };
-			if (!read_file(path, &b))
-				send_rec("snap", S(snap), S(kind), S(key), b.p, b.len, NULL);
-			free(b.p);
-		}
+		    asprintf(&key, "%s/%s", name, de->d_name) >= 0 && !read_file(path, &snap_buf))
+			send_snap(snap, kind, key);
 		free(key);
 		free(path);
 	}
@@ -114,17 +115,21 @@ static void collect_cgroup(const char *snap, const char *kind, const char *name)
 	free(dir);
 }
 
+/* A running step's status is read from the file opened as it started
+ * (steps.c): opening another would allocate. */
 static void collect_step(const char *snap, const char *kind, const char *name)
 {
 	struct step *s = find_step(name);
-	char path[64];
 
 	reap();
 	if (!s) {
 		send_err("collect %s: no step %s", snap, name);
 	} else if (s->running) {
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
-		snap_file(snap, kind, s->name, path);
+		int r = s->status_fd >= 0 ? read_fd(s->status_fd, &snap_buf) : -EBADF;
+		if (r == 0)
+			send_snap(snap, kind, s->name);
+		else
+			send_err("collect %s: /proc/%d/status of step %s: %s", snap, (int)s->pid, name, strerror(-r));
 	}
 }
 

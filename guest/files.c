@@ -6,23 +6,52 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The read buffer is static so that reading allocates nothing when memory
- * is short. */
+/* Keeps the whole lines of a read that did not fit, then the mark. */
+static void cut(struct buf *out)
+{
+	const char *nl = out->len ? memrchr(out->p, '\n', out->len) : NULL;
+
+	if (nl)
+		out->len = (size_t)(nl - out->p) + 1;
+	else
+		out->p[out->len++] = '\n';
+	memcpy(out->p + out->len, FILES_CUT_MARK, sizeof(FILES_CUT_MARK));
+	out->len += sizeof(FILES_CUT_MARK) - 1;
+}
+
+static ssize_t pread_retry(int fd, void *p, size_t n, off_t at)
+{
+	ssize_t r;
+
+	while ((r = pread(fd, p, n, at)) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
 int read_fd(int fd, struct buf *out)
 {
-	static char tmp[16384];
+	/* room for the data, then "\n", the mark and its NUL */
+	size_t room = out->alloc > sizeof(FILES_CUT_MARK) + 1 ? out->alloc - sizeof(FILES_CUT_MARK) - 1 : 0;
 	ssize_t n;
+	char more;
 
 	out->len = 0;
-	buf_add(out, "", 0);
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf_add(out, tmp, (size_t)n);
+	if (!room)
+		return -ENOBUFS;
+	do {
+		n = pread_retry(fd, out->p + out->len, room - out->len, (off_t)out->len);
+		if (n > 0)
+			out->len += (size_t)n;
+	} while (n > 0 && out->len < room);
+	if (n < 0) {
+		int r = -errno;
+		out->len = 0;
+		out->p[0] = '\0';
+		return r;
 	}
+	if (out->len == room && pread_retry(fd, &more, 1, (off_t)room) > 0)
+		cut(out);
+	out->p[out->len] = '\0';
 	return 0;
 }
 

@@ -5,7 +5,15 @@
 
 #include "guest/buf.h"
 
-/* Reads fd to its end into out, replacing what out held. */
+/* What a read that did not fit ends with, after its last whole line: a
+ * line the record parser takes for no key and value. */
+#define FILES_CUT_MARK "[truncated]\n"
+
+/* Reads fd from its start (pread) to its end into out, replacing what out
+ * held. It allocates nothing, so that a snapshot taken when memory is
+ * exhausted works: out is a buffer reserved beforehand (buf_reserve), and
+ * a file larger than it is cut and ends with FILES_CUT_MARK. -ENOBUFS if
+ * out has no room at all. */
 int read_fd(int fd, struct buf *out);
 int read_file(const char *path, struct buf *out);
 /* Writes val with one write(2), as the kernel's files want it. */

@@ -57,24 +57,31 @@ static void flush_out(struct step *s, int final)
 	s->partial_len = left;
 }
 
-static void drain_step(struct step *s)
+/* Forwards what the pipe holds now; at its end, the last unended line too,
+ * and closes it. Returns 1 when there may be more to read at once. */
+static int drain_step(struct step *s)
 {
 	char tmp[4096];
 	ssize_t n;
 
 	if (s->out_fd < 0)
-		return;
+		return 0;
 	n = read(s->out_fd, tmp, sizeof(tmp));
 	if (n > 0) {
 		s->partial = xrealloc(s->partial, s->partial_len + (size_t)n);
 		memcpy(s->partial + s->partial_len, tmp, (size_t)n);
 		s->partial_len += (size_t)n;
 		flush_out(s, 0);
-	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-		flush_out(s, 1);
-		close(s->out_fd);
-		s->out_fd = -1;
+		return 1;
 	}
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	flush_out(s, 1);
+	close(s->out_fd);
+	s->out_fd = -1;
+	return 0;
 }
 
 void reap(void)
@@ -91,8 +98,11 @@ void reap(void)
 					close(s->status_fd);
 					s->status_fd = -1;
 				}
-				while (s->out_fd >= 0)
-					drain_step(s);
+				/* All it wrote is in the pipe by now. A process it
+				 * left behind may hold the pipe open: pump forwards
+				 * what that one writes, as it comes. */
+				while (drain_step(s))
+					;
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
 			}

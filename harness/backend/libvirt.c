@@ -6,6 +6,7 @@
  * polls like the QEMU backend's. How the guest ended comes from lifecycle
  * events; a <panic> device reports a pvpanic panic. */
 #include "backend/backend.h"
+#include "backend/bridge.h"
 #include "backend/libvirt_xml.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
@@ -38,10 +39,9 @@ void backend_libvirt_set_uri(const char *uri)
 struct bridge {
 	virStreamPtr st;
 	int fds[2];            /* [0]: the runner's, [1]: ours */
-	int writable;          /* the runner writes too (the agent channel) */
+	struct bridge_io io;
 	pthread_t thread;
 	int has_thread;
-	volatile int stop;
 };
 
 struct vm {
@@ -100,60 +100,28 @@ static int is_local_uri(const char *uri)
 
 /* ---- bridges ---- */
 
+static int stream_recv(void *st, char *buf, size_t n)
+{
+	return virStreamRecv(st, buf, n);
+}
+
+static int stream_send(void *st, const char *buf, size_t n)
+{
+	return virStreamSend(st, buf, n);
+}
+
 /* One thread per console moves bytes both ways. It alone touches its
  * stream, non-blocking: a stream used from two threads at once (one
  * blocked receiving, one sending the plan) lost the plan now and then. */
 static void *bridge_main(void *arg)
 {
-	struct bridge *b = arg;
-	char buf[65536];
-
-	while (!b->stop) {
-		int idle = 1;
-		int n = virStreamRecv(b->st, buf, sizeof(buf));
-		if (n == 0 || n == -1)
-			break;
-		if (n > 0) {
-			idle = 0;
-			for (int off = 0; off < n;) {
-				ssize_t w = write(b->fds[1], buf + off, (size_t)(n - off));
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w <= 0)
-					goto out;
-				off += (int)w;
-			}
-		}
-		if (b->writable) {
-			ssize_t r = read(b->fds[1], buf, 4096);
-			if (r > 0) {
-				idle = 0;
-				for (ssize_t off = 0; off < r && !b->stop;) {
-					int w = virStreamSend(b->st, buf + off, (size_t)(r - off));
-					if (w == -2) {
-						poll(NULL, 0, 2);
-						continue;
-					}
-					if (w < 0)
-						goto out;
-					off += w;
-				}
-			}
-		}
-		if (idle) {
-			struct pollfd p = { b->fds[1], b->writable ? POLLIN : 0, 0 };
-			poll(&p, 1, 5);
-		}
-	}
-out:
-	shutdown(b->fds[1], SHUT_WR);
+	bridge_run(arg);
 	return NULL;
 }
 
 static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int writable, struct strbuf *err)
 {
 	b->fds[0] = b->fds[1] = -1;
-	b->writable = writable;
 	b->st = virStreamNew(vm->conn, VIR_STREAM_NONBLOCK);
 	if (!b->st || virDomainOpenConsole(vm->dom, dev, b->st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
 		last_error(err, dev);
@@ -165,7 +133,9 @@ static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int wri
 	}
 	fcntl(b->fds[0], F_SETFL, O_NONBLOCK);
 	fcntl(b->fds[1], F_SETFL, O_NONBLOCK);
-	b->has_thread = !pthread_create(&b->thread, NULL, bridge_main, b);
+	b->io = (struct bridge_io){ .recv = stream_recv, .send = stream_send, .stream = b->st,
+				    .fd = b->fds[1], .writable = writable, .pending = STRBUF_INIT };
+	b->has_thread = !pthread_create(&b->thread, NULL, bridge_main, &b->io);
 	if (!b->has_thread)
 		strbuf_addf(err, "%s: cannot start a thread", dev);
 	return b->has_thread ? 0 : -1;
@@ -173,7 +143,7 @@ static int bridge_open(struct vm *vm, struct bridge *b, const char *dev, int wri
 
 static void bridge_close(struct bridge *b)
 {
-	b->stop = 1;
+	b->io.stop = 1;
 	if (b->has_thread)
 		pthread_join(b->thread, NULL);
 	if (b->st) {

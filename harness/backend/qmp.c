@@ -13,15 +13,6 @@
 /* A peer that never ends a message is cut off here. */
 #define QMP_MESSAGE_MAX (1u << 20)
 
-static void drop_front(struct strbuf *sb, size_t n)
-{
-	if (!n)
-		return;
-	memmove(sb->buf, sb->buf + n, sb->len - n);
-	sb->len -= n;
-	sb->buf[sb->len] = '\0';
-}
-
 /* The text of the first whole message in q->in and, when it is JSON, the
  * parsed message; 1 if there was one. Text that is not JSON is taken up to
  * the end of its line, as a message that did not parse. */
@@ -35,7 +26,7 @@ static int take_message(struct qmp *q, struct strbuf *text, json_object **msg)
 		size_t blank = 0;
 		while (blank < q->in.len && isspace((unsigned char)q->in.buf[blank]))
 			blank++;
-		drop_front(&q->in, blank);
+		strbuf_drop_front(&q->in, blank);
 	}
 	if (q->fed == q->in.len)
 		return 0;
@@ -59,7 +50,7 @@ static int take_message(struct qmp *q, struct strbuf *text, json_object **msg)
 	strbuf_reset(text);
 	strbuf_add(text, q->in.buf, end);
 	strbuf_rtrim(text);
-	drop_front(&q->in, end);
+	strbuf_drop_front(&q->in, end);
 	q->fed = 0;
 	return 1;
 }

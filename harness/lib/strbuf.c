@@ -157,6 +157,15 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
+void strbuf_drop_front(struct strbuf *sb, size_t n)
+{
+	if (!n)
+		return;
+	memmove(sb->buf, sb->buf + n, sb->len - n);
+	sb->len -= n;
+	sb->buf[sb->len] = '\0';
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len && (sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t' ||

@@ -28,6 +28,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Hands the buffer to the caller (free() it); sb is left empty. */
 char *strbuf_detach(struct strbuf *sb);
+/* Removes the first n bytes (n <= len). */
+void strbuf_drop_front(struct strbuf *sb, size_t n);
 /* Strips trailing whitespace. */
 void strbuf_rtrim(struct strbuf *sb);
 /* Reads a whole file; returns 0 or -errno. */

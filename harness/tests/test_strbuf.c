@@ -108,6 +108,23 @@ static void test_rtrim(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_drop_front(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_drop_front(&sb, 0);
+	assert_invariants(&sb);
+	strbuf_addstr(&sb, "abcdef");
+	strbuf_drop_front(&sb, 2);
+	assert_string_equal(sb.buf, "cdef");
+	assert_int_equal(sb.len, 4);
+	strbuf_drop_front(&sb, 4);
+	assert_string_equal(sb.buf, "");
+	assert_invariants(&sb);
+	strbuf_release(&sb);
+}
+
 static void test_detach_release(void **state)
 {
 	(void)state;
@@ -192,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_addf_growth),
 		cmocka_unit_test(test_rtrim),
+		cmocka_unit_test(test_drop_front),
 		cmocka_unit_test(test_detach_release),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_alloc_helpers),
