@@ -292,11 +292,19 @@ static void process_line(struct klog *k, const char *p, size_t n, bool hash)
 			k->other_lines++;
 			return;
 		}
+	} else if (is_digit(s.p[0]) && (st = logcat_stamp(s))) {
+		k->time = mkspan(s.p, st - 1);
+		skip(&s, st);
 	} else if (is_digit(s.p[0])) {
 		kmsg = kmsg_prefix(&s);
 	}
-	if (s.n && (s.p[0] == '[' || s.p[0] == '<'))
+	if (s.n && (s.p[0] == '[' || s.p[0] == '<')) {
+		const char *at = s.p;
+
 		console_prefix(&s, &k->time, &k->caller_tid);
+		if (s.p != at && s.n)
+			context_fields(&s);
+	}
 	k->kernel_lines++;
 	k->hash = hash;
 	if (hash && memmem(s.p, s.n, "#012", 4))

@@ -157,9 +157,12 @@ void console_prefix(struct span *s, struct span *time, long long *caller_tid)
 			if (i < t.n && t.p[i] == '.' && i > d) {
 				for (i++; i < t.n && is_digit(t.p[i]); i++)
 					;
-				if (i < t.n && t.p[i] == ']') {
+				/* HiSilicon vendor kernels print "[309805.658142s]" */
+				size_t end = i + (i + 1 < t.n && t.p[i] == 's' && t.p[i + 1] == ']');
+
+				if (end < t.n && t.p[end] == ']') {
 					*time = mkspan(t.p + 1, i - 1);
-					skip(&t, i + 1);
+					skip(&t, end + 1);
 				}
 			}
 		} else {
@@ -208,5 +211,99 @@ bool kmsg_prefix(struct span *s)
 	if (commas < 3 || i >= s->n || s->p[i] != ';')
 		return false;
 	skip(s, i + 1);
+	return true;
+}
+
+/* "07-13 08:41:51.341 " */
+size_t logcat_stamp(struct span s)
+{
+	size_t i = 14;
+
+	if (s.n < 16 || !d2(s.p) || s.p[2] != '-' || !d2(s.p + 3) || s.p[5] != ' ' || !hms(s.p + 6))
+		return 0;
+	if (s.p[i] == '.')
+		for (i++; i < s.n && is_digit(s.p[i]); i++)
+			;
+	if (i >= s.n || s.p[i] != ' ')
+		return 0;
+	return i + 1;
+}
+
+/* "[pid:1361,cpu5,comm]", "[3:  comm:22875]", "[2576:tx_thread]": after
+ * spaces and an optional lowercase "word:", a number ended by ':' or ','.
+ * Returns the field's length, 0 if p does not start one. A task row "[
+ * 250]", a backtrace "[<c0123>]" or "[drm]" are not context fields. */
+static size_t context_field(struct span t, bool empty_ok)
+{
+	size_t i = 1, n = t.n < 80 ? t.n : 80, d;
+
+	if (!n || t.p[0] != '[')
+		return 0;
+	if (empty_ok && n > 1 && t.p[1] == ']')
+		return 2;
+	while (i < n && t.p[i] == ' ')
+		i++;
+	for (d = i; d < n && t.p[d] >= 'a' && t.p[d] <= 'z'; d++)
+		;
+	if (d > i && d < n && t.p[d] == ':')
+		i = d + 1;
+	for (d = i; i < n && is_digit(t.p[i]); i++)
+		;
+	if (i == d || i >= n || (t.p[i] != ':' && t.p[i] != ','))
+		return 0;
+	for (; i < n && t.p[i] != ']'; i++)
+		if (t.p[i] == '[' || t.p[i] == '<')
+			return 0;
+	return i < n ? i + 1 : 0;
+}
+
+/* MediaTek's "(1)" CPU field, after a mark for the context (' ', '-', '.')
+ * and an optional "<0>" level; its length if a context field follows. */
+static size_t cpu_field(struct span t)
+{
+	size_t i = 0, d;
+
+	if (t.n > 3 && t.p[0] == '<' && is_digit(t.p[1]) && t.p[2] == '>')
+		i = 3;
+	if (i < t.n && (t.p[i] == ' ' || t.p[i] == '-' || t.p[i] == '.'))
+		i++;
+	if (i >= t.n || t.p[i] != '(')
+		return 0;
+	for (d = ++i; i < t.n && i < d + 4 && is_digit(t.p[i]); i++)
+		;
+	if (i == d || i + 1 >= t.n || t.p[i] != ')' || t.p[i + 1] != '[')
+		return 0;
+	return i + 1;
+}
+
+/* Vendor context fields: a run of them, then one space. */
+bool context_fields(struct span *s)
+{
+	struct span t = *s;
+	size_t n;
+	bool any = false;
+
+	while (t.n && t.p[0] == ' ')
+		skip(&t, 1);
+	for (;;) {
+		if ((n = cpu_field(t))) {
+			struct span f = mkspan(t.p + n, t.n - n);
+			size_t m = context_field(f, true);
+
+			if (!m)
+				break;
+			skip(&t, n + m);
+		} else if ((n = context_field(t, false))) {
+			skip(&t, n);
+		} else {
+			break;
+		}
+		any = true;
+	}
+	if (!any)
+		return false;
+	if (t.n && t.p[0] == ' ')
+		skip(&t, 1);
+	*s = t;
 	return true;
 }

@@ -1,8 +1,9 @@
 /* prefix: what a log writer puts in front of a kernel message: syslog and
  * RFC 3339 stamps with host and tag, dmesg --time-format=iso, /dev/kmsg
- * records, and the console's "<6>", "[    1.234567]", dmesg -T stamps and
- * printk caller ids. Each reader returns what it found and never looks
- * past the span. */
+ * records, Android log tools' date and time, the console's "<6>",
+ * "[    1.234567]", dmesg -T stamps and printk caller ids, and the context
+ * fields vendor kernels add (cpu, pid, comm). Each reader returns what it
+ * found and never looks past the span. */
 #ifndef OOMTEST_KLOG_PREFIX_H
 #define OOMTEST_KLOG_PREFIX_H
 
@@ -30,5 +31,13 @@ bool kernel_stamp(struct span t);
 void console_prefix(struct span *s, struct span *time, long long *caller_tid);
 /* Skips "6,1234,5678901,-;" (/dev/kmsg); false if s does not start so. */
 bool kmsg_prefix(struct span *s);
+/* "07-13 08:41:51.341 " (an Android log tool's date and time): its
+ * length with the space, or 0. */
+size_t logcat_stamp(struct span s);
+/* Skips the context vendor kernels print after the stamp, and one space:
+ * HiSilicon "[pid:1361,cpu5,comm]", Samsung " [3:  comm:22875]", MediaTek
+ * "-(1)[106:kswapd0]" or " (0)[]" (after an optional "<0>"), any run of
+ * such fields. False, s untouched, when s does not start with one. */
+bool context_fields(struct span *s);
 
 #endif

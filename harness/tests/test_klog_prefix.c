@@ -111,6 +111,69 @@ static void test_kmsg_prefix(void **state)
 	assert_false(kmsg_prefix(&s));
 }
 
+static void test_logcat_stamp(void **state)
+{
+	(void)state;
+	assert_int_equal(logcat_stamp(SPAN("07-13 08:41:51.341 <4>[1.5s] x")), 19);
+	assert_int_equal(logcat_stamp(SPAN("07-13 08:41:51 x")), 15);
+	assert_int_equal(logcat_stamp(SPAN("07-13 08:41:51.341")), 0);
+	assert_int_equal(logcat_stamp(SPAN("2024-01-07 17:53:49 x")), 0);
+	assert_int_equal(logcat_stamp(SPAN("6,1234,5678901,-;msg")), 0);
+}
+
+/* s after context_fields(), or "-" when it found none */
+static void expect_context(const char *line, const char *rest)
+{
+	struct span s = mkspan(line, strlen(line));
+	bool found = context_fields(&s);
+
+	if (!strcmp(rest, "-")) {
+		if (found || s.p != line)
+			fail_msg("\"%s\": took a context field", line);
+		return;
+	}
+	if (!found || s.n != strlen(rest) || memcmp(s.p, rest, s.n))
+		fail_msg("\"%s\": left \"%.*s\", want \"%s\"", line, (int)s.n, s.p, rest);
+}
+
+static void test_context_fields(void **state)
+{
+	struct span s, time = { NULL, 0 };
+	long long tid = LLONG_MIN;
+
+	(void)state;
+	expect_context("[pid:1361,cpu5,sManagerService]Mem-Info:", "Mem-Info:");
+	expect_context("[pid:2912,cpu3,sh][  250]     0   250 ueventd", "[  250]     0   250 ueventd");
+	expect_context("[pid:2912,cpu3,sh][<ffffffc000088e5c>] dump_backtrace", "[<ffffffc000088e5c>] dump_backtrace");
+	expect_context(" [3:  Binder:9343_3:22875] Mem-Info:", "Mem-Info:");
+	expect_context(" [4:        kswapd0: 1209]  active_file:1", " active_file:1");
+	expect_context("(3)[2576:tx_thread]kworker/u:0: page", "kworker/u:0: page");
+	expect_context("-(1)[106:kswapd0]Mem-Info:", "Mem-Info:");
+	expect_context(".(1)[3386:bwrap][3386:bwrap] fork", "fork");
+	expect_context("(0)[]Freezing of tasks", "Freezing of tasks");
+	expect_context("<0>-(0)[936:tx_thread][wlan] x", "[wlan] x");
+	/* message text that starts with brackets is no context */
+	expect_context("[  250]     0   250 ueventd", "-");
+	expect_context("[ pid ]   uid  tgid total_vm", "-");
+	expect_context("[<c011e49c>] (unwind_backtrace+0x0/0xf0)", "-");
+	expect_context("[drm:intel_pipe_update_end [i915]] *ERROR* x", "-");
+	expect_context("[I/sensorhub] shb_release ok", "-");
+	expect_context("[cpu-0:thread:62] 2012-08-02", "-");
+	expect_context("(0)[b2] (0)[b2]", "-");
+	expect_context("()[1:x]", "-");
+	expect_context("[1:unterminated", "-");
+	expect_context(" active_file:19087", "-");
+	expect_context("", "-");
+
+	s = SPAN("<4>[309805.658142s][pid:1361,cpu5,x]msg");
+	console_prefix(&s, &time, &tid);
+	assert_memory_equal(time.p, "309805.658142", 13);	/* the unit is no part of it */
+	assert_int_equal(time.n, 13);
+	assert_true(context_fields(&s));
+	assert_int_equal(s.n, 3);
+	assert_memory_equal(s.p, "msg", 3);
+}
+
 /* ---- the same report behind every prefix style ---- */
 
 static void test_prefix_forms(void **state)
@@ -131,6 +194,13 @@ static void test_prefix_forms(void **state)
 		"2025-08-12T03:54:%02d+0000 host kernel: ",	/* journalctl -o short-iso */
 		"2025-08-12T03:54:%02d,053424+00:00 ",		/* dmesg --time-format=iso */
 		"4,%d,1234567,-;",				/* /dev/kmsg */
+		/* vendor kernels: context after the stamp */
+		"07-13 08:41:%02d.341 <4>[309805.658142s][pid:4242,cpu5,stress]",
+		"<4>[%5d.123456s][pid:4242,cpu1,stress]",
+		"<4>[%5d.637280]  [3:  stress: 4242] ",
+		"<4>[%5d.458590] (3)[4242:stress]",
+		"[%5d.359650] -(1)[4242:stress]",
+		"05-20 11:32:%02d.439 <4>[ 3273.328514]<2> (1)[4122:tx_thread]",
 	};
 	struct strbuf bare = STRBUF_INIT;
 	struct facts fa = FACTS_INIT;
@@ -165,6 +235,8 @@ int main(void)
 		cmocka_unit_test(test_kernel_stamp),
 		cmocka_unit_test(test_console_prefix),
 		cmocka_unit_test(test_kmsg_prefix),
+		cmocka_unit_test(test_logcat_stamp),
+		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_prefix_forms),
 	};
 
