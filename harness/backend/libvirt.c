@@ -421,8 +421,11 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 	return 0;
 fail:
 	strbuf_release(&xml);
+	/* the daemon died or the host dropped off while the domain started:
+	 * the host failed, not the run (its run moves to another host) */
+	int host_gone = vm->conn && virConnectIsAlive(vm->conn) != 1;
 	lv_destroy(vm);
-	return -1;
+	return host_gone ? -2 : -1;
 }
 
 static int lv_console_fd(struct vm *vm) { return vm->con.fds[0]; }
