@@ -196,7 +196,16 @@ int prepare_target(const char *root, const struct target *t, struct strbuf *init
 	return ret;
 }
 
-void decide_accel(const struct backend_ops *b, const struct target *t, const char *initrd)
+size_t probe_choice(const struct prepared *prep, size_t n)
+{
+	size_t j = 0;
+
+	while (j < n && prep[j].ok != 1)
+		j++;
+	return j;
+}
+
+void decide_accel(const struct backend_ops *b, const char *root, const struct target *t, const char *initrd)
 {
 	char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
 	struct vm_config probe = { .target = t, .initrd = initrd };
@@ -204,7 +213,7 @@ void decide_accel(const struct backend_ops *b, const struct target *t, const cha
 	if (t)
 		probe.memory = t->min_memory > (128ull << 20) ? t->min_memory : 128ull << 20;
 	probe.run_dir = mkdtemp(tmpl);
-	b->setup(t && probe.run_dir ? &probe : NULL);
+	b->setup(t && probe.run_dir ? &probe : NULL, state_dir(root));
 	if (probe.run_dir) {
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/qemu.log", tmpl);

@@ -19,12 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-struct prepared {
-	int ok;
-	struct strbuf initrd;
-	struct strbuf err;
-};
-
 struct job_data {
 	const struct oomcase *c;
 	const struct target *t;
@@ -263,12 +257,10 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	progress_begin(stdout, njobs, s->progress);
 	sched_progress_hook = progress_update;
 	/* KVM or TCG is decided once, here, not in every worker, by booting
-	 * the first target that is ready (see backend/qemu.c) */
+	 * the first target that was built (see backend/qemu.c) */
 	{
-		size_t j = 0;
-		while (j < njobs && !jd[j].prep->ok)
-			j++;
-		decide_accel(s->backend, j < njobs ? jd[j].t : NULL, j < njobs ? jd[j].prep->initrd.buf : NULL);
+		size_t j = probe_choice(prep, tl->n);
+		decide_accel(s->backend, s->root, j < tl->n ? &tl->v[j] : NULL, j < tl->n ? prep[j].initrd.buf : NULL);
 	}
 	size_t n = schedule(s, jobs, njobs);
 	size_t not_ok = reported_not_ok;
