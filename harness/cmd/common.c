@@ -208,12 +208,16 @@ size_t probe_choice(const struct prepared *prep, size_t n)
 void decide_accel(const struct backend_ops *b, const char *root, const struct target *t, const char *initrd)
 {
 	char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
-	struct vm_config probe = { .target = t, .initrd = initrd };
+	struct target booted;
+	struct vm_config probe = { .initrd = initrd };
 
-	if (t)
+	if (t) {
 		probe.memory = t->min_memory > (128ull << 20) ? t->min_memory : 128ull << 20;
+		booted = target_for_memory(t, probe.memory);
+		probe.target = &booted;
+	}
 	probe.run_dir = mkdtemp(tmpl);
-	b->setup(t && probe.run_dir ? &probe : NULL, state_dir(root));
+	b->setup(probe.target && probe.run_dir ? &probe : NULL, state_dir(root));
 	if (probe.run_dir) {
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/qemu.log", tmpl);

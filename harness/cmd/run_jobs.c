@@ -101,8 +101,10 @@ static void run_job(const struct job *job, struct run_result *res)
 		res->verdict = V_ERROR;
 		strbuf_addbuf(&res->reason, &merr);
 	} else {
+		/* the PVH vmlinux, or the bzImage where that does not fit */
+		struct target booted = target_for_memory(t, oc->memory);
 		struct run_request rq = {
-			.c = oc, .t = t, .backend = setup->backend,
+			.c = oc, .t = &booted, .backend = setup->backend,
 			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
 			.timeout_ms = setup->timeout_ms ? setup->timeout_ms : oc->timeout_ms,
 			.silence_ms = setup->silence_ms,
