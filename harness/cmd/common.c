@@ -172,7 +172,7 @@ int prepare_target(const char *root, const struct target *t, struct strbuf *init
 	fs_mkdirs(dir.buf);
 	strbuf_addf(&log, "%s/targets/%s.prepare.log", state_dir(root), t->name);
 	FILE *lf = fopen(log.buf, "w+");
-	char *argv[] = { script.buf, t->name, t->arch, t->kdir, NULL };
+	char *argv[] = { script.buf, t->name, t->arch, t->kdir, t->kernel, NULL };
 	int st = child_run(argv, lf ? fileno(lf) : -1);
 	if (st != 0) {
 		strbuf_addf(err, "target %s: preparing the module and initramfs failed", t->name);

@@ -186,7 +186,7 @@ static int target_chosen(const struct run_setup *s, const struct target *t)
 {
 	int chosen = !s->nwant;
 	for (size_t k = 0; k < s->nwant; k++)
-		chosen |= !strcmp(s->want_targets[k], t->name);
+		chosen |= target_name_matches(s->want_targets[k], t->name);
 	return chosen;
 }
 

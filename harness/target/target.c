@@ -1,6 +1,8 @@
 /* target: the target list and user-supplied kernels. */
 #include "target/target.h"
 #include "case/casefile.h"
+#include "lib/fs.h"
+#include "lib/hash.h"
 #include "lib/units.h"
 
 #include <errno.h>
@@ -111,12 +113,39 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 	return 0;
 }
 
+int target_name_matches(const char *word, const char *name)
+{
+	size_t n = strlen(word);
+
+	if (!strcmp(word, name))
+		return 1;
+	/* custom-ARCH names custom-ARCH-XXXXXXXX, whichever kernel it is */
+	if (strncmp(word, "custom-", 7) || strncmp(name, word, n) || name[n] != '-')
+		return 0;
+	return strlen(name + n + 1) == 8 && strspn(name + n + 1, "0123456789abcdef") == 8;
+}
+
 const struct target *targets_find(const struct target_list *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name))
+		if (target_name_matches(name, l->v[i].name))
 			return &l->v[i];
 	return NULL;
+}
+
+char *target_custom_name(const char *arch, const char *kernel, const char *kdir)
+{
+	struct strbuf identity = STRBUF_INIT, symvers = STRBUF_INIT, name = STRBUF_INIT;
+
+	strbuf_addf(&symvers, "%s/Module.symvers", kdir);
+	fs_add_identity(&identity, "kernel", kernel);
+	if (strbuf_read_file(&identity, symvers.buf))
+		strbuf_addstr(&identity, "no Module.symvers\n");
+	strbuf_addf(&name, "custom-%s-%08x", strcmp(arch, "i386") ? "x86_64" : "i386",
+		    (unsigned)(hash_fnv1a(identity.buf, identity.len) & 0xffffffffu));
+	strbuf_release(&identity);
+	strbuf_release(&symvers);
+	return strbuf_detach(&name);
 }
 
 /* An uncompressed vmlinux (ELF) enters through PVH; a bzImage does not. */
@@ -397,10 +426,12 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 		if (!t->bzimage && t->load_end)
 			t->min_memory = (t->load_end + PVH_HEADROOM + (1ull << 20) - 1) & ~((1ull << 20) - 1);
 	}
-	t->name = xstrdup(strcmp(arch, "i386") ? "custom-x86_64" : "custom-i386");
 	t->arch = xstrdup(arch);
 	t->release = strbuf_detach(&rel);
 	t->kdir = real_or_given(kdir);
+	char *given = real_or_given(kernel);
+	t->name = target_custom_name(arch, given, t->kdir);
+	free(given);
 	strbuf_release(&path);
 	return 0;
 }

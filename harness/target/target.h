@@ -54,7 +54,17 @@ int target_pvh_fits(unsigned long long load_end, unsigned long long memory);
 /* t as it boots in a guest of memory bytes: its PVH kernel where that
  * fits (or its fit is unknown), else its bzImage. Shares t's strings. */
 struct target target_for_memory(const struct target *t, unsigned long long memory);
+/* Whether a target name given by the user (--target, targets =, [expect
+ * NAME]) names the target called name: the same, or custom-ARCH for any
+ * custom-ARCH-XXXXXXXX. */
+int target_name_matches(const char *word, const char *name);
+/* The first target that name names (see target_name_matches). */
 const struct target *targets_find(const struct target_list *l, const char *name);
+/* A user's kernel's target name, custom-ARCH-XXXXXXXX: a hash of what
+ * identifies its build (the image's path, size and mtime, and
+ * KDIR/Module.symvers), so two kernels never share a target directory
+ * (module, initramfs) nor a snapshot name. Free() it. */
+char *target_custom_name(const char *arch, const char *kernel, const char *kdir);
 void target_release(struct target *t);
 void targets_release(struct target_list *l);
 int arch_valid(const char *arch);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "lib/child.h"
@@ -118,7 +119,7 @@ static void test_targets(void **state)
 	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), 0);
 	assert_string_equal(t.release, "6.9.0-custom");
 	assert_int_equal(t.boot, BOOT_PVH);
-	assert_string_equal(t.name, "custom-x86_64");
+	assert_true(!strncmp(t.name, "custom-x86_64-", 14) && strlen(t.name) == 22);
 	target_release(&t);
 	/* UTS_RELEASE wins over kernel.release, and must match the image */
 	strbuf_reset(&kd);
@@ -300,7 +301,7 @@ static void test_custom_bzimage_prefers_vmlinux(void **state)
 	/* no vmlinux beside it */
 	assert_int_equal(target_custom(&t, bz.buf, dir, "i386", &err), 0);
 	assert_int_equal(t.boot, BOOT_BZIMAGE);
-	assert_string_equal(t.name, "custom-i386");
+	assert_true(!strncmp(t.name, "custom-i386-", 12) && strlen(t.name) == 20);
 	real = realpath(bz.buf, NULL);
 	assert_string_equal(t.kernel, real);
 	free(real);
@@ -471,6 +472,70 @@ static void test_boot_path_fits_memory(void **state)
 	strbuf_release(&err);
 }
 
+static char *name_of(const char *arch, const char *kernel, const char *kdir)
+{
+	char *name = target_custom_name(arch, kernel, kdir);
+	size_t n = strlen(name);
+
+	/* custom-ARCH- and 8 hex digits */
+	assert_true(n > 9 && strspn(name + n - 8, "0123456789abcdef") == 8 && name[n - 9] == '-');
+	return name;
+}
+
+/* A user's kernel is named by its build: a rebuilt kernel whose release
+ * string stays the same (new Module.symvers, new image) is another target,
+ * with its own module and initramfs. */
+static void test_custom_name_follows_kernel(void **state)
+{
+	char dir[] = "/tmp/oomtest-tgt.XXXXXX";
+	struct strbuf k = STRBUF_INIT, sym = STRBUF_INIT;
+	struct timeval old[2] = { { 1000, 0 }, { 1000, 0 } };
+	char *a, *b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&k, "%s/bzImage", dir);
+	strbuf_addf(&sym, "%s/Module.symvers", dir);
+	write_file(k.buf, "kernel");
+	write_file(sym.buf, "0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n");
+	a = name_of("x86_64", k.buf, dir);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_equal(a, b);
+	assert_true(!strncmp(a, "custom-x86_64-", 14) && strlen(a) == 22);
+	free(b);
+	b = name_of("i386", k.buf, dir);
+	assert_true(!strncmp(b, "custom-i386-", 12) && strlen(b) == 20);
+	free(b);
+	/* the kernel's exported symbols changed */
+	write_file(sym.buf, "0x87654321\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n");
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	a = b;
+	/* the image was rebuilt */
+	assert_int_equal(utimes(k.buf, old), 0);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	a = b;
+	/* no Module.symvers (the build of the module says so) */
+	unlink(sym.buf);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+	/* -t custom-x86_64 still names it */
+	assert_true(target_name_matches("custom-x86_64", "custom-x86_64-0a1b2c3d"));
+	assert_false(target_name_matches("custom-i386", "custom-x86_64-0a1b2c3d"));
+	assert_false(target_name_matches("x86_64", "x86_64-6.12"));
+	assert_true(target_name_matches("x86_64-6.12", "x86_64-6.12"));
+
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	strbuf_release(&k);
+	strbuf_release(&sym);
+}
+
 static void test_arch_and_qemu(void **state)
 {
 	(void)state;
@@ -498,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_custom_bzimage_prefers_vmlinux),
 		cmocka_unit_test(test_elf_load_end),
 		cmocka_unit_test(test_boot_path_fits_memory),
+		cmocka_unit_test(test_custom_name_follows_kernel),
 		cmocka_unit_test(test_arch_and_qemu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
