@@ -68,7 +68,7 @@ images:
 modules: $(GUEST_BINS)
 	@test -f $(B)/images/targets.list || { echo "no targets: run 'make images'" >&2; exit 1; }
 	@grep -v '^#' $(B)/images/targets.list | while read -r name arch rel kernel kdir boot; do \
-	  ./images/build-initramfs.sh "$$name" "$$arch" "$$kdir" > /dev/null || exit 1; done
+	  ./images/build-initramfs.sh "$$name" "$$arch" "$$kdir" "$$kernel" > /dev/null || exit 1; done
 
 $(B)/san/%.o: %.c $(HARNESS_HDRS)
 	@mkdir -p $(@D)

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the OOM-trigger module for one target and its base initramfs:
-#   images/build-initramfs.sh NAME ARCH KDIR
+#   images/build-initramfs.sh NAME ARCH KDIR KERNEL
 # Output: build/targets/NAME/{oom_trigger.ko,initramfs.cpio}, and
 # initramfs-shell.cpio when busybox was fetched ($OOMTEST_STATE/targets/NAME/
-# when that is set). Rebuilds only
-# what is older than its inputs. The initramfs holds the agent as /init, the
+# when that is set). Rebuilds only what is older than its inputs, and the
+# module (so the initramfs) whenever the kernel is another build: its
+# identity (a hash of KDIR/Module.symvers, KERNEL's size and mtime) is kept
+# in oom_trigger.kernel beside the module, so a kernel rebuilt with the same
+# release string does not keep the old module. The initramfs holds the agent as /init, the
 # hog in /bin and the module in /lib/modules; per-run data travels over the
 # agent channel, never in the image.
 set -euo pipefail
@@ -12,10 +15,15 @@ cd "$(dirname "$0")/.."
 # where fetched kernels and built targets live: build/ here, elsewhere for an
 # installed oomtest (which sets OOMTEST_STATE)
 state=${OOMTEST_STATE:-build}
-[ $# -eq 3 ] || { echo "usage: $0 NAME ARCH KDIR" >&2; exit 2; }
-name=$1 arch=$2 kdir=$3
+[ $# -eq 4 ] || { echo "usage: $0 NAME ARCH KDIR KERNEL" >&2; exit 2; }
+name=$1 arch=$2 kdir=$3 kernel=$4
 case $arch in x86_64|i386) ;; *) echo "oomtest: unknown arch '$arch' (x86_64, i386)" >&2; exit 2;; esac
 [ -f "$kdir/Makefile" ] || { echo "oomtest: $kdir: not a kernel build directory (no Makefile)" >&2; exit 1; }
+[ -f "$kdir/Module.symvers" ] || {
+	echo "oomtest: $kdir/Module.symvers missing: build the kernel's modules first ('make modules', or 'make'; 'make modules_prepare' does not write it)" >&2
+	exit 1
+}
+[ -f "$kernel" ] || { echo "oomtest: $kernel: no kernel image there" >&2; exit 1; }
 
 out=$state/targets/$name
 kbuild=$out/kmod
@@ -27,8 +35,14 @@ for f in "$agent" "$hog"; do
 done
 
 ko=$out/oom_trigger.ko
-if [ ! -f "$ko" ] || [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko" ] ||
-   [ "$kdir/Makefile" -nt "$ko" ]; then
+stamp=$out/oom_trigger.kernel
+identity="symvers $(sha256sum < "$kdir/Module.symvers" | cut -d' ' -f1)
+kernel $(stat -L -c '%s %Y' "$kernel")"
+if [ ! -f "$ko" ] || [ "$(cat "$stamp" 2> /dev/null)" != "$identity" ] ||
+   [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko" ] || [ "$kdir/Makefile" -nt "$ko" ]; then
+	# from scratch: no object of the kernel built before is reused
+	rm -rf "$kbuild"
+	mkdir -p "$kbuild"
 	cp kmod/oom_trigger.c kmod/Kbuild "$kbuild/"
 	if ! make -s -C "$kdir" M="$(cd "$kbuild" && pwd)" modules > "$kbuild/build.log" 2>&1; then
 		cat "$kbuild/build.log" >&2
@@ -37,6 +51,8 @@ if [ ! -f "$ko" ] || [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko"
 	fi
 	cp "$kbuild/oom_trigger.ko" "$ko.tmp"
 	mv "$ko.tmp" "$ko"
+	printf '%s\n' "$identity" > "$stamp.tmp"
+	mv "$stamp.tmp" "$stamp"
 fi
 
 # pvpanic tells QEMU of a panic even when the console says nothing. It is
@@ -49,11 +65,12 @@ pvpanic_dir() {
 	for d in "$kdir/drivers/misc/pvpanic" "$kdir/../../../lib/modules/$rel/kernel/drivers/misc/pvpanic"; do
 		[ -d "$d" ] && { echo "$d"; return; }
 	done
+	return 0	# none: under set -e a failed test last would end the script
 }
 pvdir=$(pvpanic_dir)
 
 img=$out/initramfs.cpio
-if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ] ||
+if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ] ||
    [ "$0" -nt "$img" ]; then
 	stage=$out/stage
 	rm -rf "$stage"

@@ -21,8 +21,9 @@ struct vm;
 struct backend_ops {
 	const char *name;
 	/* Decides, once and before any worker forks, how guests will run
-	 * (KVM or TCG), booting probe (when not NULL) to find out. */
-	void (*setup)(const struct vm_config *probe);
+	 * (KVM or TCG), booting probe (when not NULL: a prepared target) to
+	 * find out; the answer may be kept in state_dir. */
+	void (*setup)(const struct vm_config *probe, const char *state_dir);
 	/* How guests run: part of what a saved state depends on. */
 	const char *(*accel)(void);
 	/* Starts the guest; on success the two fds are readable streams.

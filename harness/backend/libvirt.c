@@ -511,11 +511,11 @@ static void lv_destroy(struct vm *vm)
 	free(vm);
 }
 
-static void lv_setup(const struct vm_config *probe)
+static void lv_setup(const struct vm_config *probe, const char *state_dir)
 {
 	/* kvm or not is the QEMU backend's local probe, or the remote host's say */
 	if (backend_qemu.setup)
-		backend_qemu.setup(is_local_uri(conn_uri) ? probe : NULL);
+		backend_qemu.setup(is_local_uri(conn_uri) ? probe : NULL, state_dir);
 }
 
 static const char *lv_accel(void)

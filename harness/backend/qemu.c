@@ -2,6 +2,7 @@
  * (ttyS0) and agent channel (ttyS1) are Unix sockets QEMU listens on and
  * waits for before it starts the guest, so not one byte is lost. */
 #include "backend/qemu.h"
+#include "backend/kvm_cache.h"
 #include "backend/qmp.h"
 #include "lib/child.h"
 #include "lib/clock.h"
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct vm {
@@ -158,41 +160,32 @@ static const char *chosen_accel;
 static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
 static void qemu_destroy(struct vm *vm);
 
-/* Whether KVM really runs our guests here: a /dev/kvm that opens is no
- * proof (nested setups can run a firmware and hang in Linux). The probe
- * boots a real target under KVM; its agent must say ready within 15 s
- * (a KVM boot takes about one). The answer is kept per boot of the host,
- * in /tmp. */
-static int kvm_works(const struct vm_config *probe)
+/* Boots probe under KVM; its agent must say ready within 15 s (a KVM
+ * boot takes about one). */
+static enum kvm_probe kvm_boot(const struct vm_config *probe)
 {
-	struct strbuf boot_id = STRBUF_INIT, cache = STRBUF_INIT, line = STRBUF_INIT;
 	struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
+	enum kvm_probe r = KVM_PROBE_TIMED_OUT;
 	struct vm *vm = NULL;
-	uint64_t start;
-	int ok = 0;
+	uint64_t start = clock_now_ms();
 
-	if (!probe || access("/dev/kvm", R_OK | W_OK))
-		return 0;
-	if (!strbuf_read_file(&boot_id, "/proc/sys/kernel/random/boot_id")) {
-		boot_id.len = strcspn(boot_id.buf, "\n");
-		boot_id.buf[boot_id.len] = '\0';
-	}
-	strbuf_addf(&cache, "/tmp/oomtest-kvm-probe.%u", (unsigned)getuid());
-	if (boot_id.len && !strbuf_read_file(&line, cache.buf) && !strncmp(line.buf, boot_id.buf, boot_id.len) &&
-	    line.buf[boot_id.len] == ' ')
-		ok = line.buf[boot_id.len + 1] == '1' ? 1 : -1;
-	if (ok)
-		goto out;
 	chosen_accel = "kvm";
-	start = clock_now_ms();
+	/* a QEMU that does not start says nothing of KVM either */
 	if (!qemu_start(probe, &vm, &err)) {
-		while (!ok && clock_now_ms() - start < 15000 && !child_wait(&vm->qemu, 0)) {
+		while (clock_now_ms() - start < 15000) {
 			struct pollfd p = { vm->agent_fd, POLLIN, 0 };
 			char buf[256];
 			ssize_t n;
+			if (child_wait(&vm->qemu, 0)) {
+				r = KVM_PROBE_FAILS;
+				break;
+			}
 			if (poll(&p, 1, 100) > 0 && (n = read(vm->agent_fd, buf, sizeof(buf))) > 0)
 				strbuf_add(&got, buf, (size_t)n);
-			ok = !strncmp(got.buf, "ready ", 6);
+			if (!strncmp(got.buf, "ready ", 6)) {
+				r = KVM_PROBE_WORKS;
+				break;
+			}
 			/* the console is not read: keep it from filling */
 			while (read(vm->con_fd, buf, sizeof(buf)) > 0)
 				;
@@ -200,28 +193,44 @@ static int kvm_works(const struct vm_config *probe)
 		qemu_destroy(vm);
 	}
 	chosen_accel = NULL;
-	if (boot_id.len) {
-		strbuf_reset(&line);
-		strbuf_addf(&line, "%s %d\n", boot_id.buf, ok);
-		fs_write_atomic(cache.buf, line.buf, line.len);
-	}
-out:
-	strbuf_release(&boot_id);
-	strbuf_release(&cache);
-	strbuf_release(&line);
 	strbuf_release(&err);
 	strbuf_release(&got);
-	return ok > 0;
+	return r;
 }
 
-static void qemu_setup(const struct vm_config *probe)
+/* Whether KVM really runs our guests here: a /dev/kvm that opens is no
+ * proof (nested setups can run a firmware and hang in Linux). The probe
+ * boots a prepared target under KVM; a clear answer is kept in the state
+ * directory (see kvm_cache.h). */
+static int kvm_works(const struct vm_config *probe, const char *state_dir)
+{
+	struct strbuf key = STRBUF_INIT;
+	char *cache;
+	int ok;
+
+	if (!probe || !state_dir || access("/dev/kvm", R_OK | W_OK))
+		return 0;
+	cache = kvm_cache_path(state_dir);
+	kvm_cache_key(&key, qemu_binary(probe->target->arch), probe->target->kernel);
+	ok = kvm_cache_read(cache, key.buf, time(NULL), getuid());
+	if (ok < 0) {
+		enum kvm_probe r = kvm_boot(probe);
+		kvm_cache_write(cache, key.buf, r, time(NULL));
+		ok = r == KVM_PROBE_WORKS;
+	}
+	free(cache);
+	strbuf_release(&key);
+	return ok;
+}
+
+static void qemu_setup(const struct vm_config *probe, const char *state_dir)
 {
 	const char *a = getenv("OOMTEST_ACCEL");
 
 	if (a && (!strcmp(a, "kvm") || !strcmp(a, "tcg")))
 		chosen_accel = a;
 	else
-		chosen_accel = kvm_works(probe) ? "kvm" : "tcg";
+		chosen_accel = kvm_works(probe, state_dir) ? "kvm" : "tcg";
 }
 
 static const char *accel(void)

@@ -2,6 +2,7 @@
  * file's [expect] lines, and describes and releases what it parsed; the
  * judging is expect_eval's. */
 #include "case/expect.h"
+#include "target/target.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -69,7 +70,7 @@ int expect_selects(const char *selector, const char *target_name, const char *ar
 
 	if (!selector)
 		return 1;
-	if ((target_name && !strcmp(selector, target_name)) || (arch && !strcmp(selector, arch)))
+	if ((target_name && target_name_matches(selector, target_name)) || (arch && !strcmp(selector, arch)))
 		return 1;
 	n = strlen(selector);
 	if (!n || !release || strncmp(release, selector, n))

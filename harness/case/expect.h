@@ -38,7 +38,8 @@ const char *expect_op_name(enum expect_op op);
 void expect_describe(const struct expectation *e, struct strbuf *out);
 
 /* Does the selector (NULL: always) pick a target with this name, arch and
- * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not. */
+ * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not;
+ * "custom-x86_64" picks "custom-x86_64-0123abcd" (target_name_matches). */
 int expect_selects(const char *selector, const char *target_name, const char *arch,
 		   const char *release);
 

@@ -157,7 +157,7 @@ int needs_target(const struct oomcase *c, const struct target *t)
 	if (!c->ntargets)
 		return 1;
 	for (size_t i = 0; i < c->ntargets; i++)
-		if (!strcmp(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
+		if (target_name_matches(c->targets[i], t->name) || !strcmp(c->targets[i], t->arch))
 			return 1;
 	return 0;
 }

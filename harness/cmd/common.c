@@ -172,7 +172,7 @@ int prepare_target(const char *root, const struct target *t, struct strbuf *init
 	fs_mkdirs(dir.buf);
 	strbuf_addf(&log, "%s/targets/%s.prepare.log", state_dir(root), t->name);
 	FILE *lf = fopen(log.buf, "w+");
-	char *argv[] = { script.buf, t->name, t->arch, t->kdir, NULL };
+	char *argv[] = { script.buf, t->name, t->arch, t->kdir, t->kernel, NULL };
 	int st = child_run(argv, lf ? fileno(lf) : -1);
 	if (st != 0) {
 		strbuf_addf(err, "target %s: preparing the module and initramfs failed", t->name);
@@ -198,15 +198,28 @@ int prepare_target(const char *root, const struct target *t, struct strbuf *init
 	return ret;
 }
 
-void decide_accel(const struct backend_ops *b, const struct target *t, const char *initrd)
+size_t probe_choice(const struct prepared *prep, size_t n)
+{
+	size_t j = 0;
+
+	while (j < n && prep[j].ok != 1)
+		j++;
+	return j;
+}
+
+void decide_accel(const struct backend_ops *b, const char *root, const struct target *t, const char *initrd)
 {
 	char tmpl[] = "/tmp/oomtest-probe.XXXXXX";
-	struct vm_config probe = { .target = t, .initrd = initrd };
+	struct target booted;
+	struct vm_config probe = { .initrd = initrd };
 
-	if (t)
+	if (t) {
 		probe.memory = t->min_memory > (128ull << 20) ? t->min_memory : 128ull << 20;
+		booted = target_for_memory(t, probe.memory);
+		probe.target = &booted;
+	}
 	probe.run_dir = mkdtemp(tmpl);
-	b->setup(t && probe.run_dir ? &probe : NULL);
+	b->setup(probe.target && probe.run_dir ? &probe : NULL, state_dir(root));
 	if (probe.run_dir) {
 		struct strbuf p = STRBUF_INIT;
 		strbuf_addf(&p, "%s/qemu.log", tmpl);

@@ -30,8 +30,17 @@ int collect_case_paths(char **args, int n, char ***out, size_t *nout);
 /* Builds (if needed) the module and initramfs of a target; initrd gets its
  * initramfs path. 0, or -1 with err set to what the build said. */
 int prepare_target(const char *root, const struct target *t, struct strbuf *initrd, struct strbuf *err);
+/* A target's module and initramfs, built once before any guest. */
+struct prepared {
+	int ok;                /* 1 built, 0 failed, -1 not tried (no case needs it) */
+	struct strbuf initrd;
+	struct strbuf err;
+};
+/* The first of n targets that was built (ok == 1): the one to probe KVM
+ * with; n when there is none. */
+size_t probe_choice(const struct prepared *prep, size_t n);
 /* KVM or TCG is decided once, before any worker forks, by booting t (when
- * given) with its initramfs (see backend/qemu.c). */
-void decide_accel(const struct backend_ops *b, const struct target *t, const char *initrd);
+ * given: a prepared target) with its initramfs (see backend/qemu.c). */
+void decide_accel(const struct backend_ops *b, const char *root, const struct target *t, const char *initrd);
 
 #endif

@@ -19,12 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-struct prepared {
-	int ok;
-	struct strbuf initrd;
-	struct strbuf err;
-};
-
 struct job_data {
 	const struct oomcase *c;
 	const struct target *t;
@@ -109,8 +103,10 @@ static void run_job(const struct job *job, struct run_result *res)
 		res->verdict = V_ERROR;
 		strbuf_addbuf(&res->reason, &merr);
 	} else {
+		/* the PVH vmlinux, or the bzImage where that does not fit */
+		struct target booted = target_for_memory(t, oc->memory);
 		struct run_request rq = {
-			.c = oc, .t = t, .backend = setup->backend,
+			.c = oc, .t = &booted, .backend = setup->backend,
 			.initrd = d->prep->initrd.buf, .run_dir = d->dir.buf,
 			.timeout_ms = setup->timeout_ms ? setup->timeout_ms : oc->timeout_ms,
 			.silence_ms = setup->silence_ms,
@@ -192,7 +188,7 @@ static int target_chosen(const struct run_setup *s, const struct target *t)
 {
 	int chosen = !s->nwant;
 	for (size_t k = 0; k < s->nwant; k++)
-		chosen |= !strcmp(s->want_targets[k], t->name);
+		chosen |= target_name_matches(s->want_targets[k], t->name);
 	return chosen;
 }
 
@@ -265,12 +261,10 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	progress_begin(stdout, njobs, s->progress);
 	sched_progress_hook = progress_update;
 	/* KVM or TCG is decided once, here, not in every worker, by booting
-	 * the first target that is ready (see backend/qemu.c) */
+	 * the first target that was built (see backend/qemu.c) */
 	{
-		size_t j = 0;
-		while (j < njobs && !jd[j].prep->ok)
-			j++;
-		decide_accel(s->backend, j < njobs ? jd[j].t : NULL, j < njobs ? jd[j].prep->initrd.buf : NULL);
+		size_t j = probe_choice(prep, tl->n);
+		decide_accel(s->backend, s->root, j < tl->n ? &tl->v[j] : NULL, j < tl->n ? prep[j].initrd.buf : NULL);
 	}
 	size_t n = schedule(s, jobs, njobs);
 	size_t not_ok = reported_not_ok;

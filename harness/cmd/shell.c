@@ -314,9 +314,10 @@ int cmd_shell(int argc, char **argv)
 		goto out;
 	}
 	strbuf_addf(&snapdir, "%s/snapshots", state_dir(root));
-	decide_accel(&backend_qemu, t, initrd.buf);
+	decide_accel(&backend_qemu, root, t, initrd.buf);
+	struct target booted = target_for_memory(t, memory);
 	struct shell_request rq = {
-		.backend = &backend_qemu, .target = t, .initrd = shell_initrd.buf, .memory = memory,
+		.backend = &backend_qemu, .target = &booted, .initrd = shell_initrd.buf, .memory = memory,
 		.snapshot_dir = cold ? NULL : snapdir.buf, .in_fd = 0, .out_fd = 1,
 	};
 	ret = shell_run(&rq);

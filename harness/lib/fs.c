@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,4 +77,39 @@ int fs_write_atomic(const char *path, const char *data, size_t len)
 out:
 	strbuf_release(&tmp);
 	return r;
+}
+
+void fs_add_identity(struct strbuf *key, const char *what, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		strbuf_addf(key, "%s %s missing\n", what, path);
+	else
+		strbuf_addf(key, "%s %s %lld %lld.%09ld\n", what, path, (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+void fs_add_program_identity(struct strbuf *key, const char *what, const char *prog)
+{
+	const char *path = getenv("PATH");
+	struct strbuf p = STRBUF_INIT;
+
+	if (strchr(prog, '/') || !path) {
+		fs_add_identity(key, what, prog);
+		return;
+	}
+	for (const char *d = path; *d;) {
+		size_t n = strcspn(d, ":");
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%.*s/%s", (int)n, d, prog);
+		if (!access(p.buf, X_OK)) {
+			fs_add_identity(key, what, p.buf);
+			strbuf_release(&p);
+			return;
+		}
+		d += n + (d[n] == ':');
+	}
+	strbuf_addf(key, "%s %s not found\n", what, prog);
+	strbuf_release(&p);
 }

@@ -22,49 +22,13 @@
 /* The boot that makes a snapshot, to the agent's ready. */
 #define MAKE_TIMEOUT_MS 180000
 
-static void add_file(struct strbuf *key, const char *what, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		strbuf_addf(key, "%s %s missing\n", what, path);
-	else
-		strbuf_addf(key, "%s %s %lld %lld.%09ld\n", what, path, (long long)st.st_size,
-			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-}
-
-/* The QEMU binary as exec would find it. */
-static void add_program(struct strbuf *key, const char *prog)
-{
-	const char *path = getenv("PATH");
-	struct strbuf p = STRBUF_INIT;
-
-	if (strchr(prog, '/') || !path) {
-		add_file(key, "qemu", prog);
-		return;
-	}
-	for (const char *d = path; *d;) {
-		size_t n = strcspn(d, ":");
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%.*s/%s", (int)n, d, prog);
-		if (!access(p.buf, X_OK)) {
-			add_file(key, "qemu", p.buf);
-			strbuf_release(&p);
-			return;
-		}
-		d += n + (d[n] == ':');
-	}
-	strbuf_addf(key, "qemu %s not found\n", prog);
-	strbuf_release(&p);
-}
-
 void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, struct strbuf *key)
 {
 	strbuf_addf(key, "format %d\nbackend %s\narch %s\n", SNAPSHOT_FORMAT, b->name, cfg->target->arch);
-	add_program(key, qemu_binary(cfg->target->arch));
+	fs_add_program_identity(key, "qemu", qemu_binary(cfg->target->arch));
 	strbuf_addf(key, "accel %s\n", b->accel ? b->accel() : "-");
-	add_file(key, "kernel", cfg->target->kernel);
-	add_file(key, "initrd", cfg->initrd);
+	fs_add_identity(key, "kernel", cfg->target->kernel);
+	fs_add_identity(key, "initrd", cfg->initrd);
 	strbuf_addf(key, "memory %llu\ncmdline %s\n", cfg->memory,
 		    cfg->extra_cmdline && *cfg->extra_cmdline ? cfg->extra_cmdline : "-");
 }

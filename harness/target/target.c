@@ -1,6 +1,8 @@
 /* target: the target list and user-supplied kernels. */
 #include "target/target.h"
 #include "case/casefile.h"
+#include "lib/fs.h"
+#include "lib/hash.h"
 #include "lib/units.h"
 
 #include <errno.h>
@@ -42,6 +44,7 @@ void target_release(struct target *t)
 	free(t->arch);
 	free(t->release);
 	free(t->kernel);
+	free(t->bzimage);
 	free(t->kdir);
 	memset(t, 0, sizeof(*t));
 }
@@ -93,6 +96,7 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 		}
 		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 		struct target *t = &l->v[l->n++];
+		*t = (struct target){ 0 };
 		t->name = xstrdup(f[0]);
 		t->arch = xstrdup(f[1]);
 		t->release = xstrdup(f[2]);
@@ -109,12 +113,39 @@ int targets_load(struct target_list *l, const char *root, const char *path, stru
 	return 0;
 }
 
+int target_name_matches(const char *word, const char *name)
+{
+	size_t n = strlen(word);
+
+	if (!strcmp(word, name))
+		return 1;
+	/* custom-ARCH names custom-ARCH-XXXXXXXX, whichever kernel it is */
+	if (strncmp(word, "custom-", 7) || strncmp(name, word, n) || name[n] != '-')
+		return 0;
+	return strlen(name + n + 1) == 8 && strspn(name + n + 1, "0123456789abcdef") == 8;
+}
+
 const struct target *targets_find(const struct target_list *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name))
+		if (target_name_matches(name, l->v[i].name))
 			return &l->v[i];
 	return NULL;
+}
+
+char *target_custom_name(const char *arch, const char *kernel, const char *kdir)
+{
+	struct strbuf identity = STRBUF_INIT, symvers = STRBUF_INIT, name = STRBUF_INIT;
+
+	strbuf_addf(&symvers, "%s/Module.symvers", kdir);
+	fs_add_identity(&identity, "kernel", kernel);
+	if (strbuf_read_file(&identity, symvers.buf))
+		strbuf_addstr(&identity, "no Module.symvers\n");
+	strbuf_addf(&name, "custom-%s-%08x", strcmp(arch, "i386") ? "x86_64" : "i386",
+		    (unsigned)(hash_fnv1a(identity.buf, identity.len) & 0xffffffffu));
+	strbuf_release(&identity);
+	strbuf_release(&symvers);
+	return strbuf_detach(&name);
 }
 
 /* An uncompressed vmlinux (ELF) enters through PVH; a bzImage does not. */
@@ -129,6 +160,57 @@ static int is_elf(const char *path)
 	return ok;
 }
 
+/* An ELF program header, the fields read here. */
+struct elf_phdr {
+	uint32_t type;
+	uint64_t offset, paddr, filesz, memsz;
+};
+
+/* The number of program headers of an ELF image (0 if it is none). */
+static uint64_t elf_phnum(const struct strbuf *img)
+{
+	const unsigned char *b = (const unsigned char *)img->buf;
+
+	if (img->len < 64 || memcmp(b, "\177ELF", 4))
+		return 0;
+	return b[4] == 2 ? (uint64_t)b[56] | (uint64_t)b[57] << 8 : (uint64_t)b[44] | (uint64_t)b[45] << 8;
+}
+
+static uint64_t le(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* Program header i: 0, or -1 when it lies outside the file. */
+static int elf_phdr(const struct strbuf *img, uint64_t i, struct elf_phdr *ph)
+{
+	const unsigned char *b = (const unsigned char *)img->buf;
+	int is64 = b[4] == 2;
+	uint64_t phoff = is64 ? le(b + 32, 8) : le(b + 28, 4);
+	uint64_t phentsize = is64 ? le(b + 54, 2) : le(b + 42, 2), at = phoff + i * phentsize;
+
+	if (at > img->len || img->len - at < (is64 ? 56u : 32u))
+		return -1;
+	b += at;
+	ph->type = (uint32_t)le(b, 4);
+	if (is64) {
+		ph->offset = le(b + 8, 8);
+		ph->paddr = le(b + 24, 8);
+		ph->filesz = le(b + 32, 8);
+		ph->memsz = le(b + 40, 8);
+	} else {
+		ph->offset = le(b + 4, 4);
+		ph->paddr = le(b + 12, 4);
+		ph->filesz = le(b + 16, 4);
+		ph->memsz = le(b + 20, 4);
+	}
+	return 0;
+}
+
 /* Whether an ELF kernel has the PVH entry note QEMU boots it through
  * (a "Xen" note of type XEN_ELFNOTE_PHYS32_ENTRY, 18). */
 int target_elf_has_pvh(const char *path)
@@ -137,42 +219,19 @@ int target_elf_has_pvh(const char *path)
 	const unsigned char *b;
 	int found = 0;
 
-	if (strbuf_read_file(&img, path) || img.len < 64 || memcmp(img.buf, "\177ELF", 4)) {
+	if (strbuf_read_file(&img, path)) {
 		strbuf_release(&img);
 		return 0;
 	}
 	b = (const unsigned char *)img.buf;
-	int is64 = b[4] == 2;
-	uint64_t phoff = 0, phentsize, phnum;
-	if (is64) {
-		memcpy(&phoff, b + 32, 8);
-		phentsize = (uint64_t)b[54] | (uint64_t)b[55] << 8;
-		phnum = (uint64_t)b[56] | (uint64_t)b[57] << 8;
-	} else {
-		uint32_t o;
-		memcpy(&o, b + 28, 4);
-		phoff = o;
-		phentsize = (uint64_t)b[42] | (uint64_t)b[43] << 8;
-		phnum = (uint64_t)b[44] | (uint64_t)b[45] << 8;
-	}
+	uint64_t phnum = elf_phnum(&img);
 	for (uint64_t i = 0; i < phnum && !found; i++) {
-		uint64_t ph = phoff + i * phentsize, off = 0, size = 0;
-		uint32_t type;
-		if (ph > img.len || img.len - ph < (is64 ? 56u : 32u))
+		struct elf_phdr ph;
+		if (elf_phdr(&img, i, &ph))
 			break;
-		memcpy(&type, b + ph, 4);
-		if (type != 4)	/* PT_NOTE */
+		uint64_t off = ph.offset, size = ph.filesz;
+		if (ph.type != 4)	/* PT_NOTE */
 			continue;
-		if (is64) {
-			memcpy(&off, b + ph + 8, 8);
-			memcpy(&size, b + ph + 32, 8);
-		} else {
-			uint32_t o, n;
-			memcpy(&o, b + ph + 4, 4);
-			memcpy(&n, b + ph + 16, 4);
-			off = o;
-			size = n;
-		}
 		if (off > img.len || size > img.len - off)
 			continue;
 		for (uint64_t q = off; q + 12 <= off + size && !found;) {
@@ -189,6 +248,42 @@ int target_elf_has_pvh(const char *path)
 	}
 	strbuf_release(&img);
 	return found;
+}
+
+unsigned long long target_elf_load_end(const char *path)
+{
+	struct strbuf img = STRBUF_INIT;
+	unsigned long long end = 0;
+
+	if (!strbuf_read_file(&img, path)) {
+		uint64_t phnum = elf_phnum(&img);
+		for (uint64_t i = 0; i < phnum; i++) {
+			struct elf_phdr ph;
+			if (elf_phdr(&img, i, &ph))
+				break;
+			uint64_t last = ph.paddr + ph.memsz < ph.paddr ? UINT64_MAX : ph.paddr + ph.memsz;
+			if (ph.type == 1 && last > end)	/* PT_LOAD */
+				end = last;
+		}
+	}
+	strbuf_release(&img);
+	return end;
+}
+
+struct target target_for_memory(const struct target *t, unsigned long long memory)
+{
+	struct target booted = *t;
+
+	if (t->boot == BOOT_PVH && t->bzimage && !target_pvh_fits(t->load_end, memory)) {
+		booted.kernel = t->bzimage;
+		booted.boot = BOOT_BZIMAGE;
+	}
+	return booted;
+}
+
+int target_pvh_fits(unsigned long long load_end, unsigned long long memory)
+{
+	return load_end <= memory && memory - load_end >= PVH_HEADROOM;
 }
 
 int target_image_release(const char *path, struct strbuf *out)
@@ -220,6 +315,28 @@ int target_image_release(const char *path, struct strbuf *out)
 	}
 	strbuf_release(&img);
 	return v ? 0 : -ENOENT;
+}
+
+static char *real_or_given(const char *path)
+{
+	char *real = realpath(path, NULL);
+
+	return real ? real : xstrdup(path);
+}
+
+/* KDIR/NAME when it is an image of release rel (an ELF with a PVH note if
+ * pvh), else NULL. */
+static char *image_in_kdir(const char *kdir, const char *name, const char *rel, int pvh)
+{
+	struct strbuf p = STRBUF_INIT, prel = STRBUF_INIT;
+	char *found = NULL;
+
+	strbuf_addf(&p, "%s/%s", kdir, name);
+	if ((!pvh || target_elf_has_pvh(p.buf)) && !target_image_release(p.buf, &prel) && !strcmp(prel.buf, rel))
+		found = real_or_given(p.buf);
+	strbuf_release(&p);
+	strbuf_release(&prel);
+	return found;
 }
 
 int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
@@ -280,7 +397,8 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 		strbuf_release(&img);
 	}
 	/* The fast path where there is one: an ELF vmlinux with a PVH note,
-	 * given or found beside a bzImage in the build tree; else the bzImage. */
+	 * given or found beside a bzImage in the build tree; else the bzImage.
+	 * A PVH kernel keeps the bzImage for guests its segments do not fit. */
 	t->boot = BOOT_BZIMAGE;
 	if (is_elf(kernel)) {
 		if (!target_elf_has_pvh(kernel)) {
@@ -291,29 +409,29 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 			return -1;
 		}
 		t->boot = BOOT_PVH;
+		t->kernel = real_or_given(kernel);
+		t->bzimage = image_in_kdir(kdir, "arch/x86/boot/bzImage", rel.buf, 0);
 	} else {
-		struct strbuf vm = STRBUF_INIT, vrel = STRBUF_INIT;
-		strbuf_addf(&vm, "%s/vmlinux", kdir);
-		if (target_elf_has_pvh(vm.buf) && !target_image_release(vm.buf, &vrel) && !strcmp(vrel.buf, rel.buf)) {
-			kernel = strbuf_detach(&vm);
+		t->kernel = image_in_kdir(kdir, "vmlinux", rel.buf, 1);
+		if (t->kernel) {
 			t->boot = BOOT_PVH;
-			t->kernel = realpath(kernel, NULL);
-			free((char *)kernel);
-			kernel = t->kernel;
+			t->bzimage = real_or_given(kernel);
+		} else {
+			t->kernel = real_or_given(kernel);
 		}
-		strbuf_release(&vm);
-		strbuf_release(&vrel);
 	}
-	t->name = xstrdup(strcmp(arch, "i386") ? "custom-x86_64" : "custom-i386");
+	if (t->boot == BOOT_PVH) {
+		t->load_end = target_elf_load_end(t->kernel);
+		/* nothing else to boot: guests it does not fit in are skipped */
+		if (!t->bzimage && t->load_end)
+			t->min_memory = (t->load_end + PVH_HEADROOM + (1ull << 20) - 1) & ~((1ull << 20) - 1);
+	}
 	t->arch = xstrdup(arch);
 	t->release = strbuf_detach(&rel);
-	if (!t->kernel)
-		t->kernel = realpath(kernel, NULL);
-	t->kdir = realpath(kdir, NULL);
-	if (!t->kernel)
-		t->kernel = xstrdup(kernel);
-	if (!t->kdir)
-		t->kdir = xstrdup(kdir);
+	t->kdir = real_or_given(kdir);
+	char *given = real_or_given(kernel);
+	t->name = target_custom_name(arch, given, t->kdir);
+	free(given);
 	strbuf_release(&path);
 	return 0;
 }

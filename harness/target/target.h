@@ -14,6 +14,8 @@ struct target {
 	char *arch;                /* x86_64 | i386 */
 	char *release;             /* kernel release (uname -r) */
 	char *kernel;              /* image given to -kernel */
+	char *bzimage;             /* PVH: a bzImage of the same kernel for guests it does not fit in; or NULL */
+	unsigned long long load_end; /* PVH: where its PT_LOAD segments end in guest memory; 0: unknown */
 	char *kdir;                /* module build dir */
 	enum boot_kind boot;
 	unsigned long long min_memory; /* smallest guest RAM it is known to boot in; 0: unknown */
@@ -30,7 +32,10 @@ struct target_list {
 int targets_load(struct target_list *l, const char *root, const char *path, struct strbuf *err);
 /* A user's kernel: release from KDIR/include/generated/utsrelease.h (or
  * include/config/kernel.release), which must match the image's; PVH
- * boot when the image is an ELF file. Returns 0 or -1 with err. */
+ * boot when the image is an ELF file or a bzImage has a vmlinux of the
+ * same release in KDIR, with the bzImage (given, or KDIR's) kept for the
+ * guests the vmlinux does not fit in; where there is none, min_memory is
+ * what the vmlinux needs. Returns 0 or -1 with err. */
 int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
 		  struct strbuf *err);
 /* The release a kernel image names (bzImage header or vmlinux banner).
@@ -38,7 +43,28 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 int target_image_release(const char *path, struct strbuf *out);
 /* Whether an ELF kernel carries the PVH entry note QEMU boots it by. */
 int target_elf_has_pvh(const char *path);
+/* Where an ELF kernel's PT_LOAD segments end in guest memory (the highest
+ * physical address + memsz): QEMU's PVH boot puts them there. 0: none. */
+unsigned long long target_elf_load_end(const char *path);
+/* Guest memory a PVH kernel needs above its segments: the initramfs QEMU
+ * puts at the top of memory and the kernel's first allocations. */
+#define PVH_HEADROOM (16ull << 20)
+/* Whether a PVH kernel whose segments end at load_end boots in memory. */
+int target_pvh_fits(unsigned long long load_end, unsigned long long memory);
+/* t as it boots in a guest of memory bytes: its PVH kernel where that
+ * fits (or its fit is unknown), else its bzImage. Shares t's strings. */
+struct target target_for_memory(const struct target *t, unsigned long long memory);
+/* Whether a target name given by the user (--target, targets =, [expect
+ * NAME]) names the target called name: the same, or custom-ARCH for any
+ * custom-ARCH-XXXXXXXX. */
+int target_name_matches(const char *word, const char *name);
+/* The first target that name names (see target_name_matches). */
 const struct target *targets_find(const struct target_list *l, const char *name);
+/* A user's kernel's target name, custom-ARCH-XXXXXXXX: a hash of what
+ * identifies its build (the image's path, size and mtime, and
+ * KDIR/Module.symvers), so two kernels never share a target directory
+ * (module, initramfs) nor a snapshot name. Free() it. */
+char *target_custom_name(const char *arch, const char *kernel, const char *kdir);
 void target_release(struct target *t);
 void targets_release(struct target_list *l);
 int arch_valid(const char *arch);

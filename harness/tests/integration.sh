@@ -360,10 +360,15 @@ missing() {
 	"$oomtest" run --kernel "$k" --kdir /nonexistent --arch x86_64 cases/memcg-v2-max-kill.case 2> "$work/nod.err"
 	[ $? -eq 2 ] && grep -q -- '--kdir /nonexistent: ' "$work/nod.err" || return 1
 	# a module built for another kernel is refused on the host, before boot
-	# (in a state dir of this check's own: the checkout's targets stay)
+	# (in a state dir of this check's own: the checkout's targets stay):
+	# a case that skips builds the target's module and boots nothing; then
+	# the 6.12 module takes its place (the kernel's stamp still matches)
 	private_oomtest list > /dev/null || return 1
-	mkdir -p "$work/state/targets/custom-x86_64" &&
-	cp build/targets/x86_64-6.12/oom_trigger.ko "$work/state/targets/custom-x86_64/" || return 1
+	printf '[case]\nneeds = kconfig:CONFIG_OOMTEST_NOT_SET\n[expect]\noom.count == 0\n' > "$work/skips.case"
+	OOMTEST_ACCEL=tcg private_oomtest run --kernel "$root/$k" --kdir "$root/$d" --arch x86_64 \
+		--results "$work/mres" "$work/skips.case" > "$work/skips.tap" || { cat "$work/skips.tap"; return 1; }
+	set -- "$work"/state/targets/custom-x86_64-*/oom_trigger.ko
+	[ $# -eq 1 ] && [ -f "$1" ] && cp build/targets/x86_64-6.12/oom_trigger.ko "$1" || return 1
 	private_oomtest run --kernel "$root/$k" --kdir "$root/$d" --arch x86_64 --results "$work/mres" \
 		"$root/cases/kmod-order0-backup.case" > "$work/vm.tap"
 	rc=$?

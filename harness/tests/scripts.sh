@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks of the project's own scripts, no guest needed: the test scripts
-# are free of pipelines that fail by luck, and a fuzz corpus input that
-# crashes fails `make fuzz-corpus`. Ends with "N passed, N failed".
+# are free of pipelines that fail by luck, a fuzz corpus input that
+# crashes fails `make fuzz-corpus`, and a target's module follows its
+# kernel. Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-scripts.XXXXXX")
@@ -58,6 +59,37 @@ cases_declare_needs() { # CASE-FILE...
 	return $bad
 }
 check "every case declares the kernel options it relies on (PSI, HIGHMEM, SWAP, THP)" cases_declare_needs cases/*.case
+
+# build-initramfs.sh against a stand-in kernel tree whose `make modules`
+# writes a "module" holding its Module.symvers: a kernel rebuilt with the
+# same release (new Module.symvers, new image) gets a new module and
+# initramfs; an unchanged one is not rebuilt; no Module.symvers is an error.
+fake_kernel_tree() { # ROOT KDIR
+	mkdir -p "$1/images" "$1/kmod" "$1/build/guest/x86_64" "$2" &&
+	cp images/build-initramfs.sh "$1/images/" && cp kmod/oom_trigger.c kmod/Kbuild "$1/kmod/" &&
+	printf '#!/bin/sh\n' > "$1/build/guest/x86_64/oomtest-init" && cp "$1/build/guest/x86_64/oomtest-init" "$1/build/guest/x86_64/hog" &&
+	chmod +x "$1/build/guest/x86_64/oomtest-init" "$1/build/guest/x86_64/hog" &&
+	printf 'modules:\n\techo built >> builds\n\tcat Module.symvers > $(M)/oom_trigger.ko\n' > "$2/Makefile" &&
+	echo '0x1	printk	vmlinux	EXPORT_SYMBOL' > "$2/Module.symvers" && echo bzImage > "$2/bzImage"
+}
+module_follows_kernel() {
+	local r=$work/fake k=$work/fake-kdir st=$work/fake-state
+	local img=$st/targets/t/initramfs.cpio ko=$st/targets/t/oom_trigger.ko
+	build() { OOMTEST_STATE=$st "$r/images/build-initramfs.sh" t x86_64 "$k" "$k/bzImage"; }
+	in_image() { (cd "$work" && cpio -i --quiet --to-stdout lib/modules/oom_trigger.ko < "$img" > "$work/ko.in-image"); }
+	fake_kernel_tree "$r" "$k" || return 1
+	build > /dev/null && [ "$(wc -l < "$k/builds")" -eq 1 ] && [ -f "$st/targets/t/oom_trigger.kernel" ] || return 1
+	build > /dev/null && [ "$(wc -l < "$k/builds")" -eq 1 ] || { echo "an unchanged kernel rebuilt the module"; return 1; }
+	echo '0x2	printk	vmlinux	EXPORT_SYMBOL' > "$k/Module.symvers"
+	build > /dev/null && [ "$(wc -l < "$k/builds")" -eq 2 ] || { echo "a new Module.symvers kept the module"; return 1; }
+	grep -q 0x2 "$ko" && in_image && grep -q 0x2 "$work/ko.in-image" || { echo "the initramfs kept the old module"; return 1; }
+	touch -d '2001-01-01' "$k/bzImage"
+	build > /dev/null && [ "$(wc -l < "$k/builds")" -eq 3 ] || { echo "a new kernel image kept the module"; return 1; }
+	rm "$k/Module.symvers"
+	build 2> "$work/nosymvers.err"
+	[ $? -eq 1 ] && grep -q "Module.symvers missing: build the kernel's modules first" "$work/nosymvers.err"
+}
+check "build-initramfs.sh rebuilds the module for a rebuilt kernel of the same release, and only then" module_follows_kernel
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

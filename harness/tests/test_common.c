@@ -1,5 +1,6 @@
 /* Tests for cmd/common.c: case arguments expanded to files, the "no
- * target" message, and for cmd/help.c: the overview made of the table. */
+ * target" message, the target KVM is probed with, and for cmd/help.c: the
+ * overview made of the table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,21 @@ static void test_collect_case_paths(void **state)
 	strbuf_release(&file);
 }
 
+/* KVM is probed only with a target that was built: one never prepared
+ * (-1) or failed (0) would fail the probe and say nothing of KVM. */
+static void test_probe_choice(void **state)
+{
+	struct prepared prep[3] = { { .ok = -1 }, { .ok = 0 }, { .ok = 1 } };
+
+	(void)state;
+	assert_int_equal(probe_choice(prep, 3), 2);
+	assert_int_equal(probe_choice(prep, 2), 2);
+	assert_int_equal(probe_choice(prep, 1), 1);
+	assert_int_equal(probe_choice(prep, 0), 0);
+	prep[0].ok = 1;
+	assert_int_equal(probe_choice(prep, 3), 0);
+}
+
 static int fake_cmd(int argc, char **argv)
 {
 	(void)argc;
@@ -98,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_collect_case_paths),
 		cmocka_unit_test(test_overview_from_table),
+		cmocka_unit_test(test_probe_choice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,6 +233,15 @@ static void test_selects(void **state)
 		{ "debian-6.1-x86_64", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 1 },
 		{ "custom-x86_64", "custom-x86_64", "x86_64", "6.12.0", 1 },
 		{ "custom-x86_64", "custom", "x86_64", "6.12.0", 0 },
+		/* a user's kernel's name ends in a hash of its build */
+		{ "custom-x86_64", "custom-x86_64-0123abcd", "x86_64", "6.12.0", 1 },
+		{ "custom-x86_64-0123abcd", "custom-x86_64-0123abcd", "x86_64", "6.12.0", 1 },
+		{ "custom-x86_64", "custom-x86_64-0123abc", "x86_64", "6.12.0", 0 },
+		{ "custom-x86_64", "custom-x86_64-0123abcde", "x86_64", "6.12.0", 0 },
+		{ "custom-x86_64", "custom-x86_64-0123ABCD", "x86_64", "6.12.0", 0 },
+		{ "custom-i386", "custom-x86_64-0123abcd", "x86_64", "6.12.0", 0 },
+		{ "custom", "custom-x86_64-0123abcd", "x86_64", "6.12.0", 0 },
+		{ "debian-6.1", "debian-6.1-0123abcd", "x86_64", "6.1.0", 0 },
 		{ "debian", "debian-6.1-x86_64", "x86_64", "6.1.0-50-amd64", 0 },	/* names: whole */
 		{ "x86", "t", "x86_64", "6.1.0", 0 },
 		{ "6.12", "t", "x86_64", "6.12.107+deb12-amd64", 1 },

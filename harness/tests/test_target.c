@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "lib/child.h"
@@ -25,17 +26,25 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* A PT_LOAD segment: where it goes in guest memory and how much. */
+struct load {
+	uint64_t paddr, memsz;
+};
+
 /* A minimal ELF of the given class (64: x86_64, 32: i386) with one
- * PT_NOTE holding the given notes: the fields target.c reads. */
-static void write_elf(const char *path, int bits, const void *notes, size_t n)
+ * PT_NOTE holding the given notes, then nloads PT_LOAD segments (no
+ * bytes in the file): the fields target.c reads. */
+static void write_elf_loads(const char *path, int bits, const void *notes, size_t n, const struct load *loads,
+			    size_t nloads)
 {
-	unsigned char h[64 + 56] = { 0x7f, 'E', 'L', 'F', bits == 64 ? 2 : 1, 1, 1 };
+	unsigned char h[64 + 4 * 56] = { 0x7f, 'E', 'L', 'F', bits == 64 ? 2 : 1, 1, 1 };
 	size_t word = bits / 8, ehsize = bits == 64 ? 64 : 52, phsize = bits == 64 ? 56 : 32;
-	uint64_t phoff = ehsize, off = ehsize + phsize, size = n;
-	uint32_t pt_note = 4;
-	uint16_t phentsize = (uint16_t)phsize, phnum = 1;
+	uint64_t phoff = ehsize, off = ehsize + (1 + nloads) * phsize, size = n;
+	uint32_t pt_note = 4, pt_load = 1;
+	uint16_t phentsize = (uint16_t)phsize, phnum = (uint16_t)(1 + nloads);
 	FILE *f = fopen(path, "w");
 
+	assert_true(nloads <= 3);
 	/* little-endian: the low bytes of a uint64_t come first */
 	memcpy(h + (bits == 64 ? 32 : 28), &phoff, word);
 	memcpy(h + (bits == 64 ? 54 : 42), &phentsize, 2);
@@ -43,10 +52,21 @@ static void write_elf(const char *path, int bits, const void *notes, size_t n)
 	memcpy(h + ehsize, &pt_note, 4);
 	memcpy(h + ehsize + (bits == 64 ? 8 : 4), &off, word);
 	memcpy(h + ehsize + (bits == 64 ? 32 : 16), &size, word);
+	for (size_t i = 0; i < nloads; i++) {
+		unsigned char *ph = h + ehsize + (1 + i) * phsize;
+		memcpy(ph, &pt_load, 4);
+		memcpy(ph + (bits == 64 ? 24 : 12), &loads[i].paddr, word);
+		memcpy(ph + (bits == 64 ? 40 : 20), &loads[i].memsz, word);
+	}
 	assert_non_null(f);
-	fwrite(h, 1, ehsize + phsize, f);
+	fwrite(h, 1, off, f);
 	fwrite(notes, 1, n, f);
 	fclose(f);
+}
+
+static void write_elf(const char *path, int bits, const void *notes, size_t n)
+{
+	write_elf_loads(path, bits, notes, n, NULL, 0);
 }
 
 static void test_targets(void **state)
@@ -99,7 +119,7 @@ static void test_targets(void **state)
 	assert_int_equal(target_custom(&t, k.buf, dir, "x86_64", &err), 0);
 	assert_string_equal(t.release, "6.9.0-custom");
 	assert_int_equal(t.boot, BOOT_PVH);
-	assert_string_equal(t.name, "custom-x86_64");
+	assert_true(!strncmp(t.name, "custom-x86_64-", 14) && strlen(t.name) == 22);
 	target_release(&t);
 	/* UTS_RELEASE wins over kernel.release, and must match the image */
 	strbuf_reset(&kd);
@@ -281,7 +301,7 @@ static void test_custom_bzimage_prefers_vmlinux(void **state)
 	/* no vmlinux beside it */
 	assert_int_equal(target_custom(&t, bz.buf, dir, "i386", &err), 0);
 	assert_int_equal(t.boot, BOOT_BZIMAGE);
-	assert_string_equal(t.name, "custom-i386");
+	assert_true(!strncmp(t.name, "custom-i386-", 12) && strlen(t.name) == 20);
 	real = realpath(bz.buf, NULL);
 	assert_string_equal(t.kernel, real);
 	free(real);
@@ -325,6 +345,197 @@ static void test_custom_bzimage_prefers_vmlinux(void **state)
 	strbuf_release(&err);
 }
 
+#define MIB (1ull << 20)
+
+/* A vmlinux of release 6.9.0-t whose segments end at 16M + 40M + 12M:
+ * 68M of guest memory before the kernel has run at all. */
+static void write_big_vmlinux(const char *path)
+{
+	static const char banner[] = "Linux version 6.9.0-t (me@here)";
+	static const struct load loads[] = { { 16 * MIB, 40 * MIB }, { 56 * MIB, 12 * MIB } };
+	FILE *f;
+
+	write_elf_loads(path, 64, xen_pvh, sizeof(xen_pvh), loads, 2);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fwrite(banner, 1, sizeof(banner), f);
+	fclose(f);
+}
+
+static void test_elf_load_end(void **state)
+{
+	char path[] = "/tmp/oomtest-elf.XXXXXX";
+	static const struct load loads[] = { { 60 * MIB, 8 * MIB }, { 16 * MIB, 40 * MIB } };
+	static const struct load wraps[] = { { UINT64_MAX - 10, 100 } };
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* the highest end, not the sum nor the last segment's */
+	write_elf_loads(path, 64, xen_pvh, sizeof(xen_pvh), loads, 2);
+	assert_int_equal(target_elf_load_end(path), 68 * MIB);
+	write_elf_loads(path, 32, xen_pvh, sizeof(xen_pvh), loads, 2);
+	assert_int_equal(target_elf_load_end(path), 68 * MIB);
+	/* notes are not loaded */
+	write_elf(path, 64, xen_pvh, sizeof(xen_pvh));
+	assert_int_equal(target_elf_load_end(path), 0);
+	write_elf_loads(path, 64, xen_pvh, sizeof(xen_pvh), wraps, 1);
+	assert_true(target_elf_load_end(path) == UINT64_MAX);
+	assert_false(target_pvh_fits(target_elf_load_end(path), UINT64_MAX - 1));
+	write_file(path, "not an ELF");
+	assert_int_equal(target_elf_load_end(path), 0);
+	unlink(path);
+	assert_int_equal(target_elf_load_end(path), 0);
+}
+
+/* A vmlinux whose segments do not fit in a guest's memory is not booted
+ * there: the bzImage of the same kernel is (and boot.path says
+ * cold-bzimage); where there is no bzImage, the target needs more memory
+ * (the runs of smaller guests are skipped). */
+static void test_boot_path_fits_memory(void **state)
+{
+	char dir[] = "/tmp/oomtest-tgt.XXXXXX";
+	struct strbuf bz = STRBUF_INIT, vm = STRBUF_INIT, rel = STRBUF_INIT, err = STRBUF_INIT;
+	struct target t, booted;
+	char *real_vm, *real_bz;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&rel, "%s/arch/x86/boot", dir);
+	char *mk[] = { "mkdir", "-p", rel.buf, NULL };
+	assert_int_equal(child_run(mk, -1), 0);
+	strbuf_reset(&rel);
+	strbuf_addf(&rel, "%s/include/config", dir);
+	assert_int_equal(child_run(mk, -1), 0);
+	strbuf_addstr(&rel, "/kernel.release");
+	write_file(rel.buf, "6.9.0-t\n");
+	strbuf_addf(&bz, "%s/bzImage", dir);
+	write_bzimage(bz.buf, 0x1000, 0x300, "6.9.0-t (me@here) #1");
+	strbuf_addf(&vm, "%s/vmlinux", dir);
+	write_big_vmlinux(vm.buf);
+	real_vm = realpath(vm.buf, NULL);
+	real_bz = realpath(bz.buf, NULL);
+
+	/* a bzImage with the vmlinux beside it: each where it fits */
+	assert_int_equal(target_custom(&t, bz.buf, dir, "x86_64", &err), 0);
+	assert_int_equal(t.boot, BOOT_PVH);
+	assert_string_equal(t.kernel, real_vm);
+	assert_string_equal(t.bzimage, real_bz);
+	assert_true(t.load_end == 68 * MIB);
+	assert_true(t.min_memory == 0);
+	booted = target_for_memory(&t, 64 * MIB);
+	assert_int_equal(booted.boot, BOOT_BZIMAGE);
+	assert_string_equal(booted.kernel, real_bz);
+	booted = target_for_memory(&t, 68 * MIB + PVH_HEADROOM - 1);
+	assert_int_equal(booted.boot, BOOT_BZIMAGE);
+	booted = target_for_memory(&t, 68 * MIB + PVH_HEADROOM);
+	assert_int_equal(booted.boot, BOOT_PVH);
+	assert_string_equal(booted.kernel, real_vm);
+	booted = target_for_memory(&t, 128 * MIB);
+	assert_int_equal(booted.boot, BOOT_PVH);
+	assert_string_equal(booted.kernel, real_vm);
+	assert_string_equal(booted.name, t.name);
+	target_release(&t);
+
+	/* the vmlinux given, with no bzImage in the tree: nothing smaller to
+	 * boot, so the target says how much memory it needs */
+	assert_int_equal(target_custom(&t, vm.buf, dir, "x86_64", &err), 0);
+	assert_int_equal(t.boot, BOOT_PVH);
+	assert_null(t.bzimage);
+	assert_true(t.min_memory == 68 * MIB + PVH_HEADROOM);
+	booted = target_for_memory(&t, 128 * MIB);
+	assert_string_equal(booted.kernel, real_vm);
+	target_release(&t);
+
+	/* the vmlinux given, the tree's own bzImage kept for small guests */
+	strbuf_reset(&bz);
+	strbuf_addf(&bz, "%s/arch/x86/boot/bzImage", dir);
+	write_bzimage(bz.buf, 0x1000, 0x300, "6.9.0-t (me@here) #1");
+	free(real_bz);
+	real_bz = realpath(bz.buf, NULL);
+	assert_int_equal(target_custom(&t, vm.buf, dir, "x86_64", &err), 0);
+	assert_string_equal(t.bzimage, real_bz);
+	assert_true(t.min_memory == 0);
+	booted = target_for_memory(&t, 64 * MIB);
+	assert_string_equal(booted.kernel, real_bz);
+	assert_int_equal(booted.boot, BOOT_BZIMAGE);
+	target_release(&t);
+
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	free(real_vm);
+	free(real_bz);
+	strbuf_release(&bz);
+	strbuf_release(&vm);
+	strbuf_release(&rel);
+	strbuf_release(&err);
+}
+
+static char *name_of(const char *arch, const char *kernel, const char *kdir)
+{
+	char *name = target_custom_name(arch, kernel, kdir);
+	size_t n = strlen(name);
+
+	/* custom-ARCH- and 8 hex digits */
+	assert_true(n > 9 && strspn(name + n - 8, "0123456789abcdef") == 8 && name[n - 9] == '-');
+	return name;
+}
+
+/* A user's kernel is named by its build: a rebuilt kernel whose release
+ * string stays the same (new Module.symvers, new image) is another target,
+ * with its own module and initramfs. */
+static void test_custom_name_follows_kernel(void **state)
+{
+	char dir[] = "/tmp/oomtest-tgt.XXXXXX";
+	struct strbuf k = STRBUF_INIT, sym = STRBUF_INIT;
+	struct timeval old[2] = { { 1000, 0 }, { 1000, 0 } };
+	char *a, *b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	strbuf_addf(&k, "%s/bzImage", dir);
+	strbuf_addf(&sym, "%s/Module.symvers", dir);
+	write_file(k.buf, "kernel");
+	write_file(sym.buf, "0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n");
+	a = name_of("x86_64", k.buf, dir);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_equal(a, b);
+	assert_true(!strncmp(a, "custom-x86_64-", 14) && strlen(a) == 22);
+	free(b);
+	b = name_of("i386", k.buf, dir);
+	assert_true(!strncmp(b, "custom-i386-", 12) && strlen(b) == 20);
+	free(b);
+	/* the kernel's exported symbols changed */
+	write_file(sym.buf, "0x87654321\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n");
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	a = b;
+	/* the image was rebuilt */
+	assert_int_equal(utimes(k.buf, old), 0);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	a = b;
+	/* no Module.symvers (the build of the module says so) */
+	unlink(sym.buf);
+	b = name_of("x86_64", k.buf, dir);
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+	/* -t custom-x86_64 still names it */
+	assert_true(target_name_matches("custom-x86_64", "custom-x86_64-0a1b2c3d"));
+	assert_false(target_name_matches("custom-i386", "custom-x86_64-0a1b2c3d"));
+	assert_false(target_name_matches("x86_64", "x86_64-6.12"));
+	assert_true(target_name_matches("x86_64-6.12", "x86_64-6.12"));
+
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	strbuf_release(&k);
+	strbuf_release(&sym);
+}
+
 static void test_arch_and_qemu(void **state)
 {
 	(void)state;
@@ -350,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_pvh_note_layouts),
 		cmocka_unit_test(test_image_release),
 		cmocka_unit_test(test_custom_bzimage_prefers_vmlinux),
+		cmocka_unit_test(test_elf_load_end),
+		cmocka_unit_test(test_boot_path_fits_memory),
+		cmocka_unit_test(test_custom_name_follows_kernel),
 		cmocka_unit_test(test_arch_and_qemu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
