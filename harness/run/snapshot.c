@@ -138,7 +138,7 @@ static int file_line_holds(const char *line, size_t len)
 	if (cut > skip + 1) {
 		strbuf_add(&what, line, skip);
 		strbuf_add(&path, line + skip + 1, cut - skip - 1);
-		add_file(&now, what.buf, path.buf);
+		fs_add_identity(&now, what.buf, path.buf);
 		holds = now.len == len + 1 && !memcmp(now.buf, line, len);
 	}
 	strbuf_release(&now);
