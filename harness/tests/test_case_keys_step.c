@@ -84,20 +84,46 @@ static void test_write(void **state)
 	assert_string_equal(c.steps[1].write_value, "never");
 	case_release(&c);
 
-#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, PATH a file under " \
-	"/proc/ or /sys/ with no . or .. component, VALUE one word or \"quoted\")\n"
-	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_BAD("/proc/../etc/passwd x"));
-	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_BAD("/proc/sys/../../x 1"));
-	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_BAD("/sys/./x 1"));
-	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_BAD("/proc//x 1"));
-	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_BAD("/proc/ 1"));
-	fails_with("[step a]\nwrite = /proc/x/ 1\n" EXPECT, WRITE_BAD("/proc/x/ 1"));
-	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_BAD("/tmp/x 1"));
-	fails_with("[step a]\nwrite = proc/x 1\n" EXPECT, WRITE_BAD("proc/x 1"));
-	fails_with("[step a]\nwrite = /proc/x\n" EXPECT, WRITE_BAD("/proc/x"));
-	fails_with("[step a]\nwrite = /proc/x 1 2\n" EXPECT, WRITE_BAD("/proc/x 1 2"));
-	fails_with("[step a]\nwrite = /proc/x$y 1\n" EXPECT, WRITE_BAD("/proc/x$y 1"));
+#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, VALUE one word or \"quoted\")\n"
+#define WRITE_PATH_BAD(v, why) "t.case:2: bad write path '" v "': " why " (allowed: /proc/sysrq-trigger, " \
+	"or a file under /proc/sys/ or /sys/ by a path of letters, digits and _ - . : with no empty, " \
+	". or .. component)\n"
+#define OUTSIDE "not a kernel knob"
+#define COMPONENT "an empty, . or .. component"
+#define CHARACTER "a character not allowed"
+	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_PATH_BAD("/proc/../etc/passwd", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/../../x", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_PATH_BAD("/sys/./x", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/kernel/.. 1\n" EXPECT, WRITE_PATH_BAD("/sys/kernel/..", COMPONENT));
+	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_PATH_BAD("/proc//x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys//vm/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys//vm/x", COMPONENT));
+	fails_with("[step a]\nwrite = //proc/sys/vm/x 1\n" EXPECT, WRITE_PATH_BAD("//proc/sys/vm/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /sys//kernel 1\n" EXPECT, WRITE_PATH_BAD("/sys//kernel", COMPONENT));
+	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_PATH_BAD("/proc/", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/ 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/kernel/ 1\n" EXPECT, WRITE_PATH_BAD("/sys/kernel/", COMPONENT));
+	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_PATH_BAD("/tmp/x", OUTSIDE));
+	fails_with("[step a]\nwrite = proc/sys/x 1\n" EXPECT, WRITE_PATH_BAD("proc/sys/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /sys/x$y 1\n" EXPECT, WRITE_PATH_BAD("/sys/x$y", CHARACTER));
+	fails_with("[step a]\nwrite = /proc/sys/$x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/$x", CHARACTER));
+	/* the rest of /proc reaches processes: the agent's channel, every guest file */
+	fails_with("[step a]\nwrite = /proc/self/fd/1 done\n" EXPECT, WRITE_PATH_BAD("/proc/self/fd/1", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/thread-self/fd/1 x\n" EXPECT, WRITE_PATH_BAD("/proc/thread-self/fd/1", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/1/root/etc/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/1/root/etc/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/1/fd/3 1\n" EXPECT, WRITE_PATH_BAD("/proc/1/fd/3", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/net/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/net/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sysrq-trigger/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sysrq-trigger/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sysx 1\n" EXPECT, WRITE_PATH_BAD("/proc/sysx", OUTSIDE));
+	fails_with("[step a]\nwrite = /sysfs/x 1\n" EXPECT, WRITE_PATH_BAD("/sysfs/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/x\n" EXPECT, WRITE_BAD("/proc/sys/x"));
+	fails_with("[step a]\nwrite = /proc/sys/x 1 2\n" EXPECT, WRITE_BAD("/proc/sys/x 1 2"));
 	fails_with("[step a]\nwrite = /proc/x \"1\n" EXPECT, "t.case:2: unterminated \"quote\" in 'write'\n");
+
+	parses("[step a]\nwrite = /proc/sys/vm/drop_caches 3\n[step b]\nwrite = /sys/kernel/mm/ksm/run 1\n"
+	       "[step c]\nwrite = /sys/devices/system/memory/memory0:1/online.x 0\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].write_path, "/proc/sys/vm/drop_caches");
+	assert_string_equal(c.steps[2].write_path, "/sys/devices/system/memory/memory0:1/online.x");
+	case_release(&c);
 }
 
 static void test_oom_score_adj(void **state)
