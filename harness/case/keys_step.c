@@ -1,6 +1,7 @@
 /* keys_step: the [step NAME] section's key table: what a step runs, loads,
  * writes, waits for and collects. */
 #include "case/keys_step.h"
+#include "apps/hog_args.h"
 #include "case/lexer.h"
 #include "lib/units.h"
 #include "proto/collect.h"
@@ -23,6 +24,19 @@ static int all_digits(const char *s, size_t n)
 			return 0;
 	return 1;
 }
+/* The hog's own option table says what it takes; a bad argument is this
+ * line's error, not an exit 2 in the guest. */
+static int check_hog(struct parser *p, char *const *v, size_t n)
+{
+	struct hog_args a;
+	size_t bad;
+	enum hog_args_error e = hog_args_parse(&a, n, v, HOG_GUEST_SIZE_MAX, &bad);
+
+	if (e)
+		case_error(p, "bad hog argument '%s': %s (usage: " HOG_USAGE ")", v[bad], hog_args_strerror(e));
+	return !e;
+}
+
 static void set_run(struct parser *p, const char *key, const char *val)
 {
 	struct case_step *s = cur_step(p);
@@ -45,6 +59,10 @@ static void set_run(struct parser *p, const char *key, const char *val)
 		case_add_list(&known, case_guest_programs);
 		case_error(p, "unknown program '%s' (known: %s)", n ? v[0] : "", known.buf);
 		strbuf_release(&known);
+		lexer_free_words(v, n);
+		return;
+	}
+	if (!strcmp(v[0], "hog") && !check_hog(p, v, n)) {
 		lexer_free_words(v, n);
 		return;
 	}

@@ -22,12 +22,12 @@ static void test_step_run_module(void **state)
 	struct oomcase c;
 
 	(void)state;
-	parses("[step s]\nrun = hog a\"b c\"d \"\" \"x\\\"y\\\\z\" \t e\n" EXPECT, &c);
-	assert_int_equal(c.steps[0].argc, 5);
-	assert_string_equal(c.steps[0].argv[1], "ab cd");
-	assert_string_equal(c.steps[0].argv[2], "");
-	assert_string_equal(c.steps[0].argv[3], "x\"y\\z");
-	assert_string_equal(c.steps[0].argv[4], "e");
+	parses("[step s]\nrun = hog --name a\"b c\"d --name \"\" --name \"x\\\"y\\\\z\" \t --hold\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].argc, 8);
+	assert_string_equal(c.steps[0].argv[2], "ab cd");
+	assert_string_equal(c.steps[0].argv[4], "");
+	assert_string_equal(c.steps[0].argv[6], "x\"y\\z");
+	assert_string_equal(c.steps[0].argv[7], "--hold");
 	case_release(&c);
 
 	parses("[step s]\nmodule = oom_trigger\nbackground = 1\n" EXPECT, &c);
@@ -67,6 +67,38 @@ static void test_step_run_module(void **state)
 	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
 		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
 		   "t.case:4: 'background' in [step s] needs run or module\n");
+}
+
+#define HOG_BAD(arg, why) "t.case:2: bad hog argument '" arg "': " why " (usage: hog [--chunk SIZE] " \
+	"[--interval MS] [--max SIZE] [--hold] [--name COMM])\n"
+#define NOT_A_SIZE "not a size (a whole number of bytes with optional K, M or G suffix, e.g. 128K)"
+
+/* The hog's arguments are checked as the hog checks them, here and now. */
+static void test_run_hog_arguments(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	fails_with("[step s]\nrun = hog --chunk 12Q\n" EXPECT, HOG_BAD("12Q", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --chunk 1M --max 18446744073709551616\n" EXPECT,
+		   HOG_BAD("18446744073709551616", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --max 17179869184G\n" EXPECT, HOG_BAD("17179869184G", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --chunk 0\n" EXPECT, HOG_BAD("0", "a chunk of 0 bytes"));
+	fails_with("[step s]\nrun = hog --chunk 4G\n" EXPECT,
+		   HOG_BAD("4G", "a chunk larger than one malloc can take (on i386: 4G less 1 byte)"));
+	fails_with("[step s]\nrun = hog --hold --chunk\n" EXPECT, HOG_BAD("--chunk", "needs a value"));
+	fails_with("[step s]\nrun = hog --size 1M\n" EXPECT, HOG_BAD("--size", "unknown option"));
+	fails_with("[step s]\nrun = hog --interval 1s\n" EXPECT,
+		   HOG_BAD("1s", "not a whole number of milliseconds"));
+	/* a parameter's bad value: once, with the run it makes */
+	fails_all_with("[params]\nsize = 1M 2X\n[step s]\nrun = hog --chunk ${size}\n" EXPECT,
+		   "t.case:4: with size=2X: bad hog argument '2X': " NOT_A_SIZE " (usage: hog [--chunk SIZE] "
+		   "[--interval MS] [--max SIZE] [--hold] [--name COMM])\n");
+
+	parses("[step s]\nrun = hog --chunk 128KiB --max 4G --interval 10 --hold --name \"a b\"\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].kind, STEP_RUN);
+	assert_int_equal(c.steps[0].argc, 10);
+	case_release(&c);
 }
 
 static void test_write(void **state)
@@ -178,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_step_value_errors),
 		cmocka_unit_test(test_step_run_module),
+		cmocka_unit_test(test_run_hog_arguments),
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_oom_score_adj),
 	};
