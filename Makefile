@@ -19,8 +19,10 @@ SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 # harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program
 STAGES       := lib case klog run backend target report cmd
 PROTO_SRCS   := $(wildcard proto/*.c)
-HARNESS_SRCS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.c)) $(PROTO_SRCS)
-HARNESS_HDRS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.h)) $(wildcard proto/*.h)
+# the case parser checks a hog's arguments with the hog's own option table
+HOG_ARGS_SRCS := apps/hog_args.c
+HARNESS_SRCS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.c)) $(PROTO_SRCS) $(HOG_ARGS_SRCS)
+HARNESS_HDRS := $(foreach s,$(STAGES),$(wildcard harness/$(s)/*.h)) $(wildcard proto/*.h) apps/hog_args.h
 HARNESS_OBJS := $(HARNESS_SRCS:%.c=$(B)/host/%.o)
 SAN_OBJS     := $(HARNESS_SRCS:%.c=$(B)/san/%.o)
 TEST_SRCS    := $(wildcard harness/tests/test_*.c)
@@ -55,9 +57,10 @@ $(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h) harness
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
 
-# the hog parses sizes as case files do (GUEST_CFLAGS has -iquote harness)
-HOG_SRCS := apps/hog.c harness/lib/units.c
-$(B)/guest/%/hog: $(HOG_SRCS) harness/lib/units.h
+# the hog parses sizes as case files do and its options as the case parser
+# checks them (GUEST_CFLAGS has -iquote harness)
+HOG_SRCS := apps/hog.c $(HOG_ARGS_SRCS) harness/lib/units.c
+$(B)/guest/%/hog: $(HOG_SRCS) apps/hog_args.h harness/lib/units.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(HOG_SRCS) -o $@
 

@@ -1,10 +1,13 @@
 /* hog: allocates and writes memory in chunks until told to stop or killed.
  *   hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]
- * SIZE takes K, M, G suffixes and an optional iB, as case files do (lib/units).
- * Prints one progress line per chunk; exits 0 when --max is reached (then
- * waits for a signal if --hold), 3 when malloc fails (ENOMEM). */
+ * SIZE takes K, M, G suffixes and an optional iB, as case files do; the
+ * options are apps/hog_args's, which the harness checks too. Prints one
+ * progress line per chunk; exits 0 when --max is reached (then waits for a
+ * signal if --hold), 2 on a bad argument, 3 when malloc fails (ENOMEM). */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,70 +15,52 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/units.h"
+#include "apps/hog_args.h"
 
 static void usage(FILE *f)
 {
-	fputs("usage: hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]\n"
+	fputs("usage: " HOG_USAGE "\n"
 	      "  allocate and memset SIZE blocks (default 128K) until --max or death;\n"
 	      "  --hold: then wait for a signal; --name: the process name the kernel reports\n", f);
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long long chunk = 128 << 10, max = 0, total = 0;
-	long interval_ms = 0;
-	int hold = 0;
+	struct hog_args a;
+	unsigned long long total = 0;
+	size_t bad;
+	enum hog_args_error e = hog_args_parse(&a, (size_t)argc, argv, SIZE_MAX, &bad);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--hold")) {
-			hold = 1;
-		} else if (!strcmp(a, "--name") && v) {
-			/* the comm the OOM killer prints (15 bytes at most) */
-			prctl(PR_SET_NAME, v, 0, 0, 0);
-			i++;
-		} else if (!strcmp(a, "--chunk") && v && !units_parse_size(v, &chunk) && chunk) {
-			i++;
-		} else if (!strcmp(a, "--max") && v && !units_parse_size(v, &max)) {
-			i++;
-		} else if (!strcmp(a, "--interval") && v) {
-			char *end;
-			interval_ms = strtol(v, &end, 10);
-			if (*end || interval_ms < 0) {
-				fprintf(stderr, "hog: bad --interval '%s'\n", v);
-				return 2;
-			}
-			i++;
-		} else {
-			fprintf(stderr, "hog: bad argument '%s'\n", a);
-			usage(stderr);
-			return 2;
-		}
+	if (e) {
+		fprintf(stderr, "hog: '%s': %s\n", argv[bad], hog_args_strerror(e));
+		usage(stderr);
+		return 2;
 	}
+	if (a.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (a.name)	/* the comm the OOM killer prints (15 bytes at most) */
+		prctl(PR_SET_NAME, a.name, 0, 0, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("hog: pid %d chunk %llu max %llu\n", (int)getpid(), chunk, max);
-	for (unsigned long n = 1; !max || total < max; n++) {
-		char *p = malloc(chunk);
+	printf("hog: pid %d chunk %llu max %llu\n", (int)getpid(), a.chunk, a.max);
+	/* a.chunk <= SIZE_MAX: hog_args refused more */
+	for (unsigned long n = 1; !a.max || total < a.max; n++) {
+		char *p = malloc((size_t)a.chunk);
 		if (!p) {
 			printf("hog: malloc failed after %llu bytes: %s\n", total, strerror(errno));
 			return 3;
 		}
-		memset(p, 0xa5, chunk);
-		total += chunk;
+		memset(p, 0xa5, (size_t)a.chunk);
+		total = total > ULLONG_MAX - a.chunk ? ULLONG_MAX : total + a.chunk;
 		printf("hog: chunk %lu total %llu\n", n, total);
-		if (interval_ms) {
-			struct timespec ts = { interval_ms / 1000, (interval_ms % 1000) * 1000000L };
+		if (a.interval_ms) {
+			struct timespec ts = { a.interval_ms / 1000, (a.interval_ms % 1000) * 1000000L };
 			nanosleep(&ts, NULL);
 		}
 	}
 	printf("hog: reached max %llu\n", total);
-	if (hold)
+	if (a.hold)
 		for (;;)
 			pause();
 	return 0;

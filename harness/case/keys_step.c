@@ -1,6 +1,7 @@
 /* keys_step: the [step NAME] section's key table: what a step runs, loads,
  * writes, waits for and collects. */
 #include "case/keys_step.h"
+#include "apps/hog_args.h"
 #include "case/lexer.h"
 #include "lib/units.h"
 #include "proto/collect.h"
@@ -23,6 +24,19 @@ static int all_digits(const char *s, size_t n)
 			return 0;
 	return 1;
 }
+/* The hog's own option table says what it takes; a bad argument is this
+ * line's error, not an exit 2 in the guest. */
+static int check_hog(struct parser *p, char *const *v, size_t n)
+{
+	struct hog_args a;
+	size_t bad;
+	enum hog_args_error e = hog_args_parse(&a, n, v, HOG_GUEST_SIZE_MAX, &bad);
+
+	if (e)
+		case_error(p, "bad hog argument '%s': %s (usage: " HOG_USAGE ")", v[bad], hog_args_strerror(e));
+	return !e;
+}
+
 static void set_run(struct parser *p, const char *key, const char *val)
 {
 	struct case_step *s = cur_step(p);
@@ -45,6 +59,10 @@ static void set_run(struct parser *p, const char *key, const char *val)
 		case_add_list(&known, case_guest_programs);
 		case_error(p, "unknown program '%s' (known: %s)", n ? v[0] : "", known.buf);
 		strbuf_release(&known);
+		lexer_free_words(v, n);
+		return;
+	}
+	if (!strcmp(v[0], "hog") && !check_hog(p, v, n)) {
 		lexer_free_words(v, n);
 		return;
 	}
@@ -111,28 +129,40 @@ static void set_rmmod(struct parser *p, const char *key, const char *val)
 	s->rmmod = xstrdup(val);
 }
 
-/* A file under /proc or /sys, by a path with no "." or ".." component:
- * a case can poke the kernel, never the harness's or the guest's files. */
-static int valid_write_path(const char *s)
+#define WRITE_PATHS "/proc/sysrq-trigger, or a file under /proc/sys/ or /sys/ by a path of " \
+	"letters, digits and _ - . : with no empty, . or .. component"
+
+/* A write step pokes a kernel knob. /proc/sys and /sys hold only the
+ * kernel's, and sysrq-trigger is the one other /proc file a case needs; the
+ * rest of /proc reaches processes (/proc/self/fd/N is the agent's channel to
+ * the harness, /proc/1/root every guest file). NULL, or what is wrong. */
+static const char *write_path_problem(const char *s)
 {
-	if (strncmp(s, "/proc/", 6) && strncmp(s, "/sys/", 5))
-		return 0;
-	s = strchr(s + 1, '/') + 1;
+	if (!strcmp(s, "/proc/sysrq-trigger"))
+		return NULL;
+	if (!strncmp(s, "/proc/sys/", 10))
+		s += 10;
+	else if (!strncmp(s, "/sys/", 5))
+		s += 5;
+	else
+		return "not a kernel knob";
 	for (;;) {
 		size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:");
+
 		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return 0;
+			return s[n] && s[n] != '/' ? "a character not allowed" : "an empty, . or .. component";
 		s += n;
 		if (!*s)
-			return 1;
+			return NULL;
 		if (*s++ != '/')
-			return 0;
+			return "a character not allowed";
 	}
 }
 
 static void set_write(struct parser *p, const char *key, const char *val)
 {
 	struct case_step *s = cur_step(p);
+	const char *problem = NULL;
 	char **v;
 	size_t n;
 
@@ -142,9 +172,11 @@ static void set_write(struct parser *p, const char *key, const char *val)
 		case_error(p, "unterminated \"quote\" in 'write'");
 		return;
 	}
-	if (n != 2 || !valid_write_path(v[0])) {
-		case_error(p, "bad write '%s' (allowed: PATH VALUE, PATH a file under /proc/ or /sys/ "
-			   "with no . or .. component, VALUE one word or \"quoted\")", val);
+	if (n != 2)
+		case_error(p, "bad write '%s' (allowed: PATH VALUE, VALUE one word or \"quoted\")", val);
+	else if ((problem = write_path_problem(v[0])))
+		case_error(p, "bad write path '%s': %s (allowed: " WRITE_PATHS ")", v[0], problem);
+	if (n != 2 || problem) {
 		lexer_free_words(v, n);
 		return;
 	}
@@ -237,7 +269,7 @@ static void set_collect(struct parser *p, const char *key, const char *val)
 const struct case_key case_keys_step[] = {
 	{ "run", "argv", "(none)", "a guest program and its arguments, split on whitespace; \"quotes\" group", NULL, set_run },
 	{ "module", "module", "(none)", "load a module: name and key=value parameters (not with run)", NULL, set_module },
-	{ "write", "path value", "(none)", "write VALUE to a /proc or /sys file after the start (e.g. /proc/sysrq-trigger c)", NULL, set_write },
+	{ "write", "path value", "(none)", "write VALUE to a kernel knob after the start: /proc/sysrq-trigger, /proc/sys/... or /sys/... (e.g. /proc/sysrq-trigger c)", NULL, set_write },
 	{ "rmmod", "module", "(none)", "unload this module after the rest of the step", NULL, set_rmmod },
 	{ "cgroup", "name", "(none)", "run the program or module load in this [cgroup NAME]", NULL, set_step_cgroup },
 	{ "background", "bool", "no", "do not wait for the program to exit (" BOOL_HELP ")", NULL, set_background },

@@ -1,6 +1,5 @@
 /* needs: requirements of a case against a target. */
 #include "case/needs.h"
-#include "run/sched.h"
 #include "lib/units.h"
 
 #include <stdlib.h>
@@ -67,7 +66,7 @@ static int check_cgroup_v1(const char *cfg, struct strbuf *tmp, struct strbuf *w
 }
 
 static int check_one(const char *need, const struct oomcase *c, const struct target *t,
-		     const char *cfg, struct strbuf *why)
+		     const char *cfg, unsigned long long host_memory, struct strbuf *why)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int ok = 1;
@@ -120,10 +119,10 @@ static int check_one(const char *need, const struct oomcase *c, const struct tar
 			strbuf_addf(why, "needs %s: the target is %s", need, t->arch);
 		}
 	} else if (!strncmp(need, "memory:", 7)) {
-		unsigned long long want = 0, have = sched_memory_budget();
-		if (!units_parse_size(need + 7, &want) && want > have) {
+		unsigned long long want = 0;
+		if (!units_parse_size(need + 7, &want) && want > host_memory) {
 			ok = 0;
-			strbuf_addf(why, "needs %s: the host has %llu MiB to spare", need, have >> 20);
+			strbuf_addf(why, "needs %s: the host has %llu MiB to spare", need, host_memory >> 20);
 		}
 	} else {
 		ok = 0;
@@ -133,7 +132,8 @@ static int check_one(const char *need, const struct oomcase *c, const struct tar
 	return ok;
 }
 
-int needs_met(const struct oomcase *c, const struct target *t, struct strbuf *why)
+int needs_met(const struct oomcase *c, const struct target *t, unsigned long long host_memory,
+	      struct strbuf *why)
 {
 	struct strbuf cfgpath = STRBUF_INIT, cfg = STRBUF_INIT;
 	int have_cfg, ok = 1;
@@ -144,9 +144,9 @@ int needs_met(const struct oomcase *c, const struct target *t, struct strbuf *wh
 	/* What the case's groups imply comes first: it is the usual reason. */
 	for (size_t i = 0; ok && i < c->ncgroups; i++)
 		ok = check_one(c->cgroups[i].version == 1 ? "cgroup-v1" : "cgroup-v2", c, t,
-			       have_cfg ? cfg.buf : NULL, why);
+			       have_cfg ? cfg.buf : NULL, host_memory, why);
 	for (size_t i = 0; ok && i < c->nneeds; i++)
-		ok = check_one(c->needs[i], c, t, have_cfg ? cfg.buf : NULL, why);
+		ok = check_one(c->needs[i], c, t, have_cfg ? cfg.buf : NULL, host_memory, why);
 	strbuf_release(&cfgpath);
 	strbuf_release(&cfg);
 	return ok;

@@ -325,6 +325,20 @@ static void set_name(struct oomcase *c, const char *path)
 	c->name = xstrndup(base, n);
 }
 
+/* The name is a directory of the run (run/NAME/TARGET): one component,
+ * not hidden (so never "." or ".."), and printable. Refused, not mended:
+ * a mended name could collide with another file's and would not be the
+ * name the user sees in the file. */
+static int usable_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return 0;
+	for (; *s; s++)
+		if (*s == '/' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 int case_parse_pass(struct oomcase *c, const char *path, const char *text, size_t len,
 		    struct pass *ps, struct strbuf *err)
 		    {
@@ -344,6 +358,9 @@ int case_parse_pass(struct oomcase *c, const char *path, const char *text, size_
 	p.c = c;
 	p.path = path;
 	p.ps = ps;
+	if (!usable_name(c->name))
+		case_error_at(&p, 0, "the file name gives no usable case name (allowed: a name before "
+			      ".case that is not empty, does not start with '.' and has no '/' or control bytes)");
 
 	lexer_init(&lx, text, len);
 	while ((kind = lexer_next(&lx, &s)) != LEX_END) {

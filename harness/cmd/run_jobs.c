@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "report/tap.h"
 #include "run/runner.h"
+#include "run/sched.h"
 #include "target/modcheck.h"
 
 #include <signal.h>
@@ -24,6 +25,8 @@ struct job_data {
 	const struct target *t;
 	const struct prepared *prep;
 	struct strbuf dir;
+	int skipped;		/* decided before any guest... */
+	struct strbuf skip;	/* ...and why */
 };
 
 /* What the workers and the reporter see (they get only the job). */
@@ -53,19 +56,22 @@ static void add_run_name(struct strbuf *out, const struct oomcase *c, int for_pa
 	strbuf_addch(out, ']');
 }
 
-/* Why this case does not run on this target, or 0 when it does. */
-static int skipped(const struct oomcase *oc, const struct target *t, struct run_result *res)
+/* Why this case does not run on this target (in why), or 0 when it does.
+ * In the parent, before any guest: the verdict does not depend on what
+ * else runs (-j). */
+static int skipped(const struct oomcase *oc, const struct target *t, unsigned long long host_memory,
+		   struct strbuf *why)
 {
 	if (!needs_target(oc, t)) {
-		strbuf_addstr(&res->reason, "the case names other targets");
+		strbuf_addstr(why, "the case names other targets");
 		return 1;
 	}
 	if (t->min_memory && oc->memory < t->min_memory) {
-		strbuf_addf(&res->reason, "target %s needs at least %lluM of guest memory (its kernel takes most of %lluM)",
+		strbuf_addf(why, "target %s needs at least %lluM of guest memory (its kernel takes most of %lluM)",
 			    t->name, t->min_memory >> 20, oc->memory >> 20);
 		return 1;
 	}
-	return !needs_met(oc, t, &res->reason);
+	return !needs_met(oc, t, host_memory, why);
 }
 
 /* In a worker process: one case on one target. */
@@ -77,8 +83,9 @@ static void run_job(const struct job *job, struct run_result *res)
 
 	if (job->host >= 0)
 		backend_libvirt_set_uri(setup->host_uris[job->host]);
-	if (skipped(oc, t, res)) {
+	if (d->skipped) {
 		res->verdict = V_SKIP;
+		strbuf_addbuf(&res->reason, &d->skip);
 		return;
 	}
 	int r = fs_mkdirs(d->dir.buf);
@@ -226,6 +233,8 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	     const struct target_list *tl, const char *run_dir)
 {
 	int ret;
+	/* what memory:SIZE needs is judged against, once for every job */
+	unsigned long long host_memory = sched_memory_budget();
 
 	setup = s;
 	catch_signals();
@@ -248,10 +257,15 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir);
 			add_run_name(&jd[njobs].dir, &cases[i], 1);
 			strbuf_addf(&jd[njobs].dir, "/%s", tl->v[j].name);
-			jobs[njobs] = (struct job){ .index = njobs, .memory = cases[i].memory, .data = &jd[njobs] };
 			/* Modules and images are built here, once per target, before any guest. */
 			if (needs_target(&cases[i], &tl->v[j]) && prep[j].ok < 0)
 				prep[j].ok = !prepare_target(s->root, &tl->v[j], &prep[j].initrd, &prep[j].err);
+			/* then whether it runs (the kernel config is there now); a
+			 * skipped job boots no guest, so it waits for no memory */
+			strbuf_init(&jd[njobs].skip);
+			jd[njobs].skipped = skipped(&cases[i], &tl->v[j], host_memory, &jd[njobs].skip);
+			jobs[njobs] = (struct job){ .index = njobs, .data = &jd[njobs],
+						    .memory = jd[njobs].skipped ? 0 : cases[i].memory };
 			njobs++;
 		}
 
@@ -281,8 +295,10 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	if (write_reports(&report, run_dir, s->junit_path, s->json_path))
 		ret = ret ? ret : 1;
 	report_release(&report);
-	for (size_t i = 0; i < njobs; i++)
+	for (size_t i = 0; i < njobs; i++) {
 		strbuf_release(&jd[i].dir);
+		strbuf_release(&jd[i].skip);
+	}
 	free(jd);
 	free(jobs);
 	fprintf(stderr, "oomtest: %zu run, %zu not ok; results in %s\n", n, not_ok, run_dir);

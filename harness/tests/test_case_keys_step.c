@@ -22,12 +22,12 @@ static void test_step_run_module(void **state)
 	struct oomcase c;
 
 	(void)state;
-	parses("[step s]\nrun = hog a\"b c\"d \"\" \"x\\\"y\\\\z\" \t e\n" EXPECT, &c);
-	assert_int_equal(c.steps[0].argc, 5);
-	assert_string_equal(c.steps[0].argv[1], "ab cd");
-	assert_string_equal(c.steps[0].argv[2], "");
-	assert_string_equal(c.steps[0].argv[3], "x\"y\\z");
-	assert_string_equal(c.steps[0].argv[4], "e");
+	parses("[step s]\nrun = hog --name a\"b c\"d --name \"\" --name \"x\\\"y\\\\z\" \t --hold\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].argc, 8);
+	assert_string_equal(c.steps[0].argv[2], "ab cd");
+	assert_string_equal(c.steps[0].argv[4], "");
+	assert_string_equal(c.steps[0].argv[6], "x\"y\\z");
+	assert_string_equal(c.steps[0].argv[7], "--hold");
 	case_release(&c);
 
 	parses("[step s]\nmodule = oom_trigger\nbackground = 1\n" EXPECT, &c);
@@ -69,6 +69,38 @@ static void test_step_run_module(void **state)
 		   "t.case:4: 'background' in [step s] needs run or module\n");
 }
 
+#define HOG_BAD(arg, why) "t.case:2: bad hog argument '" arg "': " why " (usage: hog [--chunk SIZE] " \
+	"[--interval MS] [--max SIZE] [--hold] [--name COMM])\n"
+#define NOT_A_SIZE "not a size (a whole number of bytes with optional K, M or G suffix, e.g. 128K)"
+
+/* The hog's arguments are checked as the hog checks them, here and now. */
+static void test_run_hog_arguments(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	fails_with("[step s]\nrun = hog --chunk 12Q\n" EXPECT, HOG_BAD("12Q", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --chunk 1M --max 18446744073709551616\n" EXPECT,
+		   HOG_BAD("18446744073709551616", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --max 17179869184G\n" EXPECT, HOG_BAD("17179869184G", NOT_A_SIZE));
+	fails_with("[step s]\nrun = hog --chunk 0\n" EXPECT, HOG_BAD("0", "a chunk of 0 bytes"));
+	fails_with("[step s]\nrun = hog --chunk 4G\n" EXPECT,
+		   HOG_BAD("4G", "a chunk larger than one malloc can take (on i386: 4G less 1 byte)"));
+	fails_with("[step s]\nrun = hog --hold --chunk\n" EXPECT, HOG_BAD("--chunk", "needs a value"));
+	fails_with("[step s]\nrun = hog --size 1M\n" EXPECT, HOG_BAD("--size", "unknown option"));
+	fails_with("[step s]\nrun = hog --interval 1s\n" EXPECT,
+		   HOG_BAD("1s", "not a whole number of milliseconds"));
+	/* a parameter's bad value: once, with the run it makes */
+	fails_all_with("[params]\nsize = 1M 2X\n[step s]\nrun = hog --chunk ${size}\n" EXPECT,
+		   "t.case:4: with size=2X: bad hog argument '2X': " NOT_A_SIZE " (usage: hog [--chunk SIZE] "
+		   "[--interval MS] [--max SIZE] [--hold] [--name COMM])\n");
+
+	parses("[step s]\nrun = hog --chunk 128KiB --max 4G --interval 10 --hold --name \"a b\"\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].kind, STEP_RUN);
+	assert_int_equal(c.steps[0].argc, 10);
+	case_release(&c);
+}
+
 static void test_write(void **state)
 {
 	struct oomcase c;
@@ -84,20 +116,46 @@ static void test_write(void **state)
 	assert_string_equal(c.steps[1].write_value, "never");
 	case_release(&c);
 
-#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, PATH a file under " \
-	"/proc/ or /sys/ with no . or .. component, VALUE one word or \"quoted\")\n"
-	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_BAD("/proc/../etc/passwd x"));
-	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_BAD("/proc/sys/../../x 1"));
-	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_BAD("/sys/./x 1"));
-	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_BAD("/proc//x 1"));
-	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_BAD("/proc/ 1"));
-	fails_with("[step a]\nwrite = /proc/x/ 1\n" EXPECT, WRITE_BAD("/proc/x/ 1"));
-	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_BAD("/tmp/x 1"));
-	fails_with("[step a]\nwrite = proc/x 1\n" EXPECT, WRITE_BAD("proc/x 1"));
-	fails_with("[step a]\nwrite = /proc/x\n" EXPECT, WRITE_BAD("/proc/x"));
-	fails_with("[step a]\nwrite = /proc/x 1 2\n" EXPECT, WRITE_BAD("/proc/x 1 2"));
-	fails_with("[step a]\nwrite = /proc/x$y 1\n" EXPECT, WRITE_BAD("/proc/x$y 1"));
+#define WRITE_BAD(v) "t.case:2: bad write '" v "' (allowed: PATH VALUE, VALUE one word or \"quoted\")\n"
+#define WRITE_PATH_BAD(v, why) "t.case:2: bad write path '" v "': " why " (allowed: /proc/sysrq-trigger, " \
+	"or a file under /proc/sys/ or /sys/ by a path of letters, digits and _ - . : with no empty, " \
+	". or .. component)\n"
+#define OUTSIDE "not a kernel knob"
+#define COMPONENT "an empty, . or .. component"
+#define CHARACTER "a character not allowed"
+	fails_with("[step a]\nwrite = /proc/../etc/passwd x\n" EXPECT, WRITE_PATH_BAD("/proc/../etc/passwd", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/../../x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/../../x", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/./x 1\n" EXPECT, WRITE_PATH_BAD("/sys/./x", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/kernel/.. 1\n" EXPECT, WRITE_PATH_BAD("/sys/kernel/..", COMPONENT));
+	fails_with("[step a]\nwrite = /proc//x 1\n" EXPECT, WRITE_PATH_BAD("/proc//x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys//vm/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys//vm/x", COMPONENT));
+	fails_with("[step a]\nwrite = //proc/sys/vm/x 1\n" EXPECT, WRITE_PATH_BAD("//proc/sys/vm/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /sys//kernel 1\n" EXPECT, WRITE_PATH_BAD("/sys//kernel", COMPONENT));
+	fails_with("[step a]\nwrite = /proc/ 1\n" EXPECT, WRITE_PATH_BAD("/proc/", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/ 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/", COMPONENT));
+	fails_with("[step a]\nwrite = /sys/kernel/ 1\n" EXPECT, WRITE_PATH_BAD("/sys/kernel/", COMPONENT));
+	fails_with("[step a]\nwrite = /tmp/x 1\n" EXPECT, WRITE_PATH_BAD("/tmp/x", OUTSIDE));
+	fails_with("[step a]\nwrite = proc/sys/x 1\n" EXPECT, WRITE_PATH_BAD("proc/sys/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /sys/x$y 1\n" EXPECT, WRITE_PATH_BAD("/sys/x$y", CHARACTER));
+	fails_with("[step a]\nwrite = /proc/sys/$x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sys/$x", CHARACTER));
+	/* the rest of /proc reaches processes: the agent's channel, every guest file */
+	fails_with("[step a]\nwrite = /proc/self/fd/1 done\n" EXPECT, WRITE_PATH_BAD("/proc/self/fd/1", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/thread-self/fd/1 x\n" EXPECT, WRITE_PATH_BAD("/proc/thread-self/fd/1", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/1/root/etc/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/1/root/etc/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/1/fd/3 1\n" EXPECT, WRITE_PATH_BAD("/proc/1/fd/3", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/net/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/net/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sysrq-trigger/x 1\n" EXPECT, WRITE_PATH_BAD("/proc/sysrq-trigger/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sysx 1\n" EXPECT, WRITE_PATH_BAD("/proc/sysx", OUTSIDE));
+	fails_with("[step a]\nwrite = /sysfs/x 1\n" EXPECT, WRITE_PATH_BAD("/sysfs/x", OUTSIDE));
+	fails_with("[step a]\nwrite = /proc/sys/x\n" EXPECT, WRITE_BAD("/proc/sys/x"));
+	fails_with("[step a]\nwrite = /proc/sys/x 1 2\n" EXPECT, WRITE_BAD("/proc/sys/x 1 2"));
 	fails_with("[step a]\nwrite = /proc/x \"1\n" EXPECT, "t.case:2: unterminated \"quote\" in 'write'\n");
+
+	parses("[step a]\nwrite = /proc/sys/vm/drop_caches 3\n[step b]\nwrite = /sys/kernel/mm/ksm/run 1\n"
+	       "[step c]\nwrite = /sys/devices/system/memory/memory0:1/online.x 0\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].write_path, "/proc/sys/vm/drop_caches");
+	assert_string_equal(c.steps[2].write_path, "/sys/devices/system/memory/memory0:1/online.x");
+	case_release(&c);
 }
 
 static void test_oom_score_adj(void **state)
@@ -152,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_step_value_errors),
 		cmocka_unit_test(test_step_run_module),
+		cmocka_unit_test(test_run_hog_arguments),
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_oom_score_adj),
 	};

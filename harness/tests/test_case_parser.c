@@ -170,7 +170,7 @@ static void test_long_lines(void **state)
 		strbuf_addch(&text, 'a' + (char)(i % 26));
 	strbuf_addstr(&text, "\n[step s]\nrun = hog");
 	for (size_t i = 0; i < 5000; i++)
-		strbuf_addstr(&text, " --arg");
+		strbuf_addstr(&text, " --hold");
 	strbuf_addstr(&text, "\n[expect]\nconsole !~ \"");
 	for (size_t i = 0; i < 3000; i++)
 		strbuf_addch(&text, 'x');

@@ -183,7 +183,12 @@ static void test_name(void **state)
 {
 	static const struct { const char *path, *name; } t[] = {
 		{ "a/b/x.case", "x" }, { "y.case", "y" }, { "noext", "noext" },
-		{ "d/z.case.bak", "z.case.bak" }, { ".case", ".case" },
+		{ "d/z.case.bak", "z.case.bak" }, { "d/a..b.case", "a..b" }, { "d/\xc3\xa9.case", "\xc3\xa9" },
+	};
+	/* the name is a directory of the run: never "..", ".", hidden or with control bytes */
+	static const char *const refused[] = {
+		"...case", "d/...case", "d/..case", ".case", "d/.hidden.case", "d/..", "d/.", "d/", "",
+		"d/a\nb.case", "d/\x1b[2J.case", "d/a\x7f.case",
 	};
 	struct oomcase c;
 	struct strbuf err = STRBUF_INIT;
@@ -194,6 +199,30 @@ static void test_name(void **state)
 		assert_string_equal(c.name, t[i].name);
 		assert_string_equal(c.path, t[i].path);
 		case_release(&c);
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct strbuf want = STRBUF_INIT;
+
+		strbuf_reset(&err);
+		strbuf_addf(&want, "%s: the file name gives no usable case name (allowed: a name before "
+			    ".case that is not empty, does not start with '.' and has no '/' or control "
+			    "bytes)\n", refused[i]);
+		assert_int_equal(case_parse(&c, refused[i], EXPECT, strlen(EXPECT), &err), -1);
+		assert_string_equal(err.buf, want.buf);
+		strbuf_release(&want);
+	}
+	/* once per file, not once per run of its parameters */
+	{
+		static const char text[] = "[params]\nn = 1 2 3\n[step s]\nsleep = ${n}\n" EXPECT;
+		struct oomcase *cases;
+		size_t n;
+
+		strbuf_reset(&err);
+		assert_int_equal(case_parse_all("d/...case", text, strlen(text), &cases, &n, &err), -1);
+		assert_string_equal(err.buf, "d/...case: the file name gives no usable case name (allowed: "
+				    "a name before .case that is not empty, does not start with '.' and has "
+				    "no '/' or control bytes)\n");
+		assert_null(cases);
 	}
 	strbuf_release(&err);
 }

@@ -64,14 +64,23 @@ static void drop_target(struct fixture *fx)
 	assert_int_equal(child_run(rm, -1), 0);
 }
 
-static int met(struct fixture *fx, int cgroup_version, const char *need, struct strbuf *why)
+/* What the host can spare, as run_jobs reads it once before any guest. */
+#define HOST_MEMORY (1ULL << 30)
+
+static int met_with(struct fixture *fx, int cgroup_version, const char *need,
+		    unsigned long long host_memory, struct strbuf *why)
 {
 	struct case_cgroup g = { .name = "g", .version = cgroup_version };
 	char *needs[] = { (char *)need };
 	struct oomcase c = { .cgroups = &g, .ncgroups = cgroup_version ? 1 : 0,
 			     .needs = needs, .nneeds = need ? 1 : 0 };
 	strbuf_reset(why);
-	return needs_met(&c, &fx->t, why);
+	return needs_met(&c, &fx->t, host_memory, why);
+}
+
+static int met(struct fixture *fx, int cgroup_version, const char *need, struct strbuf *why)
+{
+	return met_with(fx, cgroup_version, need, HOST_MEMORY, why);
 }
 
 static void test_needs(void **state)
@@ -113,11 +122,39 @@ static void test_needs(void **state)
 	assert_string_equal(why.buf, "needs arch:i386: the target is x86_64");
 	assert_true(met(&a, 0, "memory:64M", &why));
 	assert_false(met(&a, 0, "memory:100000G", &why));
-	assert_non_null(strstr(why.buf, "MiB to spare"));
+	assert_string_equal(why.buf, "needs memory:100000G: the host has 1024 MiB to spare");
 
 	drop_target(&a);
 	drop_target(&b);
 	drop_target(&none);
+	strbuf_release(&why);
+}
+
+/* memory:SIZE is judged against the figure the run read once, before any
+ * guest: never against what the host has left when the job's turn comes
+ * (with -j N, after other guests took theirs), so -j cannot flip a verdict. */
+static void test_memory_from_the_figure_read_once(void **state)
+{
+	(void)state;
+	struct fixture a;
+	struct strbuf why = STRBUF_INIT;
+
+	make_target(&a, "6.1.0-50-686", "i386", cfg61);
+	assert_true(met_with(&a, 0, "memory:64M", 64ULL << 20, &why));
+	assert_string_equal(why.buf, "");
+	assert_false(met_with(&a, 0, "memory:64M", (64ULL << 20) - 1, &why));
+	assert_string_equal(why.buf, "needs memory:64M: the host has 63 MiB to spare");
+	/* a host with nothing to spare (every guest admitted), and one with
+	 * more than any machine has: the figure given decides, not the host */
+	assert_false(met_with(&a, 0, "memory:1M", 0, &why));
+	assert_string_equal(why.buf, "needs memory:1M: the host has 0 MiB to spare");
+	assert_true(met_with(&a, 0, "memory:100000G", ~0ULL, &why));
+	/* the same figure, the same answer, however often it is asked */
+	for (int i = 0; i < 3; i++) {
+		assert_true(met_with(&a, 0, "memory:512M", 512ULL << 20, &why));
+		assert_false(met_with(&a, 0, "memory:513M", 512ULL << 20, &why));
+	}
+	drop_target(&a);
 	strbuf_release(&why);
 }
 
@@ -127,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_kconfig),
 		cmocka_unit_test(test_release_cmp),
 		cmocka_unit_test(test_needs),
+		cmocka_unit_test(test_memory_from_the_figure_read_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

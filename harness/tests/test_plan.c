@@ -19,7 +19,7 @@ static void test_plan_v1_steps(void **state)
 	struct strbuf plan = STRBUF_INIT, err = STRBUF_INIT;
 
 	parse_ok(&c, "[cgroup hog]\nversion = 1\nmemory.limit_in_bytes = 512K\n"
-		     "[step hog]\nrun = hog --chunk \"128 K\"\ncgroup = hog\nbackground = yes\n"
+		     "[step hog]\nrun = hog --name \"128 K\"\ncgroup = hog\nbackground = yes\n"
 		     "[step look]\nsleep = 2s\ncollect = buddyinfo cgroup:hog proc:hog\n"
 		     "write = /proc/sys/vm/compact_memory \"1 \"\n"
 		     "[step load]\nmodule = oom_trigger order=3\nrmmod = oom_trigger\noom_score_adj = -5\n"
@@ -31,7 +31,7 @@ static void test_plan_v1_steps(void **state)
 			    "mount cgroup1\n"
 			    "cgroup hog\n"
 			    "cgset hog memory.limit_in_bytes 512K\n"
-			    "run hog 1 hog - hog --chunk 128%20K\n"
+			    "run hog 1 hog - hog --name 128%20K\n"
 			    "write /proc/sys/vm/compact_memory 1%20\n"
 			    "sleep 2000\n"
 			    "collect look buddyinfo cgroup:hog proc:hog\n"

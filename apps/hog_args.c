@@ -1,0 +1,99 @@
+/* hog_args: parsing the hog's options. Plain C, no allocation and nothing
+ * but libc and lib/units, so that the static hog links it as the harness
+ * does. */
+#include "apps/hog_args.h"
+#include "lib/units.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <string.h>
+
+static int parse_ms(const char *s, long *ms)
+{
+	long v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		int d = *s - '0';
+
+		if (v > (LONG_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (*s)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+static enum hog_args_error parse_value(struct hog_args *a, const char *opt, const char *v,
+				       unsigned long long size_max)
+{
+	if (!strcmp(opt, "--name")) {
+		a->name = v;
+	} else if (!strcmp(opt, "--interval")) {
+		if (parse_ms(v, &a->interval_ms))
+			return HOG_ARGS_BAD_INTERVAL;
+	} else if (!strcmp(opt, "--max")) {
+		if (units_parse_size(v, &a->max))
+			return HOG_ARGS_BAD_SIZE;
+	} else {	/* --chunk */
+		if (units_parse_size(v, &a->chunk))
+			return HOG_ARGS_BAD_SIZE;
+		if (!a->chunk)
+			return HOG_ARGS_ZERO_CHUNK;
+		if (a->chunk > size_max)
+			return HOG_ARGS_CHUNK_TOO_BIG;
+	}
+	return HOG_ARGS_OK;
+}
+
+enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const *argv,
+				   unsigned long long size_max, size_t *bad)
+{
+	static const char *const with_value[] = { "--chunk", "--interval", "--max", "--name", NULL };
+
+	memset(a, 0, sizeof(*a));
+	a->chunk = 128ULL << 10;
+	for (size_t i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		size_t k = 0;
+		enum hog_args_error e;
+
+		*bad = i;
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+			a->help = 1;
+			return HOG_ARGS_OK;
+		}
+		if (!strcmp(opt, "--hold")) {
+			a->hold = 1;
+			continue;
+		}
+		while (with_value[k] && strcmp(with_value[k], opt))
+			k++;
+		if (!with_value[k])
+			return HOG_ARGS_UNKNOWN;
+		if (i + 1 >= argc)
+			return HOG_ARGS_MISSING;
+		*bad = ++i;
+		if ((e = parse_value(a, opt, argv[i], size_max)))
+			return e;
+	}
+	*bad = 0;
+	return HOG_ARGS_OK;
+}
+
+const char *hog_args_strerror(enum hog_args_error e)
+{
+	switch (e) {
+	case HOG_ARGS_OK: return "no error";
+	case HOG_ARGS_UNKNOWN: return "unknown option";
+	case HOG_ARGS_MISSING: return "needs a value";
+	case HOG_ARGS_BAD_SIZE: return "not a size (a whole number of bytes with optional K, M or G suffix, e.g. 128K)";
+	case HOG_ARGS_ZERO_CHUNK: return "a chunk of 0 bytes";
+	case HOG_ARGS_CHUNK_TOO_BIG: return "a chunk larger than one malloc can take (on i386: 4G less 1 byte)";
+	case HOG_ARGS_BAD_INTERVAL: return "not a whole number of milliseconds";
+	}
+	return "unknown error";
+}
