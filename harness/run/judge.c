@@ -182,6 +182,9 @@ void judge_run(const struct run_end *e, const struct oomcase *c, const struct ta
 		res->verdict = V_ERROR;
 		res->host_failed = 1;
 		strbuf_addstr(&res->reason, "the host running the guest went away (its connection closed)");
+	} else if (e->plan_error) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "cannot send the plan to the agent: %s", strerror(e->plan_error));
 	} else if (e->silent) {
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "no console or agent output for %ld s (--silence); QEMU was killed",

@@ -35,6 +35,7 @@ struct run_result {
 struct run_end {
 	int interrupted;           /* a signal stopped it */
 	int host_lost;             /* the host running the guest went away */
+	int plan_error;            /* errno of a failed send of the plan; 0: sent */
 	int silent;                /* ended by --silence */
 	int timed_out;             /* ended by the timeout (or --silence) */
 	int ready, done;           /* the agent said ready; it finished the plan */

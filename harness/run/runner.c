@@ -22,6 +22,9 @@
  * guest printing without end must not fill the disk. Past this the stream
  * is still read and parsed. */
 #define LOG_FILE_MAX (64ull << 20)
+/* A line longer than this is dropped whole and counted: an endless line must
+ * not grow without bound, and a record cut short is no record. */
+#define LINE_MAX_BYTES (1u << 20)
 
 volatile sig_atomic_t runner_interrupted;
 
@@ -41,6 +44,8 @@ struct stream {
 	unsigned long long limit;  /* what log_fd may take */
 	int capped;
 	struct strbuf line;        /* partial line */
+	int dropping;              /* inside a line past LINE_MAX_BYTES: skip to its newline */
+	unsigned long long dropped; /* bytes of such lines, newlines included */
 };
 
 struct run_ctx {
@@ -52,6 +57,7 @@ struct run_ctx {
 	struct strbuf console;     /* first RUN_CONSOLE_KEEP bytes */
 	struct strbuf plan;
 	int plan_sent;
+	int plan_error;            /* errno of a failed plan write; 0: none */
 	int agent_spoke;            /* a record other than "mem" since the last look */
 	double t0, t_ready;
 	struct stream con, agent;
@@ -80,14 +86,41 @@ static void each_line(struct run_ctx *x, struct stream *s,
 	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
 		size_t len = (size_t)(nl - (s->line.buf + start));
 		const char *l = s->line.buf + start;
-		if (len && l[len - 1] == '\r')
-			len--;
-		fn(x, l, len);
+		if (len > LINE_MAX_BYTES) {
+			s->dropped += len + 1;
+		} else {
+			if (len && l[len - 1] == '\r')
+				len--;
+			fn(x, l, len);
+		}
 		start += (size_t)(nl - (s->line.buf + start)) + 1;
 	}
 	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
 	s->line.len -= start;
+	if (s->line.len > LINE_MAX_BYTES) {
+		s->dropped += s->line.len;
+		s->line.len = 0;
+		s->dropping = 1;
+	}
 	s->line.buf[s->line.len] = '\0';
+}
+
+/* Adds what came to the partial line and hands on the complete lines; the
+ * rest of a line already dropped is skipped up to its newline. */
+static void add_lines(struct run_ctx *x, struct stream *s, const char *buf, size_t n,
+		      void (*fn)(struct run_ctx *, const char *, size_t))
+{
+	if (s->dropping) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t skip = nl ? (size_t)(nl - buf) + 1 : n;
+
+		s->dropped += skip;
+		s->dropping = !nl;
+		buf += skip;
+		n -= skip;
+	}
+	strbuf_add(&s->line, buf, n);
+	each_line(x, s, fn);
 }
 
 static void console_line(struct run_ctx *x, const char *l, size_t len)
@@ -106,7 +139,7 @@ static void agent_line(struct run_ctx *x, const char *l, size_t len)
 		x->t_ready = clock_now_s();
 		facts_setf(&x->res->facts, "boot.seconds", "%.2f", x->t_ready - x->t0);
 		if (!x->plan_sent) {
-			fs_write_all(x->agent.fd, x->plan.buf, x->plan.len);
+			x->plan_error = -fs_write_all(x->agent.fd, x->plan.buf, x->plan.len);
 			x->plan_sent = 1;
 		}
 	}
@@ -136,12 +169,7 @@ static void feed(struct run_ctx *x, struct stream *s, int is_console, const char
 				   (size_t)n < RUN_CONSOLE_KEEP - x->console.len ? (size_t)n
 									      : RUN_CONSOLE_KEEP - x->console.len);
 	}
-	/* Lines are bounded: a line past 1 MiB is cut. */
-	if (s->line.len < (1u << 20))
-		strbuf_add(&s->line, buf, (size_t)n);
-	else
-		strbuf_addch(&s->line, '\n');
-	each_line(x, s, is_console ? console_line : agent_line);
+	add_lines(x, s, buf, n, is_console ? console_line : agent_line);
 }
 
 /* Reads what is there; returns 1 if anything was read. */
@@ -253,6 +281,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 			res->interrupted = 1;
 			break;
 		}
+		if (x.plan_error)
+			break;
 		if (!x.con.eof)
 			pfd[n++] = (struct pollfd){ x.con.fd, POLLIN, 0 };
 		if (!x.agent.eof)
@@ -293,6 +323,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
 	facts_set(&res->facts, "agent.capped", x.agent.capped ? "1" : "0");
+	facts_setf(&res->facts, "agent.dropped_bytes", "%llu", x.agent.dropped);
 	if (rq->backend->cpu_seconds)
 		facts_setf(&res->facts, "qemu.cpu_seconds", "%.3f", rq->backend->cpu_seconds(x.vm));
 	facts_setf(&res->facts, "harness.cpu_seconds", "%.3f", cpu_now() - cpu0);
@@ -317,6 +348,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	struct run_end end = {
 		.interrupted = res->interrupted,
 		.host_lost = !res->interrupted && rq->backend->host_lost && rq->backend->host_lost(x.vm),
+		.plan_error = x.plan_error,
 		.silent = silent,
 		.timed_out = timed_out,
 		.ready = x.rec.ready,

@@ -1,5 +1,6 @@
 /* Tests for judge.c: expectations against facts, the implied checks (no
  * unexpected oops, BUG or panic) and the verdict from how a run ended. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,6 +187,16 @@ static void test_run_end_verdicts(void **state)
 	strbuf_reset(&reason);
 	assert_int_equal(judge_end(&e, "exit 0", &reason), V_ERROR);
 	assert_string_equal(reason.buf, "the host running the guest went away (its connection closed)");
+
+	/* the plan never reached the agent: an error, whatever came after */
+	e = ok;
+	e.ready = 1;
+	e.done = 0;
+	e.timed_out = 1;
+	e.plan_error = EPIPE;
+	strbuf_reset(&reason);
+	assert_int_equal(judge_end(&e, "signal 9", &reason), V_ERROR);
+	assert_string_equal(reason.buf, "cannot send the plan to the agent: Broken pipe");
 
 	e = ok;
 	e.silent = e.timed_out = 1;
