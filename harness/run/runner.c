@@ -43,7 +43,7 @@ struct stream {
 	unsigned long long logged; /* bytes written to log_fd */
 	unsigned long long limit;  /* what log_fd may take */
 	int capped;
-	struct strbuf line;        /* partial line */
+	struct strbuf line;        /* the agent's partial line (the console goes to klog whole) */
 	int dropping;              /* inside a line past LINE_MAX_BYTES: skip to its newline */
 	unsigned long long dropped; /* bytes of such lines, newlines included */
 };
@@ -76,58 +76,6 @@ static void log_write(struct run_ctx *x, struct stream *s, const char *p, size_t
 	}
 }
 
-/* Calls fn for each complete line in s->line, keeping the rest. */
-static void each_line(struct run_ctx *x, struct stream *s,
-		      void (*fn)(struct run_ctx *, const char *, size_t))
-{
-	size_t start = 0;
-	char *nl;
-
-	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
-		size_t len = (size_t)(nl - (s->line.buf + start));
-		const char *l = s->line.buf + start;
-		if (len > LINE_MAX_BYTES) {
-			s->dropped += len + 1;
-		} else {
-			if (len && l[len - 1] == '\r')
-				len--;
-			fn(x, l, len);
-		}
-		start += (size_t)(nl - (s->line.buf + start)) + 1;
-	}
-	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
-	s->line.len -= start;
-	if (s->line.len > LINE_MAX_BYTES) {
-		s->dropped += s->line.len;
-		s->line.len = 0;
-		s->dropping = 1;
-	}
-	s->line.buf[s->line.len] = '\0';
-}
-
-/* Adds what came to the partial line and hands on the complete lines; the
- * rest of a line already dropped is skipped up to its newline. */
-static void add_lines(struct run_ctx *x, struct stream *s, const char *buf, size_t n,
-		      void (*fn)(struct run_ctx *, const char *, size_t))
-{
-	if (s->dropping) {
-		const char *nl = memchr(buf, '\n', n);
-		size_t skip = nl ? (size_t)(nl - buf) + 1 : n;
-
-		s->dropped += skip;
-		s->dropping = !nl;
-		buf += skip;
-		n -= skip;
-	}
-	strbuf_add(&s->line, buf, n);
-	each_line(x, s, fn);
-}
-
-static void console_line(struct run_ctx *x, const char *l, size_t len)
-{
-	record_console_line(&x->res->facts, l, len);
-}
-
 static void agent_line(struct run_ctx *x, const char *l, size_t len)
 {
 	int was_ready = x->rec.ready;
@@ -145,7 +93,53 @@ static void agent_line(struct run_ctx *x, const char *l, size_t len)
 	}
 }
 
-/* What a stream said: logged (up to its limit), parsed, split in lines. */
+/* Hands on each complete line in s->line, keeping the rest. */
+static void each_line(struct run_ctx *x, struct stream *s)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
+		size_t len = (size_t)(nl - (s->line.buf + start));
+		const char *l = s->line.buf + start;
+		if (len > LINE_MAX_BYTES) {
+			s->dropped += len + 1;
+		} else {
+			if (len && l[len - 1] == '\r')
+				len--;
+			agent_line(x, l, len);
+		}
+		start += (size_t)(nl - (s->line.buf + start)) + 1;
+	}
+	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
+	s->line.len -= start;
+	if (s->line.len > LINE_MAX_BYTES) {
+		s->dropped += s->line.len;
+		s->line.len = 0;
+		s->dropping = 1;
+	}
+	s->line.buf[s->line.len] = '\0';
+}
+
+/* Adds what came to the partial line and hands on the complete lines; the
+ * rest of a line already dropped is skipped up to its newline. */
+static void add_lines(struct run_ctx *x, struct stream *s, const char *buf, size_t n)
+{
+	if (s->dropping) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t skip = nl ? (size_t)(nl - buf) + 1 : n;
+
+		s->dropped += skip;
+		s->dropping = !nl;
+		buf += skip;
+		n -= skip;
+	}
+	strbuf_add(&s->line, buf, n);
+	each_line(x, s);
+}
+
+/* What a stream said: logged (up to its limit); the console parsed, the
+ * agent's records read line by line. */
 static void feed(struct run_ctx *x, struct stream *s, int is_console, const char *buf, size_t n)
 {
 	if (s->logged < s->limit) {
@@ -169,7 +163,8 @@ static void feed(struct run_ctx *x, struct stream *s, int is_console, const char
 				   (size_t)n < RUN_CONSOLE_KEEP - x->console.len ? (size_t)n
 									      : RUN_CONSOLE_KEEP - x->console.len);
 	}
-	add_lines(x, s, buf, n, is_console ? console_line : agent_line);
+	else
+		add_lines(x, s, buf, n);
 }
 
 /* Reads what is there; returns 1 if anything was read. */
@@ -229,7 +224,6 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	record_init(&x.rec);
 	strbuf_init(&x.console);
 	strbuf_init(&x.plan);
-	strbuf_init(&x.con.line);
 	strbuf_init(&x.agent.line);
 	x.con.limit = x.agent.limit = rq->log_limit ? rq->log_limit : LOG_FILE_MAX;
 	x.con.log_fd = run_files_open_log(rq->run_dir, "console.log");
@@ -313,10 +307,6 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	/* What QEMU wrote before it went is still in the sockets. */
 	pump(&x, &x.con, 1);
 	pump(&x, &x.agent, 0);
-	if (x.con.line.len) {
-		strbuf_addch(&x.con.line, '\n');
-		each_line(&x, &x.con, console_line);
-	}
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
 	run_files_write_details(rq->run_dir, x.klog, &x.rec);
@@ -373,7 +363,6 @@ out:
 	record_release(&x.rec);
 	strbuf_release(&x.console);
 	strbuf_release(&x.plan);
-	strbuf_release(&x.con.line);
 	strbuf_release(&x.agent.line);
 	strbuf_release(&err);
 	snapshot_release(&snap);

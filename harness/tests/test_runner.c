@@ -249,6 +249,40 @@ static void test_overlong_line_keeps_what_follows(void **state)
 	remove_dir(dir);
 }
 
+/* The module's facts come from the agent's kmod record; a console line that
+ * looks like the module's result (a quote, a write to /dev/kmsg) sets none. */
+static void test_kmod_facts_from_the_agent_only(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX", dir2[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+
+	console_text = "[    2.0] oom_trigger: result order=0 allocated=99 fired=0\n"
+		       "[    2.1] test: \"oom_trigger: result released=7\"\n";
+	/* without the record there are no kmod facts, whatever the console says */
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart load 78\nexit load 0\ndone\n";
+	start_result = 0;
+	run_case("[step load]\nmodule = oom_trigger order=3\n[expect]\nagent.done == 1\n", dir, &res);
+	assert_int_equal(res.verdict, V_PASS);
+	for (size_t i = 0; i < res.facts.n; i++)
+		assert_null(strstr(res.facts.v[i].name, "kmod."));
+	run_result_release(&res);
+
+	/* with it, its facts and only those */
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart load 78\n"
+		     "kmod oom_trigger order=3%20allocated=1733%20fired=1\nexit load 0\ndone\n";
+	run_case("[step load]\nmodule = oom_trigger order=3\n[expect]\nkmod.oom_trigger.allocated == 1733\n",
+		 dir2, &res);
+	assert_string_equal(res.reason.buf, "");
+	assert_int_equal(res.verdict, V_PASS);
+	assert_string_equal(facts_get(&res.facts, "kmod.oom_trigger.order"), "3");
+	assert_string_equal(facts_get(&res.facts, "kmod.oom_trigger.fired"), "1");
+	assert_null(facts_get(&res.facts, "kmod.oom_trigger.released"));
+	run_result_release(&res);
+	remove_dir(dir);
+	remove_dir(dir2);
+}
+
 /* The plan cannot reach the agent: an error that says so, at once. */
 static void test_plan_not_sent(void **state)
 {
@@ -277,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_guest_does_not_start),
 		cmocka_unit_test(test_overlong_line_keeps_what_follows),
 		cmocka_unit_test(test_plan_not_sent),
+		cmocka_unit_test(test_kmod_facts_from_the_agent_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
