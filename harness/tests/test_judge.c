@@ -34,6 +34,15 @@ static void test_judge(void **state)
 	assert_string_equal(r.failed[0].expected, "== init");
 	assert_string_equal(r.failed[0].seen, "hog");
 	assert_int_equal(r.failed[0].line, 3);
+	/* the others held, each with what was seen (the report shows it) */
+	assert_int_equal(r.nheld, 3);
+	assert_string_equal(r.held[0].text, "oom.count == 1");
+	assert_string_equal(r.held[0].expected, "== 1");
+	assert_string_equal(r.held[0].seen, "1");
+	assert_int_equal(r.held[0].line, 2);
+	assert_int_equal(r.held[1].line, 4);
+	assert_non_null(strstr(r.held[1].seen, "Killed process 78 (hog)"));
+	assert_int_equal(r.held[2].line, 5);
 	run_result_release(&r);
 
 	run_result_init(&r);
