@@ -84,6 +84,39 @@ static int drain_step(struct step *s)
 	return 0;
 }
 
+/* The module's outcome, from its `result` parameter once its load has
+ * returned (the loader may have been killed; the syscall ended first): the
+ * line it prints on the console can be hidden by the loglevel and imitated
+ * by anything that writes to /dev/kmsg. A module without the parameter, or
+ * one whose init failed (then it is gone), has none. Opening the file
+ * allocates a little: this runs once the module has stopped allocating and
+ * the OOM killer, if it was called, has taken the loader. */
+static void send_module_result(const char *module)
+{
+	static struct buf text;
+	char *path = NULL;
+	int r;
+
+	if (!text.alloc)
+		buf_reserve(&text, 4096); /* a parameter's text is at most a page */
+
+	if (asprintf(&path, "/sys/module/%s/parameters/result", module) < 0)
+		return;
+	/* sysfs names a module with '_' where its file may have '-' */
+	for (char *p = path + strlen("/sys/module/"); *p != '/'; p++)
+		if (*p == '-')
+			*p = '_';
+	r = read_file(path, &text);
+	if (!r) {
+		while (text.len && text.p[text.len - 1] == '\n')
+			text.len--;
+		send_rec("kmod", S(module), text.p, text.len, NULL);
+	} else if (r != -ENOENT) {
+		send_err("module %s: cannot read %s: %s", module, path, strerror(-r));
+	}
+	free(path);
+}
+
 void reap(void)
 {
 	int status;
@@ -103,6 +136,8 @@ void reap(void)
 				 * what that one writes, as it comes. */
 				while (drain_step(s))
 					;
+				if (s->module)
+					send_module_result(s->module);
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
 			}
@@ -249,6 +284,8 @@ void start_step(const char *kind, const char *name, int bg, const char *cg,
 	}
 	close(pfd[1]);
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	if (!strcmp(kind, "module"))
+		s->module = strdup(argv[0]);
 	s->pid = pid;
 	s->out_fd = pfd[0];
 	s->running = 1;

@@ -10,6 +10,7 @@
 
 struct step {
 	char *name;
+	char *module;   /* a module step: the module's name; NULL otherwise */
 	pid_t pid;
 	int out_fd;     /* read end of its stdout+stderr, -1 when closed */
 	int status_fd;  /* its /proc/PID/status, open while it runs, -1: none */
@@ -28,7 +29,8 @@ struct step *find_step(const char *name);
  * step not in the background is waited for. */
 void start_step(const char *kind, const char *name, int bg, const char *cg,
 		const char *adj, char **argv, int argc);
-/* Sends "exit" for every step that has ended. */
+/* Sends "exit" for every step that has ended; a module step's "kmod"
+ * record comes before its "exit". */
 void reap(void);
 /* Forwards step output, samples the steps' memory and reaps children for
  * up to ms milliseconds, or until `until` (if given) has ended. */

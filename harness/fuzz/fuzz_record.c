@@ -1,5 +1,5 @@
-/* libFuzzer target for record.c: arbitrary agent-channel bytes and console
- * lines, split into lines as the runner does. */
+/* libFuzzer target for record.c: arbitrary agent-channel bytes, split into
+ * lines as the runner does. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,7 +17,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		record_apply(&st, &f, p, len);
-		record_console_line(&f, p, len);
 		p += len + 1;
 	}
 	struct strbuf js = STRBUF_INIT;

@@ -2,7 +2,8 @@
  * is split at each 0x1e byte (ASCII record separator) into facts.json,
  * events.json, memory.tsv and console.log (a part left out: no such file),
  * then an optional fifth part: its first byte picks the verdict, the rest
- * is the case name and the reason. An empty events.json part (with a
+ * is the case name and the reason; a pass or a fail is judged as a worker
+ * judges it, on the console and facts.json. An empty events.json part (with a
  * console after it) is replaced by what the parser makes of the console,
  * as the runner writes it. The files go to a run directory with hostile
  * bytes in its name; a report with that one entry is built in every
@@ -263,6 +264,28 @@ static void check_html(const struct strbuf *doc, const struct report_entry *e, c
 	xmlFreeDoc(h);
 }
 
+/* What a worker sends with a finished run: every expectation judged on the
+ * console and the facts (those of facts.json, which it wrote), the facts
+ * themselves not sent. The verdict stays the one the input picked. */
+static void judge_as_worker(struct run_result *res, const struct oomcase *c, const char *facts_json,
+			    size_t flen, const char *console, size_t clen)
+{
+	enum verdict v = res->verdict;
+	char *text = xstrndup(facts_json, flen);
+	json_object *o = json_tokener_parse(text);
+
+	if (o && json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, name, value)
+			if (json_object_is_type(value, json_type_string))
+				facts_set(&res->facts, name, json_object_get_string(value));
+	}
+	json_object_put(o);
+	free(text);
+	run_judge(c, &the_target, console, clen, res);
+	facts_release(&res->facts);
+	res->verdict = v;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
@@ -324,12 +347,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (res.verdict == V_FAIL) {
 			/* an implied failure, as the runner adds one */
 			res.failed = xcalloc(1, sizeof(*res.failed));
-			res.failed[0] = (struct failed_expect){ .text = xstrdup("no unexpected kernel panic (implied)"),
+			res.failed[0] = (struct judged_expect){ .text = xstrdup("no unexpected kernel panic (implied)"),
 								.expected = xstrdup("panic == 0"),
 								.seen = xstrdup(name) };
 			res.nfailed = 1;
 		}
 	}
+	if (res.verdict == V_PASS || res.verdict == V_FAIL)
+		judge_as_worker(&res, &c, part[0], len[0], n >= 4 ? part[3] : "", n >= 4 ? len[3] : 0);
 
 	struct report r;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;

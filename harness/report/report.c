@@ -72,6 +72,15 @@ static void add_expect(struct report_entry *e, const char *text, int line, const
 	};
 }
 
+static const struct judged_expect *find_judged(const struct judged_expect *v, size_t n,
+					       const struct expectation *x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].line == x->line && !strcmp(v[i].text, x->text))
+			return &v[i];
+	return NULL;
+}
+
 /* "step\tms\trss_kb" lines; anything malformed is skipped. */
 static void read_samples(struct report_entry *e, const char *text)
 {
@@ -153,35 +162,28 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 	if (!res->facts.n)
 		read_facts(e, dir);
 
-	/* Every expectation: whether it held is the worker's word (its failed
-	 * list); what was seen, for those that held, is looked up again in the
-	 * facts. Only a finished run has something to judge against. */
-	int judged = res->verdict == V_PASS || res->verdict == V_FAIL;
-	struct strbuf console = STRBUF_INIT, seen = STRBUF_INIT, want = STRBUF_INIT;
-	if (judged)
-		read_file_in(dir, "console.log", &console);
+	/* Every expectation as the worker judged it (what it saw, whether it
+	 * held): the report does not judge again, since the worker judged
+	 * "console" on the text it kept in memory and the facts it had, which
+	 * the files on disk need not match (--log-limit). An expectation the
+	 * worker did not judge (the run did not finish) has no seen. */
+	struct strbuf want = STRBUF_INIT;
 	for (size_t i = 0; i < c->nexpects; i++) {
 		const struct expectation *x = &c->expects[i];
 		if (!expect_selects(x->selector, t->name, t->arch, t->release))
 			continue;
-		strbuf_reset(&seen);
+		const struct judged_expect *f = find_judged(res->failed, res->nfailed, x);
+		const struct judged_expect *h = f ? NULL : find_judged(res->held, res->nheld, x);
+		const struct judged_expect *j = f ? f : h;
 		strbuf_reset(&want);
-		expect_describe(x, &want);
-		/* the worker judged "console" on the text it kept */
-		size_t clen = console.len < RUN_CONSOLE_KEEP ? console.len : RUN_CONSOLE_KEEP;
-		expect_eval(x, &e->facts, console.buf ? console.buf : "", clen, &seen);
-		const struct failed_expect *f = NULL;
-		for (size_t k = 0; k < res->nfailed && !f; k++)
-			if (res->failed[k].line == x->line && !strcmp(res->failed[k].text, x->text))
-				f = &res->failed[k];
-		add_expect(e, x->text, x->line, want.buf, !judged ? NULL : f ? f->seen : seen.buf, judged && !f);
+		if (!j)
+			expect_describe(x, &want);
+		add_expect(e, x->text, x->line, j ? j->expected : want.buf, j ? j->seen : NULL, h != NULL);
 	}
 	/* the harness's own checks (no unexpected panic, oops, BUG) */
 	for (size_t i = 0; i < res->nfailed; i++)
 		if (!res->failed[i].line)
 			add_expect(e, res->failed[i].text, 0, res->failed[i].expected, res->failed[i].seen, 0);
-	strbuf_release(&console);
-	strbuf_release(&seen);
 	strbuf_release(&want);
 
 	strbuf_init(&sb);

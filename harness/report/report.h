@@ -67,9 +67,9 @@ struct report {
 
 void report_init(struct report *r, const char *run_dir, time_t started, size_t planned);
 void report_release(struct report *r);
-/* Adds one case x target: copies what it needs, re-judges every expectation
- * against the facts (so passes are listed too) and reads events.json and
- * memory.tsv from dir (which may be NULL). */
+/* Adds one case x target: copies what it needs, every expectation as the
+ * worker judged it (res->failed and res->held, so passes are listed too),
+ * and reads events.json and memory.tsv from dir (which may be NULL). */
 void report_add(struct report *r, const struct oomcase *c, const struct target *t, const char *host,
 		const struct run_result *res, const char *dir);
 /* Writes a built document atomically; returns 0, or -errno with "writing

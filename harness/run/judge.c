@@ -23,26 +23,35 @@ void run_result_init(struct run_result *r)
 	strbuf_init(&r->reason);
 }
 
+static void judged_free(struct judged_expect *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].expected);
+		free(v[i].seen);
+	}
+	free(v);
+}
+
 void run_result_release(struct run_result *r)
 {
-	for (size_t i = 0; i < r->nfailed; i++) {
-		free(r->failed[i].text);
-		free(r->failed[i].expected);
-		free(r->failed[i].seen);
-	}
-	free(r->failed);
+	judged_free(r->failed, r->nfailed);
+	judged_free(r->held, r->nheld);
 	strbuf_release(&r->reason);
 	facts_release(&r->facts);
 	memset(r, 0, sizeof(*r));
 }
 
-static void fail_expect(struct run_result *res, const struct expectation *e, const char *seen)
+/* Notes e as judged, with what was seen, in res->failed or res->held. */
+static void note_judged(struct run_result *res, const struct expectation *e, const char *seen, int ok)
 {
-	struct failed_expect *f;
+	struct judged_expect **v = ok ? &res->held : &res->failed;
+	size_t *n = ok ? &res->nheld : &res->nfailed;
+	struct judged_expect *f;
 	struct strbuf exp = STRBUF_INIT;
 
-	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
-	f = &res->failed[res->nfailed++];
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	f = &(*v)[(*n)++];
 	f->text = xstrdup(e->text);
 	f->line = e->line;
 	expect_describe(e, &exp);
@@ -76,7 +85,7 @@ static int mentions_crash_facts(const struct oomcase *c)
 static void add_implied_failure(struct run_result *res, const char *text, const char *expected,
 				struct strbuf *seen)
 {
-	struct failed_expect *f;
+	struct judged_expect *f;
 
 	res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
 	f = &res->failed[res->nfailed++];
@@ -158,8 +167,8 @@ void run_judge(const struct oomcase *c, const struct target *t, const char *cons
 		if (!expect_selects(c->expects[i].selector, t->name, t->arch, t->release))
 			continue;
 		strbuf_reset(&seen);
-		if (!expect_eval(&c->expects[i], &res->facts, console, console_len, &seen))
-			fail_expect(res, &c->expects[i], seen.buf);
+		int ok = expect_eval(&c->expects[i], &res->facts, console, console_len, &seen);
+		note_judged(res, &c->expects[i], seen.buf, ok);
 	}
 	strbuf_release(&seen);
 	judge_unexpected_crash(c, console, console_len, res);
@@ -182,6 +191,9 @@ void judge_run(const struct run_end *e, const struct oomcase *c, const struct ta
 		res->verdict = V_ERROR;
 		res->host_failed = 1;
 		strbuf_addstr(&res->reason, "the host running the guest went away (its connection closed)");
+	} else if (e->plan_error) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "cannot send the plan to the agent: %s", strerror(e->plan_error));
 	} else if (e->silent) {
 		res->verdict = V_TIMEOUT;
 		strbuf_addf(&res->reason, "no console or agent output for %ld s (--silence); QEMU was killed",

@@ -13,9 +13,10 @@
 
 enum verdict { V_PASS, V_FAIL, V_ERROR, V_TIMEOUT, V_SKIP };
 
-struct failed_expect {
+/* One expectation as the worker judged it. */
+struct judged_expect {
 	char *text;                /* as written */
-	int line;
+	int line;                  /* 0: implied by the harness */
 	char *expected;            /* "<op> <value>" */
 	char *seen;
 };
@@ -23,8 +24,10 @@ struct failed_expect {
 struct run_result {
 	enum verdict verdict;
 	struct strbuf reason;      /* error/timeout/skip: one line */
-	struct failed_expect *failed;
+	struct judged_expect *failed;
 	size_t nfailed;
+	struct judged_expect *held; /* the case's expectations that held, with what was seen */
+	size_t nheld;
 	struct facts facts;
 	double seconds;
 	int interrupted;
@@ -35,6 +38,7 @@ struct run_result {
 struct run_end {
 	int interrupted;           /* a signal stopped it */
 	int host_lost;             /* the host running the guest went away */
+	int plan_error;            /* errno of a failed send of the plan; 0: sent */
 	int silent;                /* ended by --silence */
 	int timed_out;             /* ended by the timeout (or --silence) */
 	int ready, done;           /* the agent said ready; it finished the plan */

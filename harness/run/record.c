@@ -1,4 +1,4 @@
-/* record: agent records and the module's result line, into facts. */
+/* record: agent records into facts. */
 #include "run/record.h"
 #include "proto/codec.h"
 #include "proto/proto.h"
@@ -215,6 +215,49 @@ static int is_uint(const char *s)
 	return *s && strlen(s) <= 19 && strspn(s, "0123456789") == strlen(s);
 }
 
+/* The module's result parameter, "k=v k=v ... zone.Z=n0/n1/..." ->
+ * kmod.MODULE.k, and kmod.MODULE.zone.Z.orderK per order. */
+static void kmod_result(struct facts *f, const char *module, const char *text)
+{
+	struct strbuf name = STRBUF_INIT;
+	const char *p = text;
+
+	while (*p) {
+		p += strspn(p, " \t\r\n");
+		size_t toklen = strcspn(p, " \t\r\n");
+		const char *eq = memchr(p, '=', toklen);
+
+		if (eq && eq != p) {
+			char *key = xstrndup(p, (size_t)(eq - p));
+			char *val = xstrndup(eq + 1, toklen - (size_t)(eq - p) - 1);
+			if (!strncmp(key, "zone.", 5)) {
+				/* free blocks per order when allocation stopped */
+				char *save = NULL, *t;
+				int k = 0;
+				for (t = strtok_r(val, "/", &save); t; t = strtok_r(NULL, "/", &save), k++) {
+					strbuf_reset(&name);
+					strbuf_addf(&name, "kmod.%s.%s.order%d", module, key, k);
+					facts_set(f, name.buf, t);
+				}
+			} else {
+				strbuf_reset(&name);
+				strbuf_addf(&name, "kmod.%s.%s", module, key);
+				facts_set(f, name.buf, val);
+			}
+			free(key);
+			free(val);
+		}
+		p += toklen;
+	}
+	strbuf_release(&name);
+}
+
+static int is_module_name(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	return *s && strspn(s, ok) == strlen(s);
+}
+
 void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len)
 {
 	char **v;
@@ -262,6 +305,8 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 		facts_setf(f, name.buf, "%llu", (old ? strtoull(old, NULL, 10) : 0) + 1);
 	} else if (!strcmp(v[0], "snap") && n == 5) {
 		snap(f, v);
+	} else if (!strcmp(v[0], "kmod") && n == 3 && is_module_name(v[1])) {
+		kmod_result(f, v[1], v[2]);
 	} else if (!strcmp(v[0], "err") && n == 2) {
 		strbuf_addf(&st->errors, "%s\n", v[1]);
 	} else if (!strcmp(v[0], "done") && n == 1) {
@@ -275,45 +320,4 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 out:
 	strbuf_release(&name);
 	record_fields_free(v, n);
-}
-
-void record_console_line(struct facts *f, const char *line, size_t len)
-{
-	static const char tag[] = "oom_trigger: result ";
-	const char *p = memmem(line, len, tag, sizeof(tag) - 1);
-	struct strbuf name = STRBUF_INIT;
-
-	if (!p)
-		return;
-	p += sizeof(tag) - 1;
-	const char *end = line + len;
-	while (p < end) {
-		while (p < end && (*p == ' ' || *p == '\r'))
-			p++;
-		const char *tok = p;
-		while (p < end && *p != ' ' && *p != '\r')
-			p++;
-		const char *eq = memchr(tok, '=', (size_t)(p - tok));
-		if (!eq || eq == tok)
-			continue;
-		char *key = xstrndup(tok, (size_t)(eq - tok));
-		char *val = xstrndup(eq + 1, (size_t)(p - eq - 1));
-		if (!strncmp(key, "zone.", 5)) {
-			/* zone.DMA32=a/b/c/... : free blocks per order when allocation stopped */
-			char *s = val, *save = NULL, *t;
-			int k = 0;
-			for (t = strtok_r(s, "/", &save); t; t = strtok_r(NULL, "/", &save), k++) {
-				strbuf_reset(&name);
-				strbuf_addf(&name, "kmod.oom_trigger.%s.order%d", key, k);
-				facts_set(f, name.buf, t);
-			}
-		} else {
-			strbuf_reset(&name);
-			strbuf_addf(&name, "kmod.oom_trigger.%s", key);
-			facts_set(f, name.buf, val);
-		}
-		free(key);
-		free(val);
-	}
-	strbuf_release(&name);
 }

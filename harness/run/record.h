@@ -1,7 +1,6 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
- * errors, the steps' memory samples. Also reads the trigger module's "oom_trigger: result" console
- * line into kmod.* facts. */
+ * errors, the steps' memory samples, a module's result parameter (kmod.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 
@@ -35,9 +34,6 @@ void record_add_field(struct strbuf *out, const char *s);
 /* Applies one agent record line to the state and facts. Malformed lines
  * are noted in st->errors and otherwise ignored. */
 void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len);
-
-/* Console lines: picks "oom_trigger: result k=v ..." into kmod.oom_trigger.*. */
-void record_console_line(struct facts *f, const char *line, size_t len);
 
 /* Snapshot parsers, exposed for tests. */
 void record_buddyinfo(struct facts *f, const char *snap, const char *text);

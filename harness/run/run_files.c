@@ -70,7 +70,7 @@ void run_result_to_json(const char *case_name, const char *target_name, const st
 	snprintf(seconds, sizeof(seconds), "%.2f", res->seconds);
 	json_put(o, "seconds", json_object_new_double_s(res->seconds, seconds));
 	for (size_t i = 0; i < res->nfailed; i++) {
-		const struct failed_expect *f = &res->failed[i];
+		const struct judged_expect *f = &res->failed[i];
 		json_object *e = json_object_new_object();
 		json_put(e, "expectation", json_str(f->text));
 		json_put(e, "line", json_object_new_int(f->line));

@@ -22,6 +22,9 @@
  * guest printing without end must not fill the disk. Past this the stream
  * is still read and parsed. */
 #define LOG_FILE_MAX (64ull << 20)
+/* A line longer than this is dropped whole and counted: an endless line must
+ * not grow without bound, and a record cut short is no record. */
+#define LINE_MAX_BYTES (1u << 20)
 
 volatile sig_atomic_t runner_interrupted;
 
@@ -40,7 +43,9 @@ struct stream {
 	unsigned long long logged; /* bytes written to log_fd */
 	unsigned long long limit;  /* what log_fd may take */
 	int capped;
-	struct strbuf line;        /* partial line */
+	struct strbuf line;        /* the agent's partial line (the console goes to klog whole) */
+	int dropping;              /* inside a line past LINE_MAX_BYTES: skip to its newline */
+	unsigned long long dropped; /* bytes of such lines, newlines included */
 };
 
 struct run_ctx {
@@ -52,6 +57,7 @@ struct run_ctx {
 	struct strbuf console;     /* first RUN_CONSOLE_KEEP bytes */
 	struct strbuf plan;
 	int plan_sent;
+	int plan_error;            /* errno of a failed plan write; 0: none */
 	int agent_spoke;            /* a record other than "mem" since the last look */
 	double t0, t_ready;
 	struct stream con, agent;
@@ -70,31 +76,6 @@ static void log_write(struct run_ctx *x, struct stream *s, const char *p, size_t
 	}
 }
 
-/* Calls fn for each complete line in s->line, keeping the rest. */
-static void each_line(struct run_ctx *x, struct stream *s,
-		      void (*fn)(struct run_ctx *, const char *, size_t))
-{
-	size_t start = 0;
-	char *nl;
-
-	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
-		size_t len = (size_t)(nl - (s->line.buf + start));
-		const char *l = s->line.buf + start;
-		if (len && l[len - 1] == '\r')
-			len--;
-		fn(x, l, len);
-		start += (size_t)(nl - (s->line.buf + start)) + 1;
-	}
-	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
-	s->line.len -= start;
-	s->line.buf[s->line.len] = '\0';
-}
-
-static void console_line(struct run_ctx *x, const char *l, size_t len)
-{
-	record_console_line(&x->res->facts, l, len);
-}
-
 static void agent_line(struct run_ctx *x, const char *l, size_t len)
 {
 	int was_ready = x->rec.ready;
@@ -106,13 +87,59 @@ static void agent_line(struct run_ctx *x, const char *l, size_t len)
 		x->t_ready = clock_now_s();
 		facts_setf(&x->res->facts, "boot.seconds", "%.2f", x->t_ready - x->t0);
 		if (!x->plan_sent) {
-			fs_write_all(x->agent.fd, x->plan.buf, x->plan.len);
+			x->plan_error = -fs_write_all(x->agent.fd, x->plan.buf, x->plan.len);
 			x->plan_sent = 1;
 		}
 	}
 }
 
-/* What a stream said: logged (up to its limit), parsed, split in lines. */
+/* Hands on each complete line in s->line, keeping the rest. */
+static void each_line(struct run_ctx *x, struct stream *s)
+{
+	size_t start = 0;
+	char *nl;
+
+	while ((nl = memchr(s->line.buf + start, '\n', s->line.len - start))) {
+		size_t len = (size_t)(nl - (s->line.buf + start));
+		const char *l = s->line.buf + start;
+		if (len > LINE_MAX_BYTES) {
+			s->dropped += len + 1;
+		} else {
+			if (len && l[len - 1] == '\r')
+				len--;
+			agent_line(x, l, len);
+		}
+		start += (size_t)(nl - (s->line.buf + start)) + 1;
+	}
+	memmove(s->line.buf, s->line.buf + start, s->line.len - start);
+	s->line.len -= start;
+	if (s->line.len > LINE_MAX_BYTES) {
+		s->dropped += s->line.len;
+		s->line.len = 0;
+		s->dropping = 1;
+	}
+	s->line.buf[s->line.len] = '\0';
+}
+
+/* Adds what came to the partial line and hands on the complete lines; the
+ * rest of a line already dropped is skipped up to its newline. */
+static void add_lines(struct run_ctx *x, struct stream *s, const char *buf, size_t n)
+{
+	if (s->dropping) {
+		const char *nl = memchr(buf, '\n', n);
+		size_t skip = nl ? (size_t)(nl - buf) + 1 : n;
+
+		s->dropped += skip;
+		s->dropping = !nl;
+		buf += skip;
+		n -= skip;
+	}
+	strbuf_add(&s->line, buf, n);
+	each_line(x, s);
+}
+
+/* What a stream said: logged (up to its limit); the console parsed, the
+ * agent's records read line by line. */
 static void feed(struct run_ctx *x, struct stream *s, int is_console, const char *buf, size_t n)
 {
 	if (s->logged < s->limit) {
@@ -136,12 +163,8 @@ static void feed(struct run_ctx *x, struct stream *s, int is_console, const char
 				   (size_t)n < RUN_CONSOLE_KEEP - x->console.len ? (size_t)n
 									      : RUN_CONSOLE_KEEP - x->console.len);
 	}
-	/* Lines are bounded: a line past 1 MiB is cut. */
-	if (s->line.len < (1u << 20))
-		strbuf_add(&s->line, buf, (size_t)n);
 	else
-		strbuf_addch(&s->line, '\n');
-	each_line(x, s, is_console ? console_line : agent_line);
+		add_lines(x, s, buf, n);
 }
 
 /* Reads what is there; returns 1 if anything was read. */
@@ -201,7 +224,6 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	record_init(&x.rec);
 	strbuf_init(&x.console);
 	strbuf_init(&x.plan);
-	strbuf_init(&x.con.line);
 	strbuf_init(&x.agent.line);
 	x.con.limit = x.agent.limit = rq->log_limit ? rq->log_limit : LOG_FILE_MAX;
 	x.con.log_fd = run_files_open_log(rq->run_dir, "console.log");
@@ -253,6 +275,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 			res->interrupted = 1;
 			break;
 		}
+		if (x.plan_error)
+			break;
 		if (!x.con.eof)
 			pfd[n++] = (struct pollfd){ x.con.fd, POLLIN, 0 };
 		if (!x.agent.eof)
@@ -283,16 +307,13 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	/* What QEMU wrote before it went is still in the sockets. */
 	pump(&x, &x.con, 1);
 	pump(&x, &x.agent, 0);
-	if (x.con.line.len) {
-		strbuf_addch(&x.con.line, '\n');
-		each_line(&x, &x.con, console_line);
-	}
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
 	run_files_write_details(rq->run_dir, x.klog, &x.rec);
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
 	facts_set(&res->facts, "agent.capped", x.agent.capped ? "1" : "0");
+	facts_setf(&res->facts, "agent.dropped_bytes", "%llu", x.agent.dropped);
 	if (rq->backend->cpu_seconds)
 		facts_setf(&res->facts, "qemu.cpu_seconds", "%.3f", rq->backend->cpu_seconds(x.vm));
 	facts_setf(&res->facts, "harness.cpu_seconds", "%.3f", cpu_now() - cpu0);
@@ -317,6 +338,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	struct run_end end = {
 		.interrupted = res->interrupted,
 		.host_lost = !res->interrupted && rq->backend->host_lost && rq->backend->host_lost(x.vm),
+		.plan_error = x.plan_error,
 		.silent = silent,
 		.timed_out = timed_out,
 		.ready = x.rec.ready,
@@ -341,7 +363,6 @@ out:
 	record_release(&x.rec);
 	strbuf_release(&x.console);
 	strbuf_release(&x.plan);
-	strbuf_release(&x.con.line);
 	strbuf_release(&x.agent.line);
 	strbuf_release(&err);
 	snapshot_release(&snap);

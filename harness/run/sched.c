@@ -63,19 +63,35 @@ unsigned long long sched_memory_budget(void)
 	return b > keep ? b - keep : 0;
 }
 
+static void encode_judged(struct strbuf *out, const char *kind, const struct judged_expect *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(out, "%s %d", kind, v[i].line);
+		record_add_field(out, v[i].text);
+		record_add_field(out, v[i].expected);
+		record_add_field(out, v[i].seen);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void decode_judged(char **v, struct judged_expect **list, size_t *n)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	struct judged_expect *f = &(*list)[(*n)++];
+	f->line = atoi(v[1]);
+	f->text = xstrdup(v[2]);
+	f->expected = xstrdup(v[3]);
+	f->seen = xstrdup(v[4]);
+}
+
 void sched_encode_result(const struct run_result *res, struct strbuf *out)
 {
 	strbuf_addf(out, "verdict %d\nseconds %.3f\ninterrupted %d\nhost_failed %d\nreason", (int)res->verdict,
 		    res->seconds, res->interrupted, res->host_failed);
 	record_add_field(out, res->reason.buf);
 	strbuf_addch(out, '\n');
-	for (size_t i = 0; i < res->nfailed; i++) {
-		strbuf_addf(out, "failed %d", res->failed[i].line);
-		record_add_field(out, res->failed[i].text);
-		record_add_field(out, res->failed[i].expected);
-		record_add_field(out, res->failed[i].seen);
-		strbuf_addch(out, '\n');
-	}
+	encode_judged(out, "failed", res->failed, res->nfailed);
+	encode_judged(out, "held", res->held, res->nheld);
 	strbuf_addstr(out, "end\n");
 }
 
@@ -100,14 +116,11 @@ int sched_decode_result(const char *text, size_t len, struct run_result *res)
 			res->host_failed = atoi(v[1]);
 		else if (n == 2 && !strcmp(v[0], "reason"))
 			strbuf_addstr(&res->reason, v[1]);
-		else if (n == 5 && !strcmp(v[0], "failed")) {
-			res->failed = xrealloc(res->failed, (res->nfailed + 1) * sizeof(*res->failed));
-			struct failed_expect *f = &res->failed[res->nfailed++];
-			f->line = atoi(v[1]);
-			f->text = xstrdup(v[2]);
-			f->expected = xstrdup(v[3]);
-			f->seen = xstrdup(v[4]);
-		} else if (n == 1 && !strcmp(v[0], "end"))
+		else if (n == 5 && !strcmp(v[0], "failed"))
+			decode_judged(v, &res->failed, &res->nfailed);
+		else if (n == 5 && !strcmp(v[0], "held"))
+			decode_judged(v, &res->held, &res->nheld);
+		else if (n == 1 && !strcmp(v[0], "end"))
 			ended = 1;
 		record_fields_free(v, n);
 		pos += ll + 1;

@@ -564,6 +564,38 @@ libvirt_two_hosts() {
 }
 check "two libvirt daemons: runs spread over both, a killed one costs no verdict" libvirt_two_hosts
 
+# 4r. The module's facts come from its result parameter, read by the agent:
+#     a case whose kernel command line hides the module's console line
+#     (loglevel=3 drops KERN_INFO) still gets them, on both arches.
+quiet_kmod() {
+	mkdir -p "$work/quiet"
+	cat > "$work/quiet/quiet-kmod.case" <<'CASE'
+[case]
+description = the module's outcome under a quiet console
+memory = 128M
+timeout = 60s
+cmdline = loglevel=3
+[step load]
+module = oom_trigger order=0 mode=backup release=4096
+[expect]
+kmod.oom_trigger.fired >= 1
+kmod.oom_trigger.released == 4096
+kmod.oom_trigger.allocated > 4096
+kmod.oom_trigger.order == 0
+agent.done == 1
+CASE
+	"$oomtest" run -j 2 --target x86_64 --target i386 --results "$work/qres" "$work/quiet/quiet-kmod.case" \
+		> "$work/quiet.tap" || { cat "$work/quiet.tap"; return 1; }
+	local t
+	for t in x86_64 i386; do
+		grep -q "^ok [0-9]* - quiet-kmod \[$t\]\$" "$work/quiet.tap" || { cat "$work/quiet.tap"; return 1; }
+		# the console really was quiet, and the record came over the agent channel
+		! grep -q 'oom_trigger: result' "$work/qres/latest/quiet-kmod/$t/console.log" || return 1
+		grep -q '^kmod oom_trigger ' "$work/qres/latest/quiet-kmod/$t/agent.log" || return 1
+	done
+}
+check "a case with cmdline = loglevel=3 still gets kmod.oom_trigger.* (from the agent, not the console)" quiet_kmod
+
 # 5. oomtest parse reads the console of a real run.
 parse() {
 	"$oomtest" parse "$work"/cold/latest/memcg-v1-kill/x86_64/console.log > "$work/parse.out"

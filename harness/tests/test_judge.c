@@ -1,5 +1,6 @@
 /* Tests for judge.c: expectations against facts, the implied checks (no
  * unexpected oops, BUG or panic) and the verdict from how a run ended. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +34,15 @@ static void test_judge(void **state)
 	assert_string_equal(r.failed[0].expected, "== init");
 	assert_string_equal(r.failed[0].seen, "hog");
 	assert_int_equal(r.failed[0].line, 3);
+	/* the others held, each with what was seen (the report shows it) */
+	assert_int_equal(r.nheld, 3);
+	assert_string_equal(r.held[0].text, "oom.count == 1");
+	assert_string_equal(r.held[0].expected, "== 1");
+	assert_string_equal(r.held[0].seen, "1");
+	assert_int_equal(r.held[0].line, 2);
+	assert_int_equal(r.held[1].line, 4);
+	assert_non_null(strstr(r.held[1].seen, "Killed process 78 (hog)"));
+	assert_int_equal(r.held[2].line, 5);
 	run_result_release(&r);
 
 	run_result_init(&r);
@@ -186,6 +196,16 @@ static void test_run_end_verdicts(void **state)
 	strbuf_reset(&reason);
 	assert_int_equal(judge_end(&e, "exit 0", &reason), V_ERROR);
 	assert_string_equal(reason.buf, "the host running the guest went away (its connection closed)");
+
+	/* the plan never reached the agent: an error, whatever came after */
+	e = ok;
+	e.ready = 1;
+	e.done = 0;
+	e.timed_out = 1;
+	e.plan_error = EPIPE;
+	strbuf_reset(&reason);
+	assert_int_equal(judge_end(&e, "signal 9", &reason), V_ERROR);
+	assert_string_equal(reason.buf, "cannot send the plan to the agent: Broken pipe");
 
 	e = ok;
 	e.silent = e.timed_out = 1;

@@ -178,23 +178,41 @@ static void test_memory_samples(void **state)
 	facts_release(&f);
 }
 
-static void test_kmod_result_line(void **state)
+/* The module's result comes from its parameter, read by the agent: a
+ * "kmod MODULE RESULT" record, the same facts the result line gave. */
+static void test_kmod_result_record(void **state)
 {
 	(void)state;
+	struct record_state st;
 	struct facts f = FACTS_INIT;
-	const char *l = "[    2.022704] oom_trigger: result order=3 mode=nobackup allocated=1733 fired=1 "
-			"released=0 free_at_order_or_above=0 zone.DMA=0/0/0/1 zone.DMA32=8/12/9/0\r";
-	record_console_line(&f, l, strlen(l));
+	struct strbuf line = STRBUF_INIT;
+
+	record_init(&st);
+	strbuf_addstr(&line, "kmod");
+	record_add_field(&line, "oom_trigger");
+	record_add_field(&line, "order=3 mode=nobackup allocated=1733 fired=1 released=0 "
+				"free_at_order_or_above=0 zone.DMA=0/0/0/1 zone.DMA32=8/12/9/0\n");
+	apply(&st, &f, line.buf);
+	assert_string_equal(st.errors.buf, "");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.order"), "3");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.mode"), "nobackup");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.allocated"), "1733");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.fired"), "1");
+	assert_string_equal(facts_get(&f, "kmod.oom_trigger.free_at_order_or_above"), "0");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA32.order1"), "12");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA.order3"), "1");
 	assert_string_equal(facts_get(&f, "kmod.oom_trigger.zone.DMA32.order3"), "0");
+	assert_null(facts_get(&f, "kmod.oom_trigger.zone.DMA32.order4"));
+
+	/* a name that cannot be a module's is no record */
 	size_t before = f.n;
-	const char *other = "[    2.0] oom_trigger: notifier fired, released 0 blocks";
-	record_console_line(&f, other, strlen(other));
+	apply(&st, &f, "kmod a.b order=1");
+	apply(&st, &f, "kmod %- order=1");
+	apply(&st, &f, "kmod oom_trigger");
 	assert_int_equal(f.n, before);
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: kmod a.b order=1"));
+	strbuf_release(&line);
+	record_release(&st);
 	facts_release(&f);
 }
 
@@ -207,7 +225,7 @@ int main(void)
 		cmocka_unit_test(test_buddyinfo),
 		cmocka_unit_test(test_snap_records),
 		cmocka_unit_test(test_memory_samples),
-		cmocka_unit_test(test_kmod_result_line),
+		cmocka_unit_test(test_kmod_result_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

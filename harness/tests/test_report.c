@@ -1,4 +1,4 @@
-/* Tests for report.c (the model: entries, expectations re-judged, logs
+/* Tests for report.c (the model: entries, the worker's judgements, logs
  * read back) and show.c, over the shared report fixture. */
 #include "fixtures/report/report_fixture.h"
 
@@ -29,8 +29,8 @@ static void test_add_entries(void **state)
 	assert_int_equal(report_count(&fx.r, V_TIMEOUT), 0);
 	assert_int_equal(report_count(&fx.r, V_SKIP), 1);
 
-	/* passing: every expectation listed, judged against facts.json and the
-	 * console; the [expect i386] one is not judged on x86_64 */
+	/* passing: every expectation listed as the worker judged it; the
+	 * [expect i386] one is not judged on x86_64 */
 	const struct report_entry *e = &fx.r.v[PASS];
 	assert_string_equal(e->name, "kmod-order0");
 	assert_string_equal(e->case_name, "kmod-order0");
@@ -120,10 +120,9 @@ static void test_add_empty_dir(void **state)
 	res.verdict = V_TIMEOUT;
 	report_add(&r, &c, &fx.t, NULL, &res, NULL);
 	assert_int_equal(r.n, 2);
-	/* whether it held is the worker's word (a pass, nothing failed); what
-	 * was seen is looked up in facts there are none of */
+	/* every judgement is the worker's: one that sent none judged nothing */
 	assert_int_equal(r.v[0].nexpects, 3);
-	assert_expect(&r.v[0].expects[0], "oom.count == 2", 5, "== 2", "(no such fact)", 1);
+	assert_expect(&r.v[0].expects[0], "oom.count == 2", 5, "== 2", NULL, 0);
 	assert_null(r.v[0].events_json);
 	assert_int_equal(r.v[0].nsamples, 0);
 	assert_int_equal(r.v[0].facts.n, 0);
@@ -135,6 +134,41 @@ static void test_add_empty_dir(void **state)
 	assert_int_equal(report_html_build(&r, &out, &err), 0);
 	strbuf_release(&out);
 	strbuf_release(&err);
+	report_release(&r);
+	run_result_release(&res);
+	case_release(&c);
+	free(dir);
+}
+
+/* The report shows what the worker saw: it judged `console` on the text it
+ * kept in memory, which console.log on disk (cut by --log-limit) need not
+ * hold. */
+static void test_seen_is_the_workers(void **state)
+{
+	(void)state;
+	static const char case_text[] = "[expect]\nconsole ~ \"invoked oom-killer\"\noom.count == 1\n";
+	static const char in_memory[] = "[    1.5] hog invoked oom-killer: gfp_mask=0xcc0, order=0\n";
+	static const char on_disk[] = "[    1.0] Linux version 6.1.0\n"
+				      "[oomtest: log capped at 32 bytes (--log-limit); the rest was read, not kept]\n";
+	char *dir = run_dir_for("capped");
+	struct oomcase c;
+	struct run_result res;
+	struct report r;
+
+	/* the worker's judgement, on what it kept */
+	parse_case(&c, "cases/capped.case", case_text);
+	run_result_init(&res);
+	facts_set(&res.facts, "oom.count", "1");
+	run_judge(&c, &fx.t, in_memory, sizeof(in_memory) - 1, &res);
+	assert_int_equal(res.verdict, V_PASS);
+	write_in(dir, "console.log", on_disk, sizeof(on_disk) - 1);
+	report_init(&r, "capped", 0, 1);
+	report_add(&r, &c, &fx.t, NULL, &res, dir);
+	assert_int_equal(r.v[0].nexpects, 2);
+	assert_true(r.v[0].expects[0].ok);
+	assert_non_null(r.v[0].expects[0].seen);
+	assert_non_null(strstr(r.v[0].expects[0].seen, "hog invoked oom-killer"));
+	assert_expect(&r.v[0].expects[1], "oom.count == 1", 3, "== 1", "1", 1);
 	report_release(&r);
 	run_result_release(&res);
 	case_release(&c);
@@ -296,6 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_entries),
 		cmocka_unit_test(test_add_empty_dir),
+		cmocka_unit_test(test_seen_is_the_workers),
 		cmocka_unit_test(test_read_log),
 		cmocka_unit_test(test_show_case),
 	};

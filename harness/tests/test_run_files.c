@@ -18,7 +18,7 @@
 static void add_failure(struct run_result *r, const char *text, int line, const char *expected, const char *seen)
 {
 	r->failed = xrealloc(r->failed, (r->nfailed + 1) * sizeof(*r->failed));
-	r->failed[r->nfailed++] = (struct failed_expect){ .text = xstrdup(text), .line = line,
+	r->failed[r->nfailed++] = (struct judged_expect){ .text = xstrdup(text), .line = line,
 							   .expected = xstrdup(expected), .seen = xstrdup(seen) };
 }
 

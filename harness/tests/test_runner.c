@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,13 @@ struct vm {
 
 static const char *console_text, *agent_text;
 static int start_result;
+/* More agent bytes, written one slice per look at the guest (wait), so that
+ * each slice is one read of the runner's; then the last piece in one. */
+static const char *agent_later, *agent_last;
+static size_t agent_later_len, agent_later_off;
+#define SLICE 32768
+/* The guest's end of the agent channel closes once it said agent_text. */
+static int agent_peer_closes;
 
 static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
 {
@@ -39,7 +47,13 @@ static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	assert_int_equal(write(vm->con[1], console_text, strlen(console_text)), (ssize_t)strlen(console_text));
 	assert_int_equal(write(vm->agent[1], agent_text, strlen(agent_text)), (ssize_t)strlen(agent_text));
 	shutdown(vm->con[1], SHUT_WR);
-	shutdown(vm->agent[1], SHUT_WR);
+	if (agent_peer_closes) {
+		close(vm->agent[1]);
+		vm->agent[1] = -1;
+	} else if (!agent_later && !agent_last) {
+		shutdown(vm->agent[1], SHUT_WR);
+	}
+	agent_later_off = 0;
 	fcntl(vm->con[0], F_SETFL, O_NONBLOCK);
 	fcntl(vm->agent[0], F_SETFL, O_NONBLOCK);
 	*out = vm;
@@ -48,7 +62,29 @@ static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbu
 
 static int fake_console_fd(struct vm *vm) { return vm->con[0]; }
 static int fake_agent_fd(struct vm *vm) { return vm->agent[0]; }
-static int fake_wait(struct vm *vm, int timeout_ms) { (void)vm; (void)timeout_ms; return 1; }
+static void write_some(int fd, const char *p, size_t n)
+{
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+}
+
+/* The guest has ended once it said all it had to say. */
+static int fake_wait(struct vm *vm, int timeout_ms)
+{
+	(void)timeout_ms;
+	if (agent_later && agent_later_off < agent_later_len) {
+		size_t n = agent_later_len - agent_later_off < SLICE ? agent_later_len - agent_later_off : SLICE;
+		write_some(vm->agent[1], agent_later + agent_later_off, n);
+		agent_later_off += n;
+		return 0;
+	}
+	if (agent_last) {
+		write_some(vm->agent[1], agent_last, strlen(agent_last));
+		agent_last = NULL;
+		shutdown(vm->agent[1], SHUT_WR);
+		return 0;
+	}
+	return 1;
+}
 static void fake_kill(struct vm *vm) { (void)vm; }
 static void fake_describe_exit(struct vm *vm, struct strbuf *out) { (void)vm; strbuf_addstr(out, "exit 0"); }
 
@@ -57,8 +93,12 @@ static void fake_destroy(struct vm *vm)
 	close(vm->con[0]);
 	close(vm->con[1]);
 	close(vm->agent[0]);
-	close(vm->agent[1]);
+	if (vm->agent[1] >= 0)
+		close(vm->agent[1]);
 	free(vm);
+	/* the next guest says only what its test gives it */
+	agent_later = agent_last = NULL;
+	agent_peer_closes = 0;
 }
 
 static const struct backend_ops fake_backend = {
@@ -173,12 +213,105 @@ static void test_guest_does_not_start(void **state)
 	remove_dir(dir2);
 }
 
+/* A line past the limit is dropped up to its newline, and only that: the
+ * records after it in the same read still count. */
+static void test_overlong_line_keeps_what_follows(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+	/* the line reaches 1 MiB with the last of its slices: no read before
+	 * that one held a whole 1 MiB */
+	size_t long_len = 1u << 20;
+	char *longline = xmalloc(long_len);
+
+	memcpy(longline, "out hog ", 8);
+	memset(longline + 8, 'x', long_len - 8);
+	console_text = "";
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart hog 78\n";
+	agent_later = longline;
+	agent_later_len = long_len;
+	/* the next read holds the end of that line and the last records */
+	agent_last = "xyz\nexit hog 0\ndone\n";
+	start_result = 0;
+	run_case("[step hog]\nrun = hog\n[expect]\nstep.hog.exit == 0\n", dir, &res);
+	assert_string_equal(facts_get(&res.facts, "agent.done"), "1");
+	assert_string_equal(facts_get(&res.facts, "step.hog.exit"), "0");
+	assert_string_equal(res.reason.buf, "");
+	assert_int_equal(res.verdict, V_PASS);
+	/* the long line is gone, and counted */
+	assert_null(facts_get(&res.facts, "step.hog.output"));
+	char dropped[32];
+	snprintf(dropped, sizeof(dropped), "%zu", long_len + strlen("xyz\n"));
+	assert_string_equal(facts_get(&res.facts, "agent.dropped_bytes"), dropped);
+	free(longline);
+	run_result_release(&res);
+	remove_dir(dir);
+}
+
+/* The module's facts come from the agent's kmod record; a console line that
+ * looks like the module's result (a quote, a write to /dev/kmsg) sets none. */
+static void test_kmod_facts_from_the_agent_only(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX", dir2[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+
+	console_text = "[    2.0] oom_trigger: result order=0 allocated=99 fired=0\n"
+		       "[    2.1] test: \"oom_trigger: result released=7\"\n";
+	/* without the record there are no kmod facts, whatever the console says */
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart load 78\nexit load 0\ndone\n";
+	start_result = 0;
+	run_case("[step load]\nmodule = oom_trigger order=3\n[expect]\nagent.done == 1\n", dir, &res);
+	assert_int_equal(res.verdict, V_PASS);
+	for (size_t i = 0; i < res.facts.n; i++)
+		assert_null(strstr(res.facts.v[i].name, "kmod."));
+	run_result_release(&res);
+
+	/* with it, its facts and only those */
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart load 78\n"
+		     "kmod oom_trigger order=3%20allocated=1733%20fired=1\nexit load 0\ndone\n";
+	run_case("[step load]\nmodule = oom_trigger order=3\n[expect]\nkmod.oom_trigger.allocated == 1733\n",
+		 dir2, &res);
+	assert_string_equal(res.reason.buf, "");
+	assert_int_equal(res.verdict, V_PASS);
+	assert_string_equal(facts_get(&res.facts, "kmod.oom_trigger.order"), "3");
+	assert_string_equal(facts_get(&res.facts, "kmod.oom_trigger.fired"), "1");
+	assert_null(facts_get(&res.facts, "kmod.oom_trigger.released"));
+	run_result_release(&res);
+	remove_dir(dir);
+	remove_dir(dir2);
+}
+
+/* The plan cannot reach the agent: an error that says so, at once. */
+static void test_plan_not_sent(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN); /* as the harness has it */
+
+	console_text = "";
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\n";
+	agent_peer_closes = 1;
+	start_result = 0;
+	run_case("[step hog]\nrun = hog\n[expect]\nstep.hog.exit == 0\n", dir, &res);
+	signal(SIGPIPE, old);
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_string_equal(res.reason.buf, "cannot send the plan to the agent: Broken pipe");
+	run_result_release(&res);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_to_the_end),
 		cmocka_unit_test(test_guest_ends_before_ready),
 		cmocka_unit_test(test_guest_does_not_start),
+		cmocka_unit_test(test_overlong_line_keeps_what_follows),
+		cmocka_unit_test(test_plan_not_sent),
+		cmocka_unit_test(test_kmod_facts_from_the_agent_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,10 @@ static void test_encode_decode(void **state)
 	strbuf_addstr(&a.reason, "two words\nand a line");
 	a.failed = xcalloc(1, sizeof(*a.failed));
 	a.nfailed = 1;
-	a.failed[0] = (struct failed_expect){ xstrdup("x == \"a b\""), 7, xstrdup("== a b"), xstrdup("") };
+	a.failed[0] = (struct judged_expect){ xstrdup("x == \"a b\""), 7, xstrdup("== a b"), xstrdup("") };
+	a.held = xcalloc(1, sizeof(*a.held));
+	a.nheld = 1;
+	a.held[0] = (struct judged_expect){ xstrdup("console ~ x"), 8, xstrdup("~ x"), xstrdup("a x\tb") };
 	sched_encode_result(&a, &s);
 	run_result_init(&b);
 	assert_int_equal(sched_decode_result(s.buf, s.len, &b), 0);
@@ -41,6 +44,12 @@ static void test_encode_decode(void **state)
 	assert_string_equal(b.failed[0].text, "x == \"a b\"");
 	assert_int_equal(b.failed[0].line, 7);
 	assert_string_equal(b.failed[0].seen, "");
+	/* the expectations that held come too, with what was seen */
+	assert_int_equal(b.nheld, 1);
+	assert_string_equal(b.held[0].text, "console ~ x");
+	assert_int_equal(b.held[0].line, 8);
+	assert_string_equal(b.held[0].expected, "~ x");
+	assert_string_equal(b.held[0].seen, "a x\tb");
 	run_result_release(&b);
 	/* a cut-off stream is not a result */
 	run_result_init(&b);
