@@ -4,6 +4,7 @@
 #include "guest/cgroup.h"
 #include "guest/chan.h"
 #include "guest/files.h"
+#include "guest/kmsg.h"
 #include "guest/sample.h"
 
 #include <errno.h>
@@ -84,37 +85,17 @@ static int drain_step(struct step *s)
 	return 0;
 }
 
-/* The module's outcome, from its `result` parameter once its load has
- * returned (the loader may have been killed; the syscall ended first): the
- * line it prints on the console can be hidden by the loglevel and imitated
- * by anything that writes to /dev/kmsg. A module without the parameter, or
- * one whose init failed (then it is gone), has none. Opening the file
- * allocates a little: this runs once the module has stopped allocating and
- * the OOM killer, if it was called, has taken the loader. */
-static void send_module_result(const char *module)
+/* The module's outcome, from the kernel's own record of its result line,
+ * read from /dev/kmsg opened before the load (see kmsg.h). */
+static void send_module_result(struct step *s)
 {
-	static struct buf text;
-	char *path = NULL;
-	int r;
+	const char *text;
+	size_t len;
 
-	if (!text.alloc)
-		buf_reserve(&text, 4096); /* a parameter's text is at most a page */
-
-	if (asprintf(&path, "/sys/module/%s/parameters/result", module) < 0)
-		return;
-	/* sysfs names a module with '_' where its file may have '-' */
-	for (char *p = path + strlen("/sys/module/"); *p != '/'; p++)
-		if (*p == '-')
-			*p = '_';
-	r = read_file(path, &text);
-	if (!r) {
-		while (text.len && text.p[text.len - 1] == '\n')
-			text.len--;
-		send_rec("kmod", S(module), text.p, text.len, NULL);
-	} else if (r != -ENOENT) {
-		send_err("module %s: cannot read %s: %s", module, path, strerror(-r));
-	}
-	free(path);
+	if (!kmsg_module_result(s->kmsg_fd, s->module, &text, &len))
+		send_rec("kmod", S(s->module), text, len, NULL);
+	close(s->kmsg_fd);
+	s->kmsg_fd = -1;
 }
 
 void reap(void)
@@ -136,8 +117,8 @@ void reap(void)
 				 * what that one writes, as it comes. */
 				while (drain_step(s))
 					;
-				if (s->module)
-					send_module_result(s->module);
+				if (s->kmsg_fd >= 0)
+					send_module_result(s);
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
 			}
@@ -198,6 +179,7 @@ static struct step *new_step(const char *name)
 	s->name = strdup(name);
 	s->out_fd = -1;
 	s->status_fd = -1;
+	s->kmsg_fd = -1;
 	s->next = step_list;
 	step_list = s;
 	return s;
@@ -270,6 +252,9 @@ void start_step(const char *kind, const char *name, int bg, const char *cg,
 		send_err("step %s: %s", name, strerror(errno));
 		return;
 	}
+	/* before the load: its records come after this point */
+	if (!strcmp(kind, "module"))
+		s->kmsg_fd = kmsg_open();
 	pid_t pid = fork();
 	if (pid < 0) {
 		send_err("step %s: fork: %s", name, strerror(errno));

@@ -14,6 +14,7 @@ struct step {
 	pid_t pid;
 	int out_fd;     /* read end of its stdout+stderr, -1 when closed */
 	int status_fd;  /* its /proc/PID/status, open while it runs, -1: none */
+	int kmsg_fd;    /* a module step: /dev/kmsg from before the load, -1: none */
 	char *partial;  /* output line not yet ended */
 	size_t partial_len;
 	int running;

@@ -1,0 +1,83 @@
+/* kmsg: module results from /dev/kmsg records. */
+#include "guest/kmsg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* a record is at most this long (the kernel's CONSOLE_EXT_LOG_MAX) */
+#define KMSG_RECORD_MAX 8192
+
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+static int same_module(const char *a, size_t n, const char *module)
+{
+	size_t i;
+
+	for (i = 0; i < n && module[i]; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = module[i] == '-' ? '_' : module[i];
+		if (x != y)
+			return 0;
+	}
+	return i == n && !module[i];
+}
+
+int kmsg_record_result(const char *rec, size_t n, const char *module, const char **text, size_t *len)
+{
+	static const char tag[] = ": result ";
+	const char *end = rec + n, *semi = memchr(rec, ';', n), *msg, *eol, *colon;
+	unsigned long pri = 0;
+	const char *p;
+
+	if (!semi)
+		return -1;
+	for (p = rec; p < semi && *p >= '0' && *p <= '9'; p++)
+		pri = pri * 10 + (unsigned long)(*p - '0');
+	if (p == rec || *p != ',' || pri >> 3) /* facility 0: the kernel's own */
+		return -1;
+	msg = semi + 1;
+	eol = memchr(msg, '\n', (size_t)(end - msg));
+	if (!eol)
+		eol = end;
+	colon = memchr(msg, ':', (size_t)(eol - msg));
+	if (!colon || (size_t)(eol - colon) < sizeof(tag) - 1 || memcmp(colon, tag, sizeof(tag) - 1) ||
+	    !same_module(msg, (size_t)(colon - msg), module))
+		return -1;
+	*text = colon + sizeof(tag) - 1;
+	*len = (size_t)(eol - *text);
+	return 0;
+}
+
+int kmsg_module_result(int fd, const char *module, const char **text, size_t *len)
+{
+	static char rec[KMSG_RECORD_MAX], found[KMSG_RECORD_MAX];
+	size_t found_len = 0;
+	int have = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec));
+		const char *t;
+		size_t l;
+
+		if (n < 0 && (errno == EINTR || errno == EPIPE)) /* EPIPE: records overwritten */
+			continue;
+		if (n <= 0)
+			break;
+		if (!kmsg_record_result(rec, (size_t)n, module, &t, &l)) {
+			memcpy(found, t, l);
+			found_len = l;
+			have = 1;
+		}
+	}
+	*text = found;
+	*len = found_len;
+	return have ? 0 : -1;
+}
