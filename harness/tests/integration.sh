@@ -457,7 +457,11 @@ termhup() {
 	wait_qemus -eq 0 2 && last_line_is "$work/term.tap" 'Bail out! interrupted' || return 1
 	"$oomtest" run -j 2 --target x86_64 --results "$work/hup" cases > "$work/hup.tap" 2>/dev/null &
 	pid=$!
-	wait_qemus -gt 0 60 || { echo "no QEMU running"; return 1; }
+	# a run has started (its directory is there) and its guest runs
+	for i in $(seq 1 600); do
+		compgen -G "$work/hup/latest/*/x86_64/console.log" > /dev/null && [ "$(qemus)" -gt 0 ] && break
+		sleep 0.1
+	done
 	kill -HUP $pid; wait $pid
 	wait_qemus -eq 0 2 && last_line_is "$work/hup.tap" 'Bail out! interrupted' &&
 	grep -q '"reason": "interrupted"' "$work"/hup/latest/*/x86_64/result.json
@@ -538,10 +542,11 @@ libvirt_two_hosts() {
 	local bdir
 	bdir=$(readlink "$DB/state")
 	# host B goes away whole, its daemon and its machines, once it has run
-	# a guest to its end and started another
+	# a guest to its end and started another (guests, not the QEMUs libvirt
+	# starts to probe capabilities)
 	( seen=" " ended=0
 	  for i in $(seq 1 1200); do
-		now=$(pgrep -f "qemu-system.*$bdir/" | tr '\n' ' ')
+		now=$(pgrep -f "qemu-system.*guest=oomtest-.*$bdir/" | tr '\n' ' ')
 		for p in $seen; do case " $now" in *" $p "*) ;; *) ended=1 ;; esac; done
 		[ "$ended" -eq 1 ] && [ -n "${now// }" ] && break
 		for p in $now; do case "$seen" in *" $p "*) ;; *) seen="$seen$p " ;; esac; done
