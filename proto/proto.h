@@ -9,9 +9,10 @@
  *                    out STEP LINE
  *                    mem STEP MS RSS_KB (a running step's VmRSS, MS after the plan began)
  *                    snap SNAPSHOT KIND KEY CONTENT
- *                    kmod MODULE RESULT (/sys/module/MODULE/parameters/result,
- *                      read once the module step's load returned; before
- *                      its "exit"; none when the module has no such file)
+ *                    kmod MODULE RESULT (the kernel's "MODULE: result RESULT"
+ *                      message, read from /dev/kmsg once the module step's
+ *                      load returned; before its "exit"; none when the
+ *                      module printed no such message)
  *                    err MESSAGE | done
  * harness -> agent:  a plan: lines up to "end" (see harness/case/plan.c).
  */

@@ -215,7 +215,7 @@ static int is_uint(const char *s)
 	return *s && strlen(s) <= 19 && strspn(s, "0123456789") == strlen(s);
 }
 
-/* The module's result parameter, "k=v k=v ... zone.Z=n0/n1/..." ->
+/* The module's result (its kmod record), "k=v k=v ... zone.Z=n0/n1/..." ->
  * kmod.MODULE.k, and kmod.MODULE.zone.Z.orderK per order. */
 static void kmod_result(struct facts *f, const char *module, const char *text)
 {

@@ -1,6 +1,6 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
- * errors, the steps' memory samples, a module's result parameter (kmod.*). */
+ * errors, the steps' memory samples, a module's result record (kmod.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 
