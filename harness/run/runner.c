@@ -192,6 +192,30 @@ static int pump(struct run_ctx *x, struct stream *s, int is_console)
 	return any;
 }
 
+/* The guest has ended, but what it wrote last may still be on its way: a
+ * libvirt console stream reaches its socket through a thread, after the
+ * domain's stop event. Both streams are read to their end (the backend
+ * closes them once the guest's output is through), for at most
+ * DRAIN_SECONDS. */
+#define DRAIN_SECONDS 3.0
+static void drain_after_end(struct run_ctx *x)
+{
+	double until = clock_now_s() + DRAIN_SECONDS;
+
+	while ((!x->con.eof || !x->agent.eof) && clock_now_s() < until) {
+		struct pollfd pfd[2];
+		int n = 0;
+
+		if (!x->con.eof)
+			pfd[n++] = (struct pollfd){ x->con.fd, POLLIN, 0 };
+		if (!x->agent.eof)
+			pfd[n++] = (struct pollfd){ x->agent.fd, POLLIN, 0 };
+		poll(pfd, (nfds_t)n, 50);
+		pump(x, &x->con, 1);
+		pump(x, &x->agent, 0);
+	}
+}
+
 void run_one(const struct run_request *rq, struct run_result *res)
 {
 	struct run_ctx x = { .rq = rq, .res = res };
@@ -303,6 +327,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 			break;
 		}
 	}
+	if (vm_gone)
+		drain_after_end(&x);
 	rq->backend->kill(x.vm);
 	/* What QEMU wrote before it went is still in the sockets. */
 	pump(&x, &x.con, 1);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,11 @@ static size_t agent_later_len, agent_later_off;
 #define SLICE 32768
 /* The guest's end of the agent channel closes once it said agent_text. */
 static int agent_peer_closes;
+/* Written by a thread once the runner has been told the guest ended, as a
+ * libvirt console bridge may still deliver the end of a stream. */
+static const char *agent_after_end;
+static pthread_t tail_thread;
+static int tail_started;
 
 static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
 {
@@ -50,7 +56,7 @@ static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	if (agent_peer_closes) {
 		close(vm->agent[1]);
 		vm->agent[1] = -1;
-	} else if (!agent_later && !agent_last) {
+	} else if (!agent_later && !agent_last && !agent_after_end) {
 		shutdown(vm->agent[1], SHUT_WR);
 	}
 	agent_later_off = 0;
@@ -67,10 +73,24 @@ static void write_some(int fd, const char *p, size_t n)
 	assert_int_equal(write(fd, p, n), (ssize_t)n);
 }
 
+static void *write_tail(void *arg)
+{
+	struct vm *vm = arg;
+
+	write_some(vm->agent[1], agent_after_end, strlen(agent_after_end));
+	shutdown(vm->agent[1], SHUT_WR);
+	return NULL;
+}
+
 /* The guest has ended once it said all it had to say. */
 static int fake_wait(struct vm *vm, int timeout_ms)
 {
 	(void)timeout_ms;
+	if (agent_after_end && !tail_started) {
+		tail_started = 1;
+		assert_int_equal(pthread_create(&tail_thread, NULL, write_tail, vm), 0);
+		return 1;
+	}
 	if (agent_later && agent_later_off < agent_later_len) {
 		size_t n = agent_later_len - agent_later_off < SLICE ? agent_later_len - agent_later_off : SLICE;
 		write_some(vm->agent[1], agent_later + agent_later_off, n);
@@ -90,6 +110,10 @@ static void fake_describe_exit(struct vm *vm, struct strbuf *out) { (void)vm; st
 
 static void fake_destroy(struct vm *vm)
 {
+	if (tail_started)
+		pthread_join(tail_thread, NULL);
+	tail_started = 0;
+	agent_after_end = NULL;
 	close(vm->con[0]);
 	close(vm->con[1]);
 	close(vm->agent[0]);
@@ -303,6 +327,28 @@ static void test_plan_not_sent(void **state)
 	remove_dir(dir);
 }
 
+/* The guest's stop is known before the end of its agent stream arrived
+ * (libvirt's lifecycle event and its console stream are apart): the
+ * records still on their way are read, not lost. */
+static void test_stream_end_after_guest_end(void **state)
+{
+	(void)state;
+	static const char case_text[] = "[step hog]\nrun = hog\n[expect]\nstep.hog.exit == 0\n";
+	char dir[] = "/tmp/oomtest-runner.XXXXXX";
+	struct run_result res;
+
+	console_text = "[    1.0] booted\n";
+	agent_text = "ready 1 6.1.0-50-amd64 x86_64\nstart hog 78\n";
+	agent_after_end = "exit hog 0\ndone\n";
+	start_result = 0;
+	run_case(case_text, dir, &res);
+	assert_string_equal(facts_get(&res.facts, "agent.done"), "1");
+	assert_string_equal(facts_get(&res.facts, "step.hog.exit"), "0");
+	assert_int_equal(res.verdict, V_PASS);
+	run_result_release(&res);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_guest_does_not_start),
 		cmocka_unit_test(test_overlong_line_keeps_what_follows),
 		cmocka_unit_test(test_plan_not_sent),
+		cmocka_unit_test(test_stream_end_after_guest_end),
 		cmocka_unit_test(test_kmod_facts_from_the_agent_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
