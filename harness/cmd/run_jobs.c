@@ -210,12 +210,12 @@ static void catch_signals(void)
 }
 
 /* The scheduler, over the libvirt hosts when there are some. */
-static size_t schedule(const struct run_setup *s, struct job *jobs, size_t njobs)
+static size_t schedule(const struct run_setup *s, struct job *jobs, size_t njobs, unsigned long long budget)
 {
 	int parallel = s->parallel;
 
 	if (!s->nhosts || s->backend != &backend_libvirt)
-		return sched_run(jobs, njobs, parallel, run_job, report_job, &runner_interrupted);
+		return sched_run(jobs, njobs, parallel, budget, run_job, report_job, &runner_interrupted);
 	/* hosts without *SLOTS: one alone takes -j; several take one each */
 	int total = 0;
 	for (int h = 0; h < s->nhosts; h++) {
@@ -226,14 +226,16 @@ static size_t schedule(const struct run_setup *s, struct job *jobs, size_t njobs
 	if (!s->jobs_given || parallel > total)
 		parallel = total;
 	backend_libvirt_set_uri(s->host_uris[0]);
-	return sched_run_hosts(jobs, njobs, parallel, s->hosts, s->nhosts, run_job, report_job, &runner_interrupted);
+	return sched_run_hosts(jobs, njobs, parallel, budget, s->hosts, s->nhosts, run_job, report_job,
+			       &runner_interrupted);
 }
 
 int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncases,
 	     const struct target_list *tl, const char *run_dir)
 {
 	int ret;
-	/* what memory:SIZE needs is judged against, once for every job */
+	/* what memory:SIZE needs and the scheduler are judged against, once
+	 * for every job */
 	unsigned long long host_memory = sched_memory_budget();
 
 	setup = s;
@@ -280,7 +282,7 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 		size_t j = probe_choice(prep, tl->n);
 		decide_accel(s->backend, s->root, j < tl->n ? &tl->v[j] : NULL, j < tl->n ? prep[j].initrd.buf : NULL);
 	}
-	size_t n = schedule(s, jobs, njobs);
+	size_t n = schedule(s, jobs, njobs, host_memory);
 	size_t not_ok = reported_not_ok;
 	progress_clear();
 	if (runner_interrupted || n < njobs) {

@@ -157,10 +157,10 @@ static void worker(const struct job *job, job_run_fn run, int fd, pid_t parent)
 	_exit(0);
 }
 
-size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
+size_t sched_run(struct job *jobs, size_t njobs, int parallel, unsigned long long budget, job_run_fn run,
 		 job_report_fn report, volatile sig_atomic_t *stop)
 {
-	return sched_run_hosts(jobs, njobs, parallel, NULL, 0, run, report, stop);
+	return sched_run_hosts(jobs, njobs, parallel, budget, NULL, 0, run, report, stop);
 }
 
 /* The live host with a free slot and the fewest runs; -1: none now. */
@@ -183,8 +183,9 @@ static int any_live(struct sched_host *hosts, int nhosts, int avoid)
 	return 0;
 }
 
-size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sched_host *hosts, int nhosts,
-		       job_run_fn run, job_report_fn report, volatile sig_atomic_t *stop)
+size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, unsigned long long budget,
+		       struct sched_host *hosts, int nhosts, job_run_fn run, job_report_fn report,
+		       volatile sig_atomic_t *stop)
 {
 	/* runs to do again on another host, before the rest */
 	size_t *retry = xcalloc(njobs ? njobs : 1, sizeof(*retry));
@@ -193,7 +194,7 @@ size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sche
 	struct run_result *done = xcalloc(njobs ? njobs : 1, sizeof(*done));
 	char *finished = xcalloc(njobs ? njobs : 1, 1);
 	size_t next = 0, reported = 0, running = 0;
-	unsigned long long mem_used = 0, budget = sched_memory_budget();
+	unsigned long long mem_used = 0;
 
 	if (parallel < 1)
 		parallel = 1;

@@ -32,13 +32,15 @@ typedef void (*job_run_fn)(const struct job *job, struct run_result *res);
 typedef void (*job_report_fn)(const struct job *job, const struct run_result *res);
 
 /* Returns the number of jobs reported. Stops starting new jobs once
- * *stop is set (the rest are not reported). */
-size_t sched_run(struct job *jobs, size_t njobs, int parallel, job_run_fn run,
+ * *stop is set (the rest are not reported). Guests together never take
+ * more than budget bytes (sched_memory_budget, read once by the caller). */
+size_t sched_run(struct job *jobs, size_t njobs, int parallel, unsigned long long budget, job_run_fn run,
 		 job_report_fn report, volatile sig_atomic_t *stop);
 /* The same over hosts: at most each host's slots at a time (and at most
  * `parallel` in all). */
-size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, struct sched_host *hosts, int nhosts,
-		       job_run_fn run, job_report_fn report, volatile sig_atomic_t *stop);
+size_t sched_run_hosts(struct job *jobs, size_t njobs, int parallel, unsigned long long budget,
+		       struct sched_host *hosts, int nhosts, job_run_fn run, job_report_fn report,
+		       volatile sig_atomic_t *stop);
 
 /* Called in the parent several times a second while jobs run (NULL: not). */
 extern void (*sched_progress_hook)(size_t running, size_t reported);

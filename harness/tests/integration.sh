@@ -194,13 +194,13 @@ typo() {
 }
 check "a case file typo gives file:line and starts no guest" typo
 
-# 4. A guest that hangs: timeout verdict soon after the timeout, QEMU gone, logs kept.
-hang() {
-	mkdir -p "$work/hang"
-	cat > "$work/hang/hang.case" <<'CASE'
+# A case whose plan (a hog that says "start", then a 120 s sleep) outlives
+# its timeout: FILE TIMEOUT
+long_plan_case() {
+	cat > "$1" <<CASE
 [case]
-description = the plan outlives its timeout
-timeout = 8s
+description = a plan that outlives its timeout
+timeout = $2
 [step hog]
 run = hog --chunk 4K --interval 1000
 background = yes
@@ -209,6 +209,12 @@ sleep = 120s
 [expect]
 oom.count == 0
 CASE
+}
+
+# 4. A guest that hangs: timeout verdict soon after the timeout, QEMU gone, logs kept.
+hang() {
+	mkdir -p "$work/hang"
+	long_plan_case "$work/hang/hang.case" 8s
 	timed_run "$work/hang.tap" --target x86_64 --results "$work/hres" "$work/hang/hang.case"
 	[ $rc -eq 1 ] && grep -q '^not ok 1 - hang \[x86_64\]' "$work/hang.tap" &&
 	grep -q 'verdict: timeout' "$work/hang.tap" &&
@@ -322,18 +328,7 @@ check "a kernel with no init and an agent that never starts are boot-failure err
 # 4g. QEMU killed with SIGKILL mid-run: an error naming the signal, at once.
 qemukill() {
 	mkdir -p "$work/k9"
-	cat > "$work/k9/k9.case" <<'CASE'
-[case]
-description = a plan that runs until QEMU is killed
-timeout = 60s
-[step hog]
-run = hog --chunk 4K --interval 1000
-background = yes
-[step wait]
-sleep = 120s
-[expect]
-oom.count == 0
-CASE
+	long_plan_case "$work/k9/k9.case" 60s
 	# kill our QEMU once it runs the plan (the agent said it started the hog)
 	( for i in $(seq 1 600); do
 		grep -q '^start hog' "$work"/k9res/latest/k9/x86_64/agent.log 2>/dev/null && break; sleep 0.1

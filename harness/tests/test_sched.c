@@ -86,7 +86,7 @@ static void test_order_and_crash(void **state)
 	for (size_t i = 0; i < 5; i++)
 		jobs[i] = (struct job){ .index = i, .memory = 1 << 20 };
 	norder = 0;
-	assert_int_equal(sched_run(jobs, 5, 3, run_fn, report_fn, &stop), 5);
+	assert_int_equal(sched_run(jobs, 5, 3, sched_memory_budget(), run_fn, report_fn, &stop), 5);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(order[i], i);
 	assert_int_equal(verdicts[0], V_PASS);
@@ -128,7 +128,7 @@ static void test_hosts_failover(void **state)
 	for (size_t i = 0; i < 6; i++)
 		jobs[i] = (struct job){ .index = i, .memory = 1 << 20 };
 	norder = 0;
-	assert_int_equal(sched_run_hosts(jobs, 6, 3, hosts, 2, host_run_fn, host_report_fn, &stop), 6);
+	assert_int_equal(sched_run_hosts(jobs, 6, 3, sched_memory_budget(), hosts, 2, host_run_fn, host_report_fn, &stop), 6);
 	assert_true(hosts[0].dead);
 	assert_false(hosts[1].dead);
 	for (size_t i = 0; i < 6; i++) {
@@ -143,7 +143,7 @@ static void test_hosts_failover(void **state)
 	/* every host failing: an error each, nothing hangs */
 	struct sched_host bad[1] = { { "a", 2, 0, 0 } };
 	norder = 0;
-	assert_int_equal(sched_run_hosts(jobs, 3, 2, bad, 1, host_run_fn, host_report_fn, &stop), 3);
+	assert_int_equal(sched_run_hosts(jobs, 3, 2, sched_memory_budget(), bad, 1, host_run_fn, host_report_fn, &stop), 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(verdicts[i], V_ERROR);
 }
@@ -266,7 +266,7 @@ static void test_worker_signals_only_its_own(void **state)
 	for (size_t i = 0; i < 2; i++)
 		jobs[i] = (struct job){ .index = i, .memory = 1 << 20 };
 	norder = 0;
-	assert_int_equal(sched_run(jobs, 2, 2, sibling_run_fn, reason_report_fn, &stop), 2);
+	assert_int_equal(sched_run(jobs, 2, 2, sched_memory_budget(), sibling_run_fn, reason_report_fn, &stop), 2);
 	assert_int_equal(sigaction(SIGTERM, &old, NULL), 0);
 	assert_string_equal(reasons[0], "");
 	assert_string_equal(reasons[1], "");
@@ -333,7 +333,7 @@ static void test_signal_during_fork(void **state)
 	got_signal = 0;
 	raise_after_fork = 1;
 	norder = 0;
-	assert_int_equal(sched_run(&job, 1, 1, relayed_run_fn, reason_report_fn, &stop), 1);
+	assert_int_equal(sched_run(&job, 1, 1, sched_memory_budget(), relayed_run_fn, reason_report_fn, &stop), 1);
 	assert_int_equal(sigaction(SIGTERM, &old, NULL), 0);
 	assert_int_equal(raise_after_fork, 0);
 	assert_string_equal(reasons[0], "");
