@@ -26,6 +26,18 @@ struct case_cgroup {
 
 enum step_kind { STEP_NONE, STEP_RUN, STEP_MODULE };
 
+/* A path of the case that names a host file may hold ${arch}: it is
+ * replaced by each target's arch (x86_64, i386) when the run's payload is
+ * put together, so one case can bring a program built for each arch. */
+#define CASE_ARCH_VAR "${arch}"
+
+struct case_file {             /* [files]: GUEST_PATH = HOST_PATH */
+	char *guest;               /* absolute, checked: not the agent's own, /proc, /sys, /dev */
+	char *host;                /* absolute (a relative one is taken from the case file's
+				      directory); may hold ${arch} */
+	int line;
+};
+
 struct case_step {
 	char *name;
 	enum step_kind kind;
@@ -41,8 +53,19 @@ struct case_step {
 	char *rmmod;               /* module to unload after the rest; NULL: none */
 	int oom_score_adj;         /* for the step's process, when has_oom_score_adj */
 	int has_oom_score_adj;
+	/* run = ./prog or module = ./dir/ | ./x.ko: the host file or directory,
+	 * absolute (relative ones are taken from the case file's directory);
+	 * may hold ${arch}. NULL: a bare name (run: hog, a busybox applet or a
+	 * program of `packages`; module: oom_trigger). For run, argv[0] is then
+	 * the program's guest path, CASE_USER_BIN "/" its base name. */
+	char *host_path;
+	int module_is_dir;         /* module: host_path is a Kbuild source directory, else a .ko */
+	int tap;                   /* tap = yes: the step's output is read as TAP/KTAP */
 	int line;
 };
+
+/* Where a case's own programs (run = ./prog) are put in the guest. */
+#define CASE_USER_BIN "/usr/local/bin"
 
 struct oomcase {
 	char *path;
@@ -64,6 +87,10 @@ struct oomcase {
 	char **needs;              /* [case] needs = ...: requirement words, validated syntax */
 	size_t nneeds;
 	char *variant;             /* "memory=64M,order=1" for an expanded run; NULL: not expanded */
+	char **packages;           /* [case] packages = ...: Debian packages for the guest */
+	size_t npackages;
+	struct case_file *files;   /* [files], in file order */
+	size_t nfiles;
 };
 
 /* A case file with [params] (or several memory sizes) stands for several
