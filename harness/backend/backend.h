@@ -14,6 +14,8 @@ struct vm_config {
 	const char *extra_cmdline;     /* may be NULL */
 	const char *run_dir;           /* logs go here (qemu.log, qemu.cmdline) */
 	const char *restore;           /* a saved state to start from instead of booting; NULL: boot */
+	const char *payload;           /* the run's payload disk (proto/payload.h), attached as a
+					  virtio disk with PAYLOAD_CMDLINE; NULL: none */
 };
 
 struct vm;

@@ -337,19 +337,23 @@ static int domain_xml(struct vm *vm, const struct vm_config *cfg, struct strbuf 
 
 	if (needs_upload()) {
 		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
+		char *p = i && cfg->payload ? upload(vm->conn, cfg->payload, err) : NULL;
 		struct target t = *cfg->target;
 		struct vm_config rc = *cfg;
 
-		if (!i) {
+		if (!i || (cfg->payload && !p)) {
 			free(k);
+			free(i);
 			return -1;
 		}
 		t.kernel = k;
 		rc.target = &t;
 		rc.initrd = i;
+		rc.payload = p;
 		r = libvirt_domain_xml(&rc, vm->name, type, xml);
 		free(k);
 		free(i);
+		free(p);
 	} else {
 		r = libvirt_domain_xml(cfg, vm->name, type, xml);
 	}

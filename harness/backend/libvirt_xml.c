@@ -1,6 +1,7 @@
 /* libvirt_xml: domain, pool and volume XML through xmlTextWriter. */
 #include "backend/libvirt_xml.h"
 #include "lib/utf8.h"
+#include "proto/payload.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -119,6 +120,8 @@ static void os(struct xml_doc *d, const struct vm_config *cfg)
 	struct strbuf cmdline = STRBUF_INIT;
 
 	strbuf_addstr(&cmdline, GUEST_CMDLINE);
+	if (cfg->payload)
+		strbuf_addstr(&cmdline, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
 	open_elem(d, "os");
@@ -134,11 +137,27 @@ static void os(struct xml_doc *d, const struct vm_config *cfg)
 	strbuf_release(&cmdline);
 }
 
-static void devices(struct xml_doc *d)
+/* The run's payload (proto/payload.h), read-only, on the first virtio disk. */
+static void payload_disk(struct xml_doc *d, const char *path)
+{
+	open_elem(d, "disk");
+	attr(d, "type", "file");
+	attr(d, "device", "disk");
+	empty_elem(d, "driver", "name", "qemu", "type", "raw");
+	empty_elem(d, "source", "file", path, NULL, NULL);
+	empty_elem(d, "target", "dev", "vda", "bus", "virtio");
+	open_elem(d, "readonly");
+	close_elem(d);
+	close_elem(d);
+}
+
+static void devices(struct xml_doc *d, const struct vm_config *cfg)
 {
 	open_elem(d, "devices");
 	serial(d, "0");
 	serial(d, "1");
+	if (cfg->payload)
+		payload_disk(d, cfg->payload);
 	empty_elem(d, "controller", "type", "usb", "model", "none");
 	empty_elem(d, "memballoon", "model", "none", NULL, NULL);
 	open_elem(d, "panic");
@@ -169,7 +188,7 @@ int libvirt_domain_xml(const struct vm_config *cfg, const char *name, const char
 	leaf(&d, "on_poweroff", "destroy");
 	leaf(&d, "on_reboot", "destroy");
 	leaf(&d, "on_crash", "destroy");
-	devices(&d);
+	devices(&d, cfg);
 	close_elem(&d);
 	return doc_end(&d, out);
 }

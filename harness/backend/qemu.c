@@ -7,6 +7,7 @@
 #include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/fs.h"
+#include "proto/payload.h"
 #include "run/results.h"
 
 #include <errno.h>
@@ -103,6 +104,8 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	size_t argc = 0;
 
 	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1" : GUEST_CMDLINE);
+	if (cfg->payload)
+		strbuf_addstr(&append, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&append, " %s", cfg->extra_cmdline);
 	strbuf_addf(&mib, "%llu", cfg->memory >> 20);
@@ -138,6 +141,22 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	 * says GUEST_PANICKED on QMP and shuts down. */
 	add(&argv, &argc, "-device");
 	add(&argv, &argc, "pvpanic");
+	if (cfg->payload) {
+		struct strbuf drive = STRBUF_INIT;
+
+		/* QEMU's option syntax: a comma in a value is written twice */
+		strbuf_addstr(&drive, "if=none,id=payload,format=raw,readonly=on,file=");
+		for (const char *p = cfg->payload; *p; p++) {
+			if (*p == ',')
+				strbuf_addch(&drive, ',');
+			strbuf_addch(&drive, *p);
+		}
+		add(&argv, &argc, "-drive");
+		add(&argv, &argc, drive.buf);
+		add(&argv, &argc, "-device");
+		add(&argv, &argc, "virtio-blk-pci,drive=payload");
+		strbuf_release(&drive);
+	}
 	if (cfg->restore) {
 		/* the state comes over QMP once the sockets are connected */
 		add(&argv, &argc, "-incoming");

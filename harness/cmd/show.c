@@ -51,6 +51,28 @@ static void plan_text(struct strbuf *out, const char *plan)
 	}
 }
 
+/* Where a step's program or module comes from. */
+static void step_origin(struct strbuf *out, const struct case_step *s)
+{
+	const char *arch = s->host_path && strstr(s->host_path, CASE_ARCH_VAR) ? ", ${arch} per target" : "";
+
+	if (s->kind == STEP_RUN && s->host_path)
+		strbuf_addf(out, "       program %s: the case's file %s%s, with the libraries it needs\n",
+			    s->argv[0], s->host_path, arch);
+	else if (s->kind == STEP_RUN && !strcmp(s->argv[0], "hog"))
+		strbuf_addstr(out, "       program hog: in the image\n");
+	else if (s->kind == STEP_RUN)
+		strbuf_addf(out, "       program %s: from the case's packages, or a busybox applet\n", s->argv[0]);
+	else if (s->kind == STEP_MODULE && s->host_path && s->module_is_dir)
+		strbuf_addf(out, "       module %s: built from %s against each target's kdir\n", s->argv[0],
+			    s->host_path);
+	else if (s->kind == STEP_MODULE && s->host_path)
+		strbuf_addf(out, "       module %s: the case's file %s%s, checked against each target\n", s->argv[0],
+			    s->host_path, arch);
+	else if (s->kind == STEP_MODULE)
+		strbuf_addf(out, "       module %s: in the image, built for each target\n", s->argv[0]);
+}
+
 void show_case(const struct oomcase *c, const struct target_list *tl, struct strbuf *out)
 {
 	strbuf_addf(out, "case %s%s%s%s  (%s)\n", c->name, c->variant ? "[" : "", c->variant ? c->variant : "",
@@ -95,6 +117,14 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 		for (size_t j = 0; j < g->nsettings; j++)
 			strbuf_addf(out, "    %s = %s\n", g->settings[j].file, g->settings[j].value);
 	}
+	if (c->npackages) {
+		strbuf_addstr(out, "  packages: ");
+		for (size_t i = 0; i < c->npackages; i++)
+			strbuf_addf(out, "%s%s", i ? " " : "", c->packages[i]);
+		strbuf_addstr(out, " (Debian's build for each target's arch, with the libraries they need)\n");
+	}
+	for (size_t i = 0; i < c->nfiles; i++)
+		strbuf_addf(out, "  file %s from %s (line %d)\n", c->files[i].guest, c->files[i].host, c->files[i].line);
 	strbuf_addstr(out, "  steps, in order:\n");
 	for (size_t i = 0; i < c->nsteps; i++) {
 		const struct case_step *s = &c->steps[i];
@@ -122,7 +152,10 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 		}
 		if (s->rmmod)
 			strbuf_addf(out, "; rmmod %s", s->rmmod);
+		if (s->tap)
+			strbuf_addf(out, "; its output read as TAP (facts tap.%s.*)", s->name);
 		strbuf_addch(out, '\n');
+		step_origin(out, s);
 	}
 	strbuf_addstr(out, "  expectations:\n");
 	if (!c->nexpects)

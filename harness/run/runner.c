@@ -225,6 +225,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		.memory = rq->c->memory,
 		.extra_cmdline = rq->c->cmdline,
 		.run_dir = rq->run_dir,
+		.payload = rq->payload,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct snapshot snap = { 0 };
@@ -253,6 +254,9 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	x.con.log_fd = run_files_open_log(rq->run_dir, "console.log");
 	x.agent.log_fd = run_files_open_log(rq->run_dir, "agent.log");
 
+	/* the payload is unpacked before anything else the plan does */
+	if (rq->payload)
+		strbuf_addstr(&x.plan, "payload\n");
 	if (plan_build(rq->c, &x.plan, &err)) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, err.buf);

@@ -25,6 +25,7 @@ struct run_request {
 	long silence_ms;           /* no byte on either stream this long: a wedged guest; 0: off */
 	unsigned long long log_limit; /* bytes kept of each log file; 0: the default 64 MiB */
 	const char *snapshot_dir;  /* start from a saved booted guest kept here; NULL: boot */
+	const char *payload;       /* the run's payload disk (proto/payload.h); NULL: none */
 };
 
 /* Set from a signal handler: the current run stops at once. */

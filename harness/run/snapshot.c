@@ -3,6 +3,7 @@
 #include "lib/clock.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
+#include "proto/payload.h"
 #include "target/target.h"
 
 #include <dirent.h>
@@ -31,6 +32,9 @@ void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, stru
 	fs_add_identity(key, "initrd", cfg->initrd);
 	strbuf_addf(key, "memory %llu\ncmdline %s\n", cfg->memory,
 		    cfg->extra_cmdline && *cfg->extra_cmdline ? cfg->extra_cmdline : "-");
+	/* a guest saved with a payload disk restores only with one */
+	if (cfg->payload)
+		strbuf_addf(key, "payload-disk %llu\n", PAYLOAD_DISK_SIZE);
 }
 
 /* Reads what the two streams hold now into the buffers; 1 if the VM's
@@ -55,7 +59,7 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 		struct snapshot *s, struct strbuf *err)
 {
 	struct vm_config c = *cfg;
-	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT, disk = STRBUF_INIT;
 	struct vm *vm = NULL;
 	double t0 = clock_now_s();
 	int r = -1, ready = 0;
@@ -64,6 +68,20 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 	fs_mkdirs(bootdir.buf);
 	c.run_dir = bootdir.buf;
 	c.restore = NULL;
+	if (cfg->payload) {
+		/* booted with an empty disk of the size every payload disk has;
+		 * the guest probes it and never reads it */
+		strbuf_addf(&disk, "%s/empty-payload.img", bootdir.buf);
+		int fd = open(disk.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || ftruncate(fd, (off_t)PAYLOAD_DISK_SIZE)) {
+			strbuf_addf(err, "cannot make %s: %s", disk.buf, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		close(fd);
+		c.payload = disk.buf;
+	}
 	if (b->start(&c, &vm, err))
 		goto out;
 	while (!ready) {
@@ -110,8 +128,11 @@ out:
 	}
 	if (!r)
 		s->made_seconds = clock_now_s() - t0;
+	if (disk.len)
+		unlink(disk.buf);
 	strbuf_release(&bootdir);
 	strbuf_release(&tmp);
+	strbuf_release(&disk);
 	return r;
 }
 
