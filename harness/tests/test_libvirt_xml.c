@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backend/libvirt_xml.h"
+#include "proto/payload.h"
 
 static struct target tgt(const char *arch, const char *kernel)
 {
@@ -124,6 +125,22 @@ static void test_read_back(void **state)
 	free(back);
 	virDomainDestroy(d);
 	virDomainFree(d);
+
+	/* a payload: a read-only virtio disk, and the agent told so */
+	cfg.payload = "/r/payload & one.img";
+	strbuf_reset(&xml);
+	assert_int_equal(libvirt_domain_xml(&cfg, "oomtest-t3", "qemu", &xml), 0);
+	d = virDomainCreateXML(c, xml.buf, 0);
+	assert_non_null(d);
+	back = virDomainGetXMLDesc(d, 0);
+	assert_non_null(strstr(back, "<source file='/r/payload &amp; one.img'/>"));
+	assert_non_null(strstr(back, "<target dev='vda' bus='virtio'/>"));
+	assert_non_null(strstr(back, "<readonly/>"));
+	assert_non_null(strstr(back, " " PAYLOAD_CMDLINE " vm.x=&quot;1&quot;</cmdline>"));
+	free(back);
+	virDomainDestroy(d);
+	virDomainFree(d);
+	cfg.payload = NULL;
 
 	/* i386 is i686 to libvirt */
 	t = tgt("i386", "/k/bzImage");

@@ -12,6 +12,7 @@
 
 #include "backend/qemu.h"
 #include "lib/child.h"
+#include "proto/payload.h"
 
 #define SOCKETS(d) \
 	"-chardev\nsocket,id=con,path=" d "/con,server=on,wait=on\n-serial\nchardev:con\n" \
@@ -98,6 +99,23 @@ static void test_restore(void **state)
 	strbuf_release(&restored);
 }
 
+static void test_payload_disk(void **state)
+{
+	struct target t = tgt("i386", "/k/bzImage", BOOT_BZIMAGE);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/i386.cpio", .memory = 64ull << 20,
+				 .extra_cmdline = "x=1", .payload = "/r/case[memory=64M,order=1]/i386/payload.img" };
+
+	(void)state;
+	/* read-only virtio disk; a comma in the path is doubled for QEMU's
+	 * option parser; the agent is told on the kernel command line */
+	assert_argv(&cfg, "tcg",
+		    "qemu-system-i386\n-M\npc\n-accel\ntcg\n-m\n64\n-smp\n1\n-nodefaults\n-no-user-config\n"
+		    "-display\nnone\n-no-reboot\n-kernel\n/k/bzImage\n-initrd\n/i/i386.cpio\n"
+		    "-append\n" GUEST_CMDLINE " " PAYLOAD_CMDLINE " x=1\n" SOCKETS("/s") "-device\npvpanic\n"
+		    "-drive\nif=none,id=payload,format=raw,readonly=on,file=/r/case[memory=64M,,order=1]/i386/payload.img\n"
+		    "-device\nvirtio-blk-pci,drive=payload\n");
+}
+
 static void test_memory_and_overrides(void **state)
 {
 	struct target t = tgt("i386", "/k/bzImage", BOOT_BZIMAGE);
@@ -167,6 +185,7 @@ int main(void)
 		cmocka_unit_test_setup(test_x86_64_pvh_kvm, setup),
 		cmocka_unit_test_setup(test_i386_bzimage_tcg, setup),
 		cmocka_unit_test_setup(test_restore, setup),
+		cmocka_unit_test_setup(test_payload_disk, setup),
 		cmocka_unit_test_setup(test_memory_and_overrides, setup),
 		cmocka_unit_test_setup(test_start_writes_the_command_line, setup),
 	};

@@ -18,6 +18,7 @@
 #include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
+#include "proto/payload.h"
 #include "run/snapshot.h"
 #include "tests/run_test_util.h"
 
@@ -41,6 +42,18 @@ static int never_save(struct vm *vm, const char *path, struct strbuf *err)
 }
 
 static const struct backend_ops saving_backend = { .name = "test", .start = failing_start, .save = never_save };
+
+static long long disk_size_at_start = -1;
+
+static int disk_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
+{
+	struct stat st;
+
+	disk_size_at_start = cfg->payload && !stat(cfg->payload, &st) ? (long long)st.st_size : -1;
+	return failing_start(cfg, out, err);
+}
+
+static const struct backend_ops disk_backend = { .name = "test", .start = disk_start, .save = never_save };
 
 static void write_text(const char *dir, const char *name, const char *text)
 {
@@ -143,9 +156,40 @@ static void test_key_follows_files(void **state)
 	f.cfg.extra_cmdline = "quiet";
 	key_of(&f, &k2);
 	assert_string_not_equal(k1.buf, k2.buf);
+	f.cfg.extra_cmdline = NULL;
+
+	/* a guest saved with a payload disk is another one; which run's disk
+	 * it is restored with is not part of it */
+	key_of(&f, &k1);
+	f.cfg.payload = "/runs/a/payload.img";
+	key_of(&f, &k2);
+	assert_string_not_equal(k1.buf, k2.buf);
+	f.cfg.payload = "/runs/b/payload.img";
+	key_of(&f, &k1);
+	assert_string_equal(k1.buf, k2.buf);
 
 	strbuf_release(&k1);
 	strbuf_release(&k2);
+	fixture_release(&f);
+}
+
+/* The guest a payload run restores was booted with an empty disk of the
+ * size every payload disk has, not with the run's own. */
+static void test_made_with_an_empty_disk(void **state)
+{
+	(void)state;
+	struct fixture f;
+	struct snapshot s = { 0 };
+	struct strbuf err = STRBUF_INIT, snaps = STRBUF_INIT;
+
+	fixture_init(&f);
+	strbuf_addf(&snaps, "%s/snapshots", f.dir);
+	f.cfg.payload = "/nonexistent/payload.img";
+	assert_int_equal(snapshot_get(&disk_backend, &f.cfg, snaps.buf, &s, &err), -1);
+	assert_int_equal(disk_size_at_start, (long long)PAYLOAD_DISK_SIZE);
+	snapshot_release(&s);
+	strbuf_release(&err);
+	strbuf_release(&snaps);
 	fixture_release(&f);
 }
 
@@ -315,6 +359,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_follows_files),
+		cmocka_unit_test(test_made_with_an_empty_disk),
 		cmocka_unit_test(test_prune_only_stale_states),
 		cmocka_unit_test(test_prune_leaves_locked_and_live_states),
 	};
