@@ -321,6 +321,10 @@ static int make_dir(struct walker *w, struct entry *e, int dir, const char *base
 			return fail(w->msg, "%s: chmod: %s", e->name, strerror(errno));
 	} else if (errno != EEXIST) {
 		return fail(w->msg, "%s: mkdir: %s", e->name, strerror(errno));
+	} else {
+		struct stat st;
+		if (fstatat(dir, base, &st, 0) || !S_ISDIR(st.st_mode))
+			return fail(w->msg, "%s: exists and is not a directory", e->name);
 	}
 	return 0;
 }

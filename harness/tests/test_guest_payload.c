@@ -294,6 +294,14 @@ static void test_replaces_files_and_symlinks(void **state)
 	add_file(&a, "old", 0755, "replaced\n");
 	add_trailer(&a);
 	assert_null(unpack(&a, 0, &r));
+	/* a directory where a file is: refused */
+	struct buf d = { 0 };
+	add_dir(&d, "old", 0755);
+	add_trailer(&d);
+	char *msg = unpack(&d, 0, &r);
+	assert_string_equal(msg, "old: exists and is not a directory");
+	free(msg);
+	free(d.p);
 	char *t = file_text(in(&r, "link"));
 	assert_string_equal(t, "new\n");
 	free(t);
