@@ -1,8 +1,11 @@
 /* oomtest-init: the guest agent, PID 1 of every oomtest guest.
  *
- * Mounts what the guest needs, says "ready" on the agent channel (the second
- * serial port), reads the run's plan up to "end", runs it line by line,
- * streams records back (see proto/proto.h) and powers the machine off.
+ * Mounts what the guest needs, loads the image's modules (and the payload
+ * disk's driver when booted for one: proto/payload.h), says "ready" on the
+ * agent channel (the second serial port), reads the run's plan up to "end",
+ * unpacks the payload first when the plan begins with it, runs the rest
+ * line by line, streams records back (see proto/proto.h) and powers the
+ * machine off.
  * Static, no shell: steps are exec'd from argv vectors taken from the plan. */
 #include <dirent.h>
 #include <errno.h>
