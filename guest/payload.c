@@ -404,11 +404,12 @@ struct disk {
 	uint64_t off, end;      /* the next read's offset; the archive's end */
 };
 
+/* 64-bit offsets on i386 too */
 static ssize_t pread_retry(int fd, void *p, size_t n, uint64_t at)
 {
 	ssize_t r;
 
-	while ((r = pread(fd, p, n, (off_t)at)) < 0 && errno == EINTR)
+	while ((r = pread64(fd, p, n, (off64_t)at)) < 0 && errno == EINTR)
 		;
 	return r;
 }
@@ -447,10 +448,10 @@ static int open_device(const char *dev, long wait_ms, char **msg)
 	int fd;
 
 	for (;;) {
-		fd = open(dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+		fd = open(dev, O_RDONLY | O_DIRECT | O_LARGEFILE | O_CLOEXEC);
 		/* a file system without O_DIRECT (tmpfs before 6.6: tests) */
 		if (fd < 0 && errno == EINVAL)
-			fd = open(dev, O_RDONLY | O_CLOEXEC);
+			fd = open(dev, O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 		if (fd >= 0 || (errno != ENOENT && errno != ENXIO) || clock_now_ms() >= deadline)
 			break;
 		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
@@ -463,7 +464,7 @@ static int open_device(const char *dev, long wait_ms, char **msg)
 static int unpack_disk(struct disk *d, const char *dev, const char *root, char **msg)
 {
 	struct payload_source src = { disk_next, d };
-	off_t dev_size = lseek(d->fd, 0, SEEK_END);
+	off64_t dev_size = lseek64(d->fd, 0, SEEK_END);
 	uint64_t size;
 	ssize_t r;
 
