@@ -1,8 +1,11 @@
 /* oomtest-init: the guest agent, PID 1 of every oomtest guest.
  *
- * Mounts what the guest needs, says "ready" on the agent channel (the second
- * serial port), reads the run's plan up to "end", runs it line by line,
- * streams records back (see proto/proto.h) and powers the machine off.
+ * Mounts what the guest needs, loads the image's modules (and the payload
+ * disk's driver when booted for one: proto/payload.h), says "ready" on the
+ * agent channel (the second serial port), reads the run's plan up to "end",
+ * unpacks the payload first when the plan begins with it, runs the rest
+ * line by line, streams records back (see proto/proto.h) and powers the
+ * machine off.
  * Static, no shell: steps are exec'd from argv vectors taken from the plan. */
 #include <dirent.h>
 #include <errno.h>
@@ -21,10 +24,13 @@
 
 #include "guest/chan.h"
 #include "guest/collect.h"
+#include "guest/files.h"
+#include "guest/payload.h"
 #include "guest/plan_read.h"
 #include "guest/plan_run.h"
 #include "guest/sample.h"
 #include "guest/steps.h"
+#include "proto/payload.h"
 #include "proto/proto.h"
 
 static void setup_mounts(void)
@@ -72,19 +78,20 @@ static void reserve_memory(void)
 	mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
-/* Modules the image carries for the harness's sake (pvpanic), loaded in
- * name order from /lib/modules/boot; a kernel without them just lacks
- * what they give. */
-static void load_boot_modules(void)
+/* Modules the image carries for the harness's sake, loaded in name order
+ * from dir: /lib/modules/boot (pvpanic), and PAYLOAD_MODULES_DIR (the
+ * payload disk's driver) when the guest was booted for a payload. A kernel
+ * without them just lacks what they give. */
+static void load_modules_in(const char *dir)
 {
 	struct dirent **names;
-	int n = scandir("/lib/modules/boot", &names, NULL, alphasort);
+	int n = scandir(dir, &names, NULL, alphasort);
 
 	for (int i = 0; i < n; i++) {
 		char *path = NULL;
 		int fd;
 
-		if (names[i]->d_name[0] != '.' && asprintf(&path, "/lib/modules/boot/%s", names[i]->d_name) >= 0 &&
+		if (names[i]->d_name[0] != '.' && asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0 &&
 		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
 			if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
 				fprintf(stderr, "oomtest-init: finit_module %s: %s\n", path, strerror(errno));
@@ -95,6 +102,17 @@ static void load_boot_modules(void)
 	}
 	if (n >= 0)
 		free(names);
+}
+
+static int booted_for_payload(void)
+{
+	struct buf cmdline = { 0 };
+	int found;
+
+	buf_reserve(&cmdline, 4096);
+	found = !read_file("/proc/cmdline", &cmdline) && payload_cmdline_has(cmdline.p);
+	free(cmdline.p);
+	return found;
 }
 
 /* Whether a pvpanic driver has a device: then QEMU hears of a panic. */
@@ -130,14 +148,20 @@ int main(void)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	load_boot_modules();
+	load_modules_in("/lib/modules/boot");
+	if (booted_for_payload())
+		load_modules_in(PAYLOAD_MODULES_DIR);
 	uname(&u);
 	send_rec("ready", S(OOMTEST_PROTO_VERSION), S(u.release), S(u.machine), S(pvpanic_bound() ? "1" : "0"), NULL);
 
 	nplan = plan_read(&plan);
+	/* the run's own files are there before anything else happens */
+	size_t first = 0;
+	if (nplan && !strcmp(plan[0].f[0], "payload"))
+		run_line(&plan[first++]);
 	collect_open_early(plan, nplan);
 	sample_begin();
-	for (size_t i = 0; i < nplan; i++)
+	for (size_t i = first; i < nplan; i++)
 		run_line(&plan[i]);
 	finish();
 	return 0;

@@ -4,6 +4,7 @@
 #include "guest/chan.h"
 #include "guest/collect.h"
 #include "guest/files.h"
+#include "guest/payload.h"
 #include "guest/plan_read.h"
 #include "guest/steps.h"
 
@@ -120,7 +121,9 @@ void run_line(struct plan_line *l)
 	const char *cmd = l->f[0];
 	int r;
 
-	if (!strcmp(cmd, "mount") && l->n == 2) {
+	if (!strcmp(cmd, "payload") && l->n == 1) {
+		payload_run();
+	} else if (!strcmp(cmd, "mount") && l->n == 2) {
 		if ((r = cgroup_mount(l->f[1])))
 			send_err("mount %s: %s", l->f[1], strerror(-r));
 	} else if (!strcmp(cmd, "cgroup") && l->n == 2) {

@@ -1,6 +1,6 @@
-/* plan_run: runs one plan line (mount, cgroup, cgset, sysctl, run, module,
- * write, rmmod, sleep, wait, shell, collect); what fails is an "err"
- * record. */
+/* plan_run: runs one plan line (payload, mount, cgroup, cgset, sysctl, run,
+ * module, write, rmmod, sleep, wait, shell, collect); what fails is an
+ * "err" record. */
 #ifndef OOMTEST_GUEST_PLAN_RUN_H
 #define OOMTEST_GUEST_PLAN_RUN_H
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -214,6 +215,26 @@ static int load_module(const char *name, char **params, int nparams)
 	return ret;
 }
 
+char *steps_find_program(const char *name, const char *dirs)
+{
+	for (const char *d = dirs; *d;) {
+		size_t len = strcspn(d, ":");
+		char *path = NULL;
+
+		/* an empty entry is the current directory, as for execvp */
+		if (asprintf(&path, "%.*s%s%s", (int)len, d, len ? "/" : "", name) < 0)
+			return NULL;
+		struct stat st;
+		/* root may "execute" a directory, as far as access() says */
+		if (!stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK))
+			return path;
+		free(path);
+		d += len;
+		d += *d == ':';
+	}
+	return NULL;
+}
+
 /* In the child: join the cgroup, set oom_score_adj, then become the step. */
 static void become_step(const char *kind, const char *cg, const char *adj, char **argv, int argc)
 {
@@ -230,14 +251,15 @@ static void become_step(const char *kind, const char *cg, const char *adj, char 
 		prctl(PR_SET_NAME, "insmod", 0, 0, 0);
 		_exit(load_module(argv[0], argv + 1, argc - 1));
 	}
-	char *path = NULL;
-	if (strchr(argv[0], '/'))
-		path = argv[0];
-	else if (asprintf(&path, "/bin/%s", argv[0]) < 0)
+	char *path = strchr(argv[0], '/') ? argv[0] : steps_find_program(argv[0], STEPS_PATH);
+	if (!path) {
+		fprintf(stderr, "oomtest-init: %s: not found\n", argv[0]);
 		_exit(127);
+	}
 	char **av = calloc((size_t)argc + 1, sizeof(char *));
 	memcpy(av, argv, (size_t)argc * sizeof(char *));
-	execv(path, av);
+	char *envp[] = { "PATH=" STEPS_PATH, "HOME=/", "TERM=linux", NULL };
+	execve(path, av, envp);
 	fprintf(stderr, "oomtest-init: exec %s: %s\n", path, strerror(errno));
 	_exit(127);
 }

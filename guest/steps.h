@@ -1,4 +1,4 @@
-/* steps: the plan's processes. Starting them (programs from /bin, or a
+/* steps: the plan's processes. Starting them (programs from the PATH, or a
  * module loaded with finit_module), forwarding their output as "out"
  * records, reaping them ("exit"), and waiting for them while the agent
  * keeps pumping. */
@@ -25,8 +25,17 @@ struct step {
 extern struct step *step_list;
 
 struct step *find_step(const char *name);
-/* kind: "run" (argv exec'd from /bin) or "module" (argv: module name and
- * params). cg: the cgroup to join, or "-"; adj: oom_score_adj, or "-". A
+/* Where a run step's program is looked for when its name has no '/':
+ * payload programs live in /usr/bin, busybox's applets and the hog in /bin.
+ * Steps get it as their PATH, with HOME=/ and TERM=linux, and nothing else
+ * of the agent's environment. */
+#define STEPS_PATH "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+
+/* The first dirs/name (dirs: ':'-separated) that is a regular file that
+ * may be executed, malloc'd; NULL if none. */
+char *steps_find_program(const char *name, const char *dirs);
+/* kind: "run" (argv exec'd, searched in STEPS_PATH) or "module" (argv:
+ * module name and params). cg: the cgroup to join, or "-"; adj: oom_score_adj, or "-". A
  * step not in the background is waited for. */
 void start_step(const char *kind, const char *name, int bg, const char *cg,
 		const char *adj, char **argv, int argc);

@@ -8,8 +8,9 @@
 # identity (a hash of KDIR/Module.symvers, KERNEL's size and mtime) is kept
 # in oom_trigger.kernel beside the module, so a kernel rebuilt with the same
 # release string does not keep the old module. The initramfs holds the agent as /init, the
-# hog in /bin and the module in /lib/modules; per-run data travels over the
-# agent channel, never in the image.
+# hog in /bin, the module in /lib/modules, pvpanic in /lib/modules/boot and
+# the virtio disk's modules in /lib/modules/payload; per-run data travels over
+# the agent channel or the payload disk, never in the image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # where fetched kernels and built targets live: build/ here, elsewhere for an
@@ -69,12 +70,76 @@ pvpanic_dir() {
 }
 pvdir=$(pvpanic_dir)
 
+# A run that brings its own files gets them on a virtio disk (proto/payload.h):
+# where the target has virtio_blk as a module, it and the modules it needs go
+# to lib/modules/payload/ as NN-NAME.ko, NN giving the load order
+# (dependencies first). Built in, or absent, nothing goes there and the
+# directory stays empty. The modules come from the target's module tree, a
+# Debian package's or a kernel build tree's (the built .ko files modules.order
+# lists); neither has a modules.dep, so depmod writes one into a scratch
+# basedir whose lib/modules/REL links to those files.
+payload_modules() {	# STAGE_DIR
+	local rel tree moddir line path seen="" n=1 m f
+	local PATH=$PATH:/usr/sbin:/sbin	# depmod, modprobe
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+	[ -n "$rel" ] || return 0
+	tree=$kdir/../../../lib/modules/$rel
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-depmod.XXXXXX")
+	trap 'rm -rf "$scratch"' EXIT
+	moddir=$scratch/lib/modules/$rel
+	mkdir -p "$moddir" "$scratch/modprobe.d"
+	if [ -d "$tree/kernel" ]; then
+		ln -s "$(cd "$tree/kernel" && pwd)" "$moddir/kernel"
+		for f in modules.builtin modules.builtin.modinfo modules.order; do
+			[ ! -f "$tree/$f" ] || cp "$tree/$f" "$moddir/"
+		done
+	elif [ -f "$kdir/modules.order" ]; then
+		# lines name drivers/x/y.o (6.2 on) or drivers/x/y.ko
+		while read -r line; do
+			path=${line%.o}
+			path=${path%.ko}.ko
+			[ -f "$kdir/$path" ] || continue
+			mkdir -p "$moddir/kernel/$(dirname "$path")"
+			ln -s "$(cd "$kdir" && pwd)/$path" "$moddir/kernel/$path"
+		done < "$kdir/modules.order"
+		[ ! -f "$kdir/modules.builtin" ] || cp "$kdir/modules.builtin" "$moddir/"
+		[ ! -f "$kdir/modules.builtin.modinfo" ] || cp "$kdir/modules.builtin.modinfo" "$moddir/"
+	fi
+	touch "$moddir/modules.order"
+	if [ -d "$moddir/kernel" ] && depmod -b "$scratch" "$rel" 2> "$scratch/depmod.log"; then
+		# virtio_pci is the transport, not a dependency of virtio_blk
+		for m in virtio_pci virtio_blk; do
+			# "insmod PATH" per module to load, "builtin NAME"; not found: fails
+			modprobe -C "$scratch/modprobe.d" -d "$scratch" -S "$rel" --show-depends "$m" 2> /dev/null || true
+		done > "$scratch/depends"
+		while read -r line; do
+			path=${line#insmod }
+			path=${path%% *}
+			[ "$path" != "$line" ] || continue
+			case " $seen " in *" $path "*) continue ;; esac
+			seen="$seen $path"
+			m=$(basename "$path")
+			m=${m%%.ko*}
+			f=$1/$(printf '%02d' "$n")-$m.ko
+			case $path in
+			*.ko) cp "$path" "$f" ;;
+			*.ko.xz) xz -dc "$path" > "$f" ;;
+			*.ko.zst) zstd -qdc "$path" > "$f" ;;
+			*) continue ;;
+			esac
+			n=$((n + 1))
+		done < "$scratch/depends"
+	fi
+	rm -rf "$scratch"
+	trap - EXIT
+}
+
 img=$out/initramfs.cpio
 if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ] ||
    [ "$0" -nt "$img" ]; then
 	stage=$out/stage
 	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot}
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot,lib/modules/payload}
 	cp "$agent" "$stage/init"
 	cp "$hog" "$stage/bin/hog"
 	cp "$ko" "$stage/lib/modules/"
@@ -92,6 +157,7 @@ if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$age
 		done
 		n=$((n + 1))
 	done
+	payload_modules "$stage/lib/modules/payload"
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$img.tmp"
 	mv "$img.tmp" "$img"
 	rm -rf "$stage"

@@ -1,6 +1,8 @@
 /* Tests for guest/steps.c: reap() sends a step's output and its "exit"
  * when the step has ended, also while a process the step left behind
- * holds its output pipe open. */
+ * holds its output pipe open. A program named without '/' is looked for
+ * in the PATH's directories in order; a step's environment is PATH, HOME
+ * and TERM only; a program found nowhere exits 127, saying so. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,11 +114,95 @@ static void test_reap_alone(void **state)
 	assert_true(sent_record(records, "out", "parent", "two", NULL));
 }
 
+static void make_file_in(const char *dir, const char *name, mode_t mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	close(open(path, O_WRONLY | O_CREAT | O_TRUNC, mode));
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* a: "prog" not executable, "sub" a directory; b: both executable files;
+ * c: "prog" executable. */
+static void test_find_program(void **state)
+{
+	char a[] = "/tmp/oomtest-path-a.XXXXXX", b[] = "/tmp/oomtest-path-b.XXXXXX",
+	     c[] = "/tmp/oomtest-path-c.XXXXXX", dirs[256], want[256], sub[256];
+	char *got;
+
+	(void)state;
+	assert_non_null(mkdtemp(a));
+	assert_non_null(mkdtemp(b));
+	assert_non_null(mkdtemp(c));
+	make_file_in(a, "prog", 0644);
+	snprintf(sub, sizeof(sub), "%s/sub", a);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	make_file_in(b, "prog", 0755);
+	make_file_in(b, "sub", 0755);
+	make_file_in(c, "prog", 0755);
+
+	snprintf(dirs, sizeof(dirs), "%s:%s:%s", a, b, c);
+	snprintf(want, sizeof(want), "%s/prog", b);
+	got = steps_find_program("prog", dirs);
+	assert_string_equal(got, want);
+	free(got);
+	snprintf(want, sizeof(want), "%s/sub", b);
+	got = steps_find_program("sub", dirs);
+	assert_string_equal(got, want);
+	free(got);
+	snprintf(dirs, sizeof(dirs), "%s:%s", c, b);
+	snprintf(want, sizeof(want), "%s/prog", c);
+	got = steps_find_program("prog", dirs);
+	assert_string_equal(got, want);
+	free(got);
+	assert_null(steps_find_program("none", dirs));
+	snprintf(dirs, sizeof(dirs), "%s", a);
+	assert_null(steps_find_program("prog", dirs));
+	assert_null(steps_find_program("prog", ""));
+
+	for (char *d[] = { a, b, c }, **p = d; p < d + 3; p++) {
+		char rm[256];
+		snprintf(rm, sizeof(rm), "%s/prog", *p);
+		unlink(rm);
+		snprintf(rm, sizeof(rm), "%s/sub", *p);
+		unlink(rm);
+		rmdir(rm);
+		rmdir(*p);
+	}
+}
+
+/* Steps run in this process, waited for: a program found nowhere, and
+ * env (found in the PATH) showing its environment. */
+static void test_step_path_and_environment(void **state)
+{
+	char *argv_missing[] = { "oomtest-no-such-program" };
+	char *argv_env[] = { "env" };
+
+	(void)state;
+	assert_int_equal(setenv("OOMTEST_AGENT_ONLY", "1", 1), 0);
+	start_step("run", "missing", 0, "-", "-", argv_missing, 1);
+	assert_true(sent_record(records, "out", "missing", "oomtest-init: oomtest-no-such-program: not found", NULL));
+	assert_true(sent_record(records, "exit", "missing", "127", NULL));
+
+	start_step("run", "env", 0, "-", "-", argv_env, 1);
+	assert_true(sent_record(records, "out", "env", "PATH=" STEPS_PATH, NULL));
+	assert_true(sent_record(records, "out", "env", "HOME=/", NULL));
+	assert_true(sent_record(records, "out", "env", "TERM=linux", NULL));
+	assert_true(sent_record(records, "exit", "env", "0", NULL));
+	char *sent = records_sent(records);
+	assert_null(strstr(sent, "OOMTEST_AGENT_ONLY"));
+	free(sent);
+	unsetenv("OOMTEST_AGENT_ONLY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reap_while_a_grandchild_holds_the_pipe),
 		cmocka_unit_test(test_reap_alone),
+		cmocka_unit_test(test_find_program),
+		cmocka_unit_test(test_step_path_and_environment),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
