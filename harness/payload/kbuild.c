@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A diagnostic longer than this is cut: it goes into a one-line message. */
@@ -375,6 +376,32 @@ out:
 	return ret;
 }
 
+/* Temporary build directories of leaf (".LEAF.XXXXXX") older than
+ * KBUILD_STALE_SECONDS: what an oomtest killed during a build left. */
+static void remove_stale(const char *base, const char *leaf)
+{
+	struct strbuf prefix = STRBUF_INIT, path = STRBUF_INIT;
+	DIR *d = opendir(base);
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	strbuf_addf(&prefix, ".%s.", leaf);
+	while (d && (de = readdir(d))) {
+		struct stat st;
+
+		if (strncmp(de->d_name, prefix.buf, prefix.len))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", base, de->d_name);
+		if (!lstat(path.buf, &st) && S_ISDIR(st.st_mode) && now - st.st_mtime > KBUILD_STALE_SECONDS)
+			remove_tree(path.buf);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&prefix);
+	strbuf_release(&path);
+}
+
 /* Builds in a temporary directory beside final and renames it into place;
  * when another process got there first its build is as good. */
 static int build(const struct target *t, const struct sources *s, const char *base,
@@ -385,6 +412,7 @@ static int build(const struct target *t, const struct sources *s, const char *ba
 	char *tmp;
 	int ret = -1;
 
+	remove_stale(base, leaf);
 	strbuf_addf(&tmpl, "%s/.%s.XXXXXX", base, leaf);
 	tmp = mkdtemp(tmpl.buf);
 	if (!tmp) {

@@ -19,6 +19,9 @@
 /* Sources larger than this in all are refused: a module's directory, not
  * a kernel tree, is what a case names. */
 #define KBUILD_MAX_SOURCE_BYTES (64u << 20)
+/* A temporary build directory this old was left by an oomtest that died
+ * building: the next build of the same module removes it. */
+#define KBUILD_STALE_SECONDS 3600
 
 /* Builds src_dir's module NAME for t, or finds it built. Returns 0 with
  * ko_path set to the built NAME.ko; or -1 with err set, for a failed

@@ -377,11 +377,36 @@ static void test_build_and_cache(void **state)
 	assert_string_equal(again.buf, ko.buf);
 	assert_int_equal(leftovers(st), 0);
 
+	/* what a build killed midway left: removed once old, not while fresh */
+	struct strbuf stale = STRBUF_INIT, fresh = STRBUF_INIT, dir = STRBUF_INIT;
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	strbuf_addf(&dir, "%s/targets/fake/user-modules", st);
+	strbuf_addf(&stale, "%s/.foo-%016llx.AAAAAA", dir.buf, (unsigned long long)key_of("src"));
+	strbuf_addf(&fresh, "%s/.foo-%016llx.BBBBBB", dir.buf, (unsigned long long)key_of("src"));
+	assert_int_equal(fs_mkdirs(stale.buf), 0);
+	assert_int_equal(fs_mkdirs(fresh.buf), 0);
+	assert_int_equal(utimensat(AT_FDCWD, stale.buf, old, 0), 0);
+	/* only a build looks: the cached answer leaves them be */
+	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
+	assert_int_equal(leftovers(st), 2);
+	char *ko_only = xstrdup(ko.buf);
+	assert_int_equal(unlink(ko_only), 0);
+	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
+	assert_int_equal(runs(), before + 2);
+	assert_int_equal(access(stale.buf, F_OK), -1);
+	assert_int_equal(access(fresh.buf, F_OK), 0);
+	assert_int_equal(access(ko.buf, F_OK), 0);
+	assert_int_equal(rmdir(fresh.buf), 0);
+	free(ko_only);
+	strbuf_release(&stale);
+	strbuf_release(&fresh);
+	strbuf_release(&dir);
+
 	/* changed sources: another build beside the first */
 	put("src/foo.c", "int foo = 2;\n");
 	strbuf_reset(&again);
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
-	assert_int_equal(runs(), before + 2);
+	assert_int_equal(runs(), before + 3);
 	assert_string_not_equal(again.buf, ko.buf);
 	assert_int_equal(access(ko.buf, F_OK), 0);
 	put("src/foo.c", "int foo;\n");
