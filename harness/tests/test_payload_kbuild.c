@@ -12,7 +12,6 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
 #include "payload/kbuild.h"
@@ -47,12 +47,27 @@ static void put(const char *rel, const char *text)
 	free(p);
 }
 
+static void drop(const char *rel)
+{
+	char *p = path_in(rel);
+	assert_int_equal(unlink(p), 0);
+	free(p);
+}
+
 static char *get(const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
 	if (strbuf_read_file(&sb, path))
 		return NULL;
 	return strbuf_detach(&sb);
+}
+
+static void assert_file(const char *path, const char *want)
+{
+	char *text = get(path);
+	assert_non_null(text);
+	assert_string_equal(text, want);
+	free(text);
 }
 
 /* A kernel build directory as far as kbuild is concerned: `make -C KDIR
@@ -85,20 +100,14 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
+	char *rm[] = { "rm", "-rf", root, NULL };
+
 	(void)state;
 	free(fake.kdir);
 	free(fake.kernel);
-	return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return child_run(rm, -1);
 }
 
 static uint64_t key_of(const char *src_rel)
@@ -135,10 +144,9 @@ static void test_skipped_names(void **state)
 
 static void test_key_follows_sources(void **state)
 {
-	uint64_t first, k;
+	uint64_t first = key_of("src");
 
 	(void)state;
-	first = key_of("src");
 	assert_true(first == key_of("src"));
 	/* what a build leaves in the directory is no source */
 	put("src/foo.o", "ELF");
@@ -152,8 +160,7 @@ static void test_key_follows_sources(void **state)
 	assert_true(first == key_of("src"));
 
 	put("src/foo.c", "int foo = 1;\n");
-	k = key_of("src");
-	assert_true(k != first);
+	assert_true(key_of("src") != first);
 	put("src/foo.c", "int foo;\n");
 	assert_true(key_of("src") == first);
 
@@ -164,9 +171,7 @@ static void test_key_follows_sources(void **state)
 	assert_true(key_of("src") == first);
 	put("src/include/bar.h", "");
 	assert_true(key_of("src") != first);
-	char *bar = path_in("src/include/bar.h");
-	unlink(bar);
-	free(bar);
+	drop("src/include/bar.h");
 	assert_true(key_of("src") == first);
 
 	/* the same files elsewhere: the key is of contents, not location */
@@ -223,22 +228,22 @@ static void test_key_errors(void **state)
 	free(empty);
 }
 
-/* Each fixture with the directory its build ran in. */
-static const struct {
-	const char *log;
-	const char *build_dir;
-} fixtures[] = {
-	{ "6.1-amd64-undeclared.log",
-	  "/home/user/.cache/oomtest/targets/x86_64/user-modules/.broken-ee4dfbb2db2fe0a7.TtAcnz" },
-	{ "6.12-amd64-undeclared.log",
-	  "/home/user/.cache/oomtest/targets/x86_64-6.12/user-modules/.broken-64f0c10ac55a6573.DV07yz" },
-	{ "6.12-amd64-missing-header.log",
-	  "/home/user/.cache/oomtest/targets/x86_64-6.12/user-modules/.nohdr-86167c1850ca7991.Ua1fFE" },
-	{ "6.1-686-modpost-undefined.log",
-	  "/home/user/.cache/oomtest/targets/i386/user-modules/.undef-0ce1e48be070f06d.LXlzOl" },
-	{ "6.1-amd64-no-rule.log",
-	  "/home/user/.cache/oomtest/targets/x86_64/user-modules/.norule-a483ca41f09207f0.QLwGne" },
+static const char *const fixtures[] = {
+	"6.1-amd64-undeclared.log", "6.12-amd64-undeclared.log", "6.12-amd64-missing-header.log",
+	"6.1-686-modpost-undefined.log", "6.1-amd64-no-rule.log",
 };
+
+/* The directory a fixture's build ran in, as its log names it: the path
+ * ending in user-modules/.NAME-HASH.XXXXXX */
+static char *build_dir_of(const char *log)
+{
+	const char *p = strstr(log, "/user-modules/."), *start = p;
+
+	assert_non_null(p);
+	while (start > log && !strchr(" ['\n", start[-1]))
+		start--;
+	return xstrndup(start, (size_t)(p - start) + 15 + strcspn(p + 15, "/"));
+}
 
 static void test_first_error_of_real_logs(void **state)
 {
@@ -246,13 +251,15 @@ static void test_first_error_of_real_logs(void **state)
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		struct strbuf log = STRBUF_INIT, want = STRBUF_INIT, path = STRBUF_INIT, got = STRBUF_INIT;
 
-		strbuf_addf(&path, "fixtures/kbuild/%s", fixtures[i].log);
+		strbuf_addf(&path, "fixtures/kbuild/%s", fixtures[i]);
 		assert_int_equal(strbuf_read_file(&log, path.buf), 0);
 		strbuf_addstr(&path, ".first");
 		assert_int_equal(strbuf_read_file(&want, path.buf), 0);
 		strbuf_rtrim(&want);
-		kbuild_first_error(log.buf, log.len, fixtures[i].build_dir, &got);
+		char *dir = build_dir_of(log.buf);
+		kbuild_first_error(log.buf, log.len, dir, &got);
 		assert_string_equal(got.buf, want.buf);
+		free(dir);
 		strbuf_release(&log);
 		strbuf_release(&want);
 		strbuf_release(&path);
@@ -260,12 +267,15 @@ static void test_first_error_of_real_logs(void **state)
 	}
 }
 
-static void first_error_is(const char *log, const char *dir, const char *want)
+/* log: a string literal, NULs and all */
+#define first_error_is(log, dir, want) first_error_is_n(log, sizeof(log) - 1, dir, want)
+static void first_error_is_n(const char *log, size_t len, const char *dir, const char *want)
 {
 	struct strbuf got = STRBUF_INIT;
 
 	strbuf_addstr(&got, "> ");
-	kbuild_first_error(log, strlen(log), dir, &got);
+	kbuild_first_error(log, len, dir, &got);
+	assert_int_equal(got.len, strlen(got.buf));
 	assert_string_equal(got.buf + 2, want);
 	strbuf_release(&got);
 }
@@ -288,14 +298,8 @@ static void test_first_error_edges(void **state)
 	first_error_is("/bx/a.c:1:1: error: e\n", "/b", "/bx/a.c:1:1: error: e");
 	/* a line that is the build directory alone says nothing */
 	first_error_is("/b/\nreal words\n", "/b", "real words");
-
 	/* control bytes, a NUL among them, become blanks */
-	static const char raw[] = "a.c:1: error: x\0y\x1b[0m\t\n";
-	struct strbuf got = STRBUF_INIT;
-	kbuild_first_error(raw, sizeof(raw) - 1, "/b", &got);
-	assert_int_equal(got.len, strlen(got.buf));
-	assert_string_equal(got.buf, "a.c:1: error: x y [0m");
-	strbuf_release(&got);
+	first_error_is("a.c:1: error: x\0y\x1b[0m\t\n", "/b", "a.c:1: error: x y [0m");
 }
 
 static void test_first_error_cut(void **state)
@@ -303,14 +307,13 @@ static void test_first_error_cut(void **state)
 	struct strbuf log = STRBUF_INIT, got = STRBUF_INIT;
 
 	(void)state;
-	/* 17 bytes: the 400th byte is inside an é */
+	/* 17 bytes, then é (two bytes) after é: the 400th byte is inside one */
 	strbuf_addstr(&log, "ab.c:1:1: error: ");
 	for (int i = 0; i < 300; i++)
-		strbuf_addstr(&log, "\xc3\xa9");	/* é, two bytes */
-	strbuf_addch(&log, '\n');
+		strbuf_addstr(&log, "\xc3\xa9");
 	kbuild_first_error(log.buf, log.len, NULL, &got);
 	assert_int_equal(got.len, 399 + 3);
-	assert_string_equal(got.buf + got.len - 3, "...");
+	assert_string_equal(got.buf + 399, "...");
 	/* cut between characters: the byte before "..." ends an é */
 	assert_int_equal((unsigned char)got.buf[got.len - 4], 0xa9);
 	assert_int_equal(memcmp(got.buf, "ab.c:1:1: error: \xc3\xa9", 19), 0);
@@ -351,7 +354,7 @@ static int leftovers(const char *state)
 
 static void test_build_and_cache(void **state)
 {
-	char *st = path_in("state1"), *src = path_in("src"), *text;
+	char *st = path_in("state1"), *src = path_in("src");
 	struct strbuf ko = STRBUF_INIT, again = STRBUF_INIT, err = STRBUF_INIT, want = STRBUF_INIT;
 	int before = runs();
 
@@ -362,15 +365,11 @@ static void test_build_and_cache(void **state)
 	strbuf_addf(&want, "%s/targets/fake/user-modules/foo-%016llx/foo.ko", st,
 		    (unsigned long long)key_of("src"));
 	assert_string_equal(ko.buf, want.buf);
-	text = get(ko.buf);
-	assert_string_equal(text, "int foo;\n");
-	free(text);
+	assert_file(ko.buf, "int foo;\n");
 	/* the sources were copied with their tree */
 	strbuf_reset(&want);
 	strbuf_addf(&want, "%.*s/include/foo.h", (int)(strrchr(ko.buf, '/') - ko.buf), ko.buf);
-	text = get(want.buf);
-	assert_string_equal(text, "extern int foo;\n");
-	free(text);
+	assert_file(want.buf, "extern int foo;\n");
 
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
 	assert_int_equal(runs(), before + 1);
@@ -378,29 +377,25 @@ static void test_build_and_cache(void **state)
 	assert_int_equal(leftovers(st), 0);
 
 	/* what a build killed midway left: removed once old, not while fresh */
-	struct strbuf stale = STRBUF_INIT, fresh = STRBUF_INIT, dir = STRBUF_INIT;
+	struct strbuf stale = STRBUF_INIT, fresh = STRBUF_INIT;
 	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-	strbuf_addf(&dir, "%s/targets/fake/user-modules", st);
-	strbuf_addf(&stale, "%s/.foo-%016llx.AAAAAA", dir.buf, (unsigned long long)key_of("src"));
-	strbuf_addf(&fresh, "%s/.foo-%016llx.BBBBBB", dir.buf, (unsigned long long)key_of("src"));
+	strbuf_addf(&stale, "%s/targets/fake/user-modules/.foo-%016llx.AAAAAA", st, (unsigned long long)key_of("src"));
+	strbuf_addf(&fresh, "%s/targets/fake/user-modules/.foo-%016llx.BBBBBB", st, (unsigned long long)key_of("src"));
 	assert_int_equal(fs_mkdirs(stale.buf), 0);
 	assert_int_equal(fs_mkdirs(fresh.buf), 0);
 	assert_int_equal(utimensat(AT_FDCWD, stale.buf, old, 0), 0);
 	/* only a build looks: the cached answer leaves them be */
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
 	assert_int_equal(leftovers(st), 2);
-	char *ko_only = xstrdup(ko.buf);
-	assert_int_equal(unlink(ko_only), 0);
+	assert_int_equal(unlink(ko.buf), 0);
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &again, &err), 0);
 	assert_int_equal(runs(), before + 2);
 	assert_int_equal(access(stale.buf, F_OK), -1);
 	assert_int_equal(access(fresh.buf, F_OK), 0);
 	assert_int_equal(access(ko.buf, F_OK), 0);
 	assert_int_equal(rmdir(fresh.buf), 0);
-	free(ko_only);
 	strbuf_release(&stale);
 	strbuf_release(&fresh);
-	strbuf_release(&dir);
 
 	/* changed sources: another build beside the first */
 	put("src/foo.c", "int foo = 2;\n");
@@ -444,9 +439,7 @@ static void test_build_failure(void **state)
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &ko, &err), -1);
 	assert_int_equal(runs(), before + 2);
 
-	char *fail = path_in("src/fail");
-	unlink(fail);
-	free(fail);
+	drop("src/fail");
 	free(st);
 	free(src);
 	strbuf_release(&ko);
@@ -467,9 +460,7 @@ static void test_refusals(void **state)
 	put("src/out", "bar");
 	assert_int_equal(kbuild_module(st, &fake, src, "foo", &ko, &err), -1);
 	assert_non_null(strstr(err.buf, "failed: the build made no foo.ko (it made: bar.ko; "));
-	char *out = path_in("src/out");
-	unlink(out);
-	free(out);
+	drop("src/out");
 
 	strbuf_reset(&err);
 	assert_int_equal(kbuild_module(st, &fake, src, "../foo", &ko, &err), -1);
@@ -530,12 +521,8 @@ static void test_two_builds_at_once(void **state)
 		close(pipes[i][0]);
 	}
 	assert_int_equal(leftovers(st), 0);
-	char *text = get(want.buf);
-	assert_string_equal(text, "int foo;\n");
-	free(text);
-	char *slow = path_in("src/slow");
-	unlink(slow);
-	free(slow);
+	assert_file(want.buf, "int foo;\n");
+	drop("src/slow");
 	free(st);
 	free(src);
 	strbuf_release(&want);
