@@ -14,9 +14,9 @@
  * one line starting "vmalloc_hog: result ".
  *
  * Sizes take the kernel command line's suffixes (K, M, G). On a 32-bit
- * kernel the vmalloc area (about 120 MiB) may run out before memory does:
- * then the allocation fails with killed=0 and the kernel's "vmalloc error"
- * says so.
+ * kernel whose memory fills its lowmem (896 MiB or more) the vmalloc area
+ * is about 120 MiB and may run out before memory does: then an allocation
+ * fails with killed=0, and the kernel's "vmalloc error" says so.
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
