@@ -33,13 +33,17 @@ FUZZ_SECONDS ?= 60
 
 ARCHES := x86_64 i386
 GUEST_BINS := $(foreach a,$(ARCHES),$(B)/guest/$(a)/oomtest-init $(B)/guest/$(a)/hog)
+# programs that cases bring along themselves (run = ../build/guest/${arch}/NAME):
+# built for every arch, never put in the base image
+USER_APPS := pipe_leak tap_meminfo
+USER_APP_BINS := $(foreach a,$(ARCHES),$(foreach p,$(USER_APPS),$(B)/guest/$(a)/$(p)))
 GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
 m32_i386 := -m32
 m32_x86_64 :=
 
 .PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps install man-check
 # With targets fetched, `make` also builds each target's module and initramfs.
-all: $(B)/oomtest $(GUEST_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
+all: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
 
 deps:
 	@./images/install-deps.sh
@@ -63,6 +67,15 @@ HOG_SRCS := apps/hog.c $(HOG_ARGS_SRCS) harness/lib/units.c
 $(B)/guest/%/hog: $(HOG_SRCS) apps/hog_args.h harness/lib/units.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(HOG_SRCS) -o $@
+
+# sizes are parsed as case files parse them
+$(B)/guest/%/pipe_leak: apps/pipe_leak.c harness/lib/units.c harness/lib/units.h
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) apps/pipe_leak.c harness/lib/units.c -o $@
+
+$(B)/guest/%/tap_meminfo: apps/tap_meminfo.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) $< -o $@
 
 images:
 	@./images/fetch-targets.sh
@@ -145,11 +158,12 @@ fuzz: $(FUZZ_BINS)
 # and modules and images built, on first use, in ~/.cache/oomtest.
 PREFIX ?= /usr/local
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/oomtest
-install: $(B)/oomtest $(GUEST_BINS)
+install: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS)
 	install -d $(LIBDIR)/build/guest/x86_64 $(LIBDIR)/build/guest/i386 $(LIBDIR)/images $(LIBDIR)/kmod \
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oomtest/cases $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/oomtest $(LIBDIR)/build/oomtest
-	for a in $(ARCHES); do install -m 755 $(B)/guest/$$a/oomtest-init $(B)/guest/$$a/hog $(LIBDIR)/build/guest/$$a/; done
+	for a in $(ARCHES); do install -m 755 $(B)/guest/$$a/oomtest-init $(B)/guest/$$a/hog \
+		$(foreach p,$(USER_APPS),$(B)/guest/$$a/$(p)) $(LIBDIR)/build/guest/$$a/; done
 	install -m 755 images/fetch-targets.sh images/build-initramfs.sh images/apt-update.sh \
 		images/install-deps.sh images/libvirtd-local.sh $(LIBDIR)/images/
 	install -m 644 kmod/oom_trigger.c kmod/Kbuild $(LIBDIR)/kmod/
