@@ -146,7 +146,6 @@ static void test_errors_file(void **state)
 		"%s:6: bad duration 'soon' for 'timeout' (" DURATION_HELP ")\n"
 		"%s:7: duplicate key 'timeout' in [case] (first at line 6)\n"
 		"%s:9: [cgroup hog] needs 'version' (1 or 2)\n"
-		"%s:13: unknown program 'hug' (known: hog)\n"
 		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
 		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
 		"%s:19: [step both] has both run and module (allowed: one of them)\n"
@@ -157,7 +156,7 @@ static void test_errors_file(void **state)
 		"%s:30: unknown section [bogus] " SECTIONS "\n"
 		"%s:32: unknown operator '=' in 'oom.count = 0' " OPS "\n"
 		"%s:33: bad regex '(unclosed': %s\n",
-		p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, re);
+		p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, re);
 	assert_int_equal(case_load(&c, p, &err), -1);
 	assert_string_equal(err.buf, want.buf);
 	assert_null(c.path);
