@@ -86,6 +86,17 @@ void case_host_problem(struct strbuf *out, enum host_kind kind, int err, const c
 	}
 }
 
+int case_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return 1;
+	if (case_has_arch(a) || case_has_arch(b) || stat(a, &sa) || stat(b, &sb))
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 const char *case_base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -29,6 +29,10 @@ enum host_kind case_host_kind(const char *path, int *err);
  * e.g. "no such file (/abs/path)". */
 void case_host_problem(struct strbuf *out, enum host_kind kind, int err, const char *path);
 
+/* Whether the paths a and b name one file: the same text, or (for paths
+ * without ${arch}) the same file found at both. */
+int case_same_file(const char *a, const char *b);
+
 /* The part of path after its last '/' (all of it when there is none). */
 const char *case_base_name(const char *path);
 

@@ -14,7 +14,8 @@
 #define NAMES_SHOWN	8
 
 /* The logical line starting at text[*pos]: "\\\n" continuations joined by
- * a space, '#' comments cut (make has no quoting that keeps a '#'). */
+ * a space, '#' comments cut (make has no quoting that keeps a '#'), and,
+ * as make does, the rest of a line after a NUL byte. */
 static void next_line(const char *text, size_t len, size_t *pos, struct strbuf *line)
 {
 	int in_comment = 0;
@@ -32,9 +33,9 @@ static void next_line(const char *text, size_t len, size_t *pos, struct strbuf *
 		}
 		if (ch == '\n')
 			return;
-		if (ch == '#')
+		if (ch == '#' || ch == '\0')
 			in_comment = 1;
-		if (!in_comment && ch != '\0')
+		if (!in_comment)
 			strbuf_addch(line, ch);
 	}
 }

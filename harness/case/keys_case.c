@@ -207,7 +207,7 @@ static void set_packages(struct parser *p, const char *key, const char *val)
 		const char *w = v[i], *colon = strchr(w, ':');
 		int ok = 1;
 
-		if (colon) {
+		if (colon && colon != w) {
 			case_error(p, "bad package '%s': the arch comes from the target (allowed: "
 				   "the name alone, e.g. %.*s)", w, (int)(colon - w), w);
 			ok = 0;

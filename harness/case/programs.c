@@ -107,7 +107,7 @@ static int host_program(struct parser *p, const char *spec, char **host, char **
 		const struct case_step *o = &p->c->steps[j];
 
 		if (o->kind == STEP_RUN && o->host_path && !strcmp(o->argv[0], g.buf) &&
-		    strcmp(o->host_path, *host)) {
+		    !case_same_file(o->host_path, *host)) {
 			case_error(p, "program %s and %s of [step %s] (line %d) would both be %s in "
 				   "the guest (allowed: different base names)", *host, o->host_path,
 				   o->name, p->sl[j].run, g.buf);
@@ -232,7 +232,7 @@ static int same_name_elsewhere(struct parser *p, const char *name, const char *h
 		const struct case_step *o = &p->c->steps[j];
 
 		if (o->kind == STEP_MODULE && o->host_path && !strcmp(o->argv[0], name) &&
-		    strcmp(o->host_path, host)) {
+		    !case_same_file(o->host_path, host)) {
 			case_error(p, "module %s and %s of [step %s] (line %d) are both named '%s' "
 				   "(allowed: one source per module name)", host, o->host_path, o->name,
 				   p->sl[j].module, name);
