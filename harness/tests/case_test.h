@@ -4,6 +4,7 @@
 #ifndef OOMTEST_CASE_TEST_H
 #define OOMTEST_CASE_TEST_H
 
+#include <errno.h>
 #include <ftw.h>
 #include <limits.h>
 #include <regex.h>
