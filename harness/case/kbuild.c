@@ -13,9 +13,25 @@
 /* Names listed in a message before "...". */
 #define NAMES_SHOWN	8
 
-/* The logical line starting at text[*pos]: "\\\n" continuations joined by
- * a space, '#' comments cut (make has no quoting that keeps a '#'), and,
- * as make does, the rest of a line after a NUL byte. */
+/* After a '\\' at text[pos - 1]: how many bytes of line end make it a
+ * continuation ("\n", "\r\n"; none at the text's end, where a last
+ * newline would be), or -1 when it is an ordinary character. */
+static long continuation(const char *text, size_t len, size_t pos)
+{
+	if (pos == len)
+		return 0;
+	if (text[pos] == '\n')
+		return 1;
+	if (text[pos] == '\r' && pos + 1 == len)
+		return 1;
+	if (text[pos] == '\r' && text[pos + 1] == '\n')
+		return 2;
+	return -1;
+}
+
+/* The logical line starting at text[*pos]: continued lines joined by a
+ * space, '#' comments cut (make has no quoting that keeps a '#'), and, as
+ * make does, the rest of a line after a NUL byte. */
 static void next_line(const char *text, size_t len, size_t *pos, struct strbuf *line)
 {
 	int in_comment = 0;
@@ -23,10 +39,10 @@ static void next_line(const char *text, size_t len, size_t *pos, struct strbuf *
 	strbuf_reset(line);
 	while (*pos < len) {
 		char ch = text[(*pos)++];
+		long end = ch == '\\' ? continuation(text, len, *pos) : -1;
 
-		if (ch == '\\' && *pos < len && (text[*pos] == '\n' ||
-			(text[*pos] == '\r' && *pos + 1 < len && text[*pos + 1] == '\n'))) {
-			*pos += text[*pos] == '\r' ? 2 : 1;
+		if (end >= 0) {
+			*pos += (size_t)end;
 			if (!in_comment)	/* make continues a comment too */
 				strbuf_addch(line, ' ');
 			continue;

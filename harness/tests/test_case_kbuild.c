@@ -106,6 +106,11 @@ static void test_lines(void **state)
 		      "obj-mx := v.o\nccflags-y += -Dobj-m=u.o\n", "a");
 	expect_module("obj-m +=\nobj-m += a.o\n", "a");
 	expect_module("obj-m += a.o", "a");
+	/* a '\\' ending the text is a continuation, as it is before a last newline */
+	expect_module("obj-m += a.o \\", "a");
+	expect_module("obj-m += a.o\\\r", "a");
+	expect_module("obj-m += a.o\\\r\n", "a");
+	expect_error("obj-m += a.o\\x\n", "obj-m names 'a.o\\x' (expected NAME.o)");
 	/* a recipe that mentions obj-m is no assignment */
 	expect_module("obj-m := a.o\nclean:\n\trm $(obj-m) a.ko\n", "a");
 
