@@ -5,12 +5,12 @@
 #include "case/params.h"
 #include "case/lexer.h"
 
-#define ARCH_PARAM	"arch"	/* CASE_ARCH_VAR's name */
-
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define ARCH_PARAM	"arch"	/* CASE_ARCH_VAR's name */
 
 /* Expectations (each side of an || counts) in all the runs of one file
  * together: every run holds its own compiled regexes. */
