@@ -103,6 +103,7 @@ void case_release(struct oomcase *c)
 		free(s->rmmod);
 		free(s->write_path);
 		free(s->write_value);
+		free(s->host_path);
 	}
 	free(c->steps);
 	for (i = 0; i < c->nexpects; i++)
@@ -115,5 +116,11 @@ void case_release(struct oomcase *c)
 	free(c->sysctls);
 	lexer_free_words(c->needs, c->nneeds);
 	free(c->variant);
+	lexer_free_words(c->packages, c->npackages);
+	for (i = 0; i < c->nfiles; i++) {
+		free(c->files[i].guest);
+		free(c->files[i].host);
+	}
+	free(c->files);
 	memset(c, 0, sizeof(*c));
 }

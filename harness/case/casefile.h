@@ -1,7 +1,8 @@
 /* casefile: parses *.case files (INI: [sections], key = value, # comments)
  * into a struct oomcase, through one table of keys per section; every
  * error is "file:line: message". The public API of harness/case's parser
- * (its modules: lexer, errors, parser, keys_*, params, checks, help). */
+ * (its modules: lexer, errors, parser, keys_*, programs, hostpath, kbuild,
+ * params, checks, help). */
 #ifndef OOMTEST_CASEFILE_H
 #define OOMTEST_CASEFILE_H
 

@@ -1,7 +1,8 @@
-/* checks: what can only be checked once the whole file is read: cgroups
- * and steps named before (or without) their section, keys that need
- * others, required keys and sections. */
+/* checks: what can only be checked once the whole file is read: cgroups,
+ * steps and modules named before (or without) their section, keys that
+ * need others, required keys and sections, files in the way of programs. */
 #include "case/checks.h"
+#include "case/keys_files.h"
 #include "proto/collect.h"
 
 #include <string.h>
@@ -50,6 +51,38 @@ static void check_proc_ref(struct parser *p, size_t si, int line, const char *it
 		case_error_at(p, line, "collect item '%s' names a step with no run or module", item);
 }
 
+/* rmmod names oom_trigger or the module of a module step, before or after it. */
+static void check_rmmod(struct parser *p, size_t si)
+{
+	const struct oomcase *c = p->c;
+	struct strbuf known = STRBUF_INIT;
+	const char *name = c->steps[si].rmmod;
+	size_t j, shown = 0;
+
+	if (case_in_list(case_guest_modules, name))
+		return;
+	for (j = 0; j < c->nsteps; j++) {
+		if (p->sl[j].module && c->steps[j].kind != STEP_MODULE)
+			return;	/* that step's module is in error: it may be this one */
+		if (c->steps[j].kind == STEP_MODULE && !strcmp(c->steps[j].argv[0], name))
+			return;
+	}
+	case_add_list(&known, case_guest_modules);
+	for (j = 0; j < c->nsteps; j++) {
+		const struct case_step *s = &c->steps[j];
+
+		if (s->kind != STEP_MODULE || !s->host_path)
+			continue;
+		if (shown++ == 8) {	/* a few are enough to hint */
+			strbuf_addstr(&known, " ...");
+			break;
+		}
+		strbuf_addf(&known, " %s", s->argv[0]);
+	}
+	case_error_at(p, p->sl[si].rmmod, "unknown module '%s' for 'rmmod' (known: %s)", name, known.buf);
+	strbuf_release(&known);
+}
+
 void case_check_all(struct parser *p)
 {
 	const struct oomcase *c = p->c;
@@ -64,7 +97,7 @@ void case_check_all(struct parser *p)
 		const struct step_lines *l = &p->sl[i];
 		int starts = l->run || l->module;
 
-		if (!starts && !l->sleep && !l->collect && !s->rmmod && !l->write)
+		if (!starts && !l->sleep && !l->collect && !l->rmmod && !l->write)
 			case_error_at(p, s->line, "[step %s] does nothing (needs run, module, write, sleep, collect or rmmod)",
 				      s->name);
 		if (l->cgroup && !starts)
@@ -75,8 +108,14 @@ void case_check_all(struct parser *p)
 		if (l->score && !starts)
 			case_error_at(p, l->score, "'oom_score_adj' in [step %s] needs run or module",
 				      s->name);
+		if (l->tap && l->module)
+			case_error_at(p, l->tap, "'tap' in [step %s] is for run, not module", s->name);
+		else if (l->tap && !l->run)
+			case_error_at(p, l->tap, "'tap' in [step %s] needs run", s->name);
 		if (s->cgroup)
 			check_cgroup_ref(p, l->cgroup, "'cgroup'", s->cgroup);
+		if (s->rmmod)
+			check_rmmod(p, i);
 		for (k = 0; k < s->ncollect; k++) {
 			const char *arg;
 			const struct proto_collector *col = proto_collector_find(s->collect[k], &arg);
@@ -92,6 +131,7 @@ void case_check_all(struct parser *p)
 			}
 		}
 	}
+	case_check_files(p);
 	if (!p->nexpr)
 		case_error_at(p, 0, "no expectations");
 	if (p->ps->file_err)

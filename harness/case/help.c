@@ -4,6 +4,7 @@
 #include "case/keys_cgroup.h"
 #include "case/keys_step.h"
 #include "case/parser.h"
+#include "case/programs.h"
 
 static void help_keys(struct strbuf *out, const struct case_key *keys)
 {
@@ -36,7 +37,11 @@ void case_print_help(struct strbuf *out)
 		"          max-kernel:X.Y           kernel release X.Y.* or earlier (X.Y.Z too)\n"
 		"          arch:ARCH                " ARCH_LIST "\n"
 		"          memory:SIZE              the host has this much memory to spare\n"
-		"          A target that lacks one is skipped for this case, with the reason.\n");
+		"          A target that lacks one is skipped for this case, with the reason.\n"
+		"  packages: Debian package names, no :ARCH: the guest gets each for its\n"
+		"          target's arch; a step runs their programs by name (run = stress-ng)\n"
+		"          NAME: a lower-case letter or digit, then one or more of lower-case\n"
+		"          letters, digits and + . -\n");
 
 	strbuf_addstr(out,
 		"\n[params]  at most once; NAME = VALUE VALUE ...: the case runs once per\n"
@@ -48,13 +53,27 @@ void case_print_help(struct strbuf *out)
 		"            run's value of NAME. [case] memory with several sizes (memory =\n"
 		"            64M 128M) is a parameter too, varied first; with one size,\n"
 		"            ${memory} is that size. A run is named by its values, in order:\n"
-		"            memory=64M,order=1\n");
+		"            memory=64M,order=1\n"
+		"  " CASE_ARCH_VAR "   is not a parameter: in a path of yours (run, a module's .ko,\n"
+		"            [files]) it stands for each target's arch (" ARCH_LIST "), so\n"
+		"            each target gets the build for its arch; [params] may not define it\n");
 
 	strbuf_addstr(out,
 		"\n[sysctl]  at most once; KEY = VALUE, written to /proc/sys before anything else,\n"
 		"          in order: vm.panic_on_oom = 1 writes 1 to /proc/sys/vm/panic_on_oom\n"
 		"          KEY: lower-case letters, digits and _ in words joined by '.'\n"
 		"          VALUE: one word\n");
+
+	strbuf_addstr(out,
+		"\n[files]  at most once; GUEST_PATH = HOST_PATH: the guest gets a copy of the\n"
+		"          host file at GUEST_PATH before anything else\n"
+		"          GUEST_PATH: an absolute path of letters, digits and _ . + - @ with\n"
+		"          no empty, . or .. component;\n"
+		"          not /, not /proc, /sys, /dev or /lib/modules or under them, not the\n"
+		"          agent's /init or /bin/hog, not a run program's " CASE_USER_BIN "/NAME\n"
+		"          HOST_PATH: the rest of the line; relative: from the case file's\n"
+		"          directory; a regular file (a directory is not copied: name each\n"
+		"          file); may hold " CASE_ARCH_VAR "\n");
 
 	strbuf_addstr(out, "\n[cgroup NAME]  a cgroup to create before the steps run\n");
 	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
@@ -67,10 +86,23 @@ void case_print_help(struct strbuf *out)
 	help_keys(out, case_keys_step);
 	strbuf_addstr(out, "  programs: ");
 	case_add_list(out, case_guest_programs);
-	strbuf_addstr(out, "\n  modules:  ");
+	strbuf_addstr(out, ", a busybox applet or a program of [case] packages, by a name\n"
+		"            of " PROGRAM_CHARS "; or a path with '/' to a program\n"
+		"            of yours (relative: from the case file's directory; may hold\n"
+		"            " CASE_ARCH_VAR "), which the guest gets as " CASE_USER_BIN "/ and its base name:\n"
+		"            two programs of a case may not share a base name\n");
+	strbuf_addstr(out, "  modules:  ");
 	case_add_list(out, case_guest_modules);
+	strbuf_addstr(out, "; or a path with '/' to a module of yours (relative:\n"
+		"            from the case file's directory): a .ko file (may hold " CASE_ARCH_VAR "),\n"
+		"            named by its base name, or a Kbuild source directory, built for\n"
+		"            each target: its Kbuild (else its Makefile) names the module in\n"
+		"            one obj-m += NAME.o (or := or =). The name: " NAME_CHARS ",\n"
+		"            not oom_trigger\n"
+		"  rmmod:    oom_trigger or the module of a module step of the case\n"
+		"  tap:      the program's output is read as TAP or KTAP\n");
 	strbuf_addstr(out,
-		"\n  collect:  cgroup:NAME names a [cgroup]; proc:STEP a step with run or module,\n"
+		"  collect:  cgroup:NAME names a [cgroup]; proc:STEP a step with run or module,\n"
 		"            this one or an earlier one\n");
 
 	strbuf_addstr(out,

@@ -1,5 +1,6 @@
 /* keys_case: the [case] section's key table (description, targets, memory,
- * timeout, cmdline, needs) and the syntax of `needs` words. */
+ * timeout, cmdline, needs, packages) and the syntax of `needs` words and
+ * package names. */
 #include "case/keys_case.h"
 #include "case/lexer.h"
 #include "case/params.h"
@@ -179,6 +180,58 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 }
 
 
+/* A Debian package name, as Debian policy allows it. */
+static int valid_package(const char *s)
+{
+	static const char lower_digit[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t n = strlen(s);
+
+	return n >= 2 && strchr(lower_digit, s[0]) &&
+	       strspn(s + 1, "abcdefghijklmnopqrstuvwxyz0123456789+.-") == n - 1;
+}
+
+static void set_packages(struct parser *p, const char *key, const char *val)
+{
+	char **v;
+	size_t n, i, j, keep = 0;
+
+	(void)key;
+	lexer_free_words(p->c->packages, p->c->npackages);
+	p->c->packages = NULL;
+	p->c->npackages = 0;
+	if (lexer_words(val, &v, &n)) {
+		case_error(p, "unterminated \"quote\" in 'packages'");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *w = v[i], *colon = strchr(w, ':');
+		int ok = 1;
+
+		if (colon && colon != w) {
+			case_error(p, "bad package '%s': the arch comes from the target (allowed: "
+				   "the name alone, e.g. %.*s)", w, (int)(colon - w), w);
+			ok = 0;
+		} else if (!valid_package(w)) {
+			case_error(p, "bad package name '%s' (allowed: " PACKAGE_HELP ")", w);
+			ok = 0;
+		}
+		for (j = 0; ok && j < keep && keep <= COMBOS_MAX; j++) {
+			if (!strcmp(v[j], w)) {
+				case_error(p, "duplicate package '%s'", w);
+				ok = 0;
+			}
+		}
+		if (!ok) {
+			free(v[i]);
+			continue;
+		}
+		v[keep++] = v[i];
+	}
+	v[keep] = NULL;
+	p->c->packages = v;
+	p->c->npackages = keep;
+}
+
 static void set_timeout(struct parser *p, const char *key, const char *val)
 {
 	case_set_duration(p, key, val, &p->c->timeout_ms);
@@ -198,5 +251,6 @@ const struct case_key case_keys_case[] = {
 	{ "timeout", "duration", "60s", "how long the whole run may take", NULL, set_timeout },
 	{ "cmdline", "string", "(none)", "extra kernel command line arguments", NULL, set_cmdline },
 	{ "needs", "words", "(none)", "what a target must have, else the case is skipped there (below)", NULL, set_needs },
+	{ "packages", "words", "(none)", "Debian packages the guest gets, e.g. stress-ng, for the target's arch", NULL, set_packages },
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };

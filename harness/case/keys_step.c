@@ -1,8 +1,8 @@
 /* keys_step: the [step NAME] section's key table: what a step runs, loads,
- * writes, waits for and collects. */
+ * writes, waits for and collects (run and module: case/programs). */
 #include "case/keys_step.h"
-#include "apps/hog_args.h"
 #include "case/lexer.h"
+#include "case/programs.h"
 #include "lib/units.h"
 #include "proto/collect.h"
 
@@ -24,109 +24,20 @@ static int all_digits(const char *s, size_t n)
 			return 0;
 	return 1;
 }
-/* The hog's own option table says what it takes; a bad argument is this
- * line's error, not an exit 2 in the guest. */
-static int check_hog(struct parser *p, char *const *v, size_t n)
-{
-	struct hog_args a;
-	size_t bad;
-	enum hog_args_error e = hog_args_parse(&a, n, v, HOG_GUEST_SIZE_MAX, &bad);
-
-	if (e)
-		case_error(p, "bad hog argument '%s': %s (usage: " HOG_USAGE ")", v[bad], hog_args_strerror(e));
-	return !e;
-}
-
-static void set_run(struct parser *p, const char *key, const char *val)
-{
-	struct case_step *s = cur_step(p);
-	char **v;
-	size_t n;
-
-	(void)key;
-	p->sl[p->cur].run = p->line;
-	if (p->sl[p->cur].module) {
-		case_error(p, "[step %s] has both run and module (allowed: one of them)", s->name);
-		return;
-	}
-	if (lexer_words(val, &v, &n)) {
-		case_error(p, "unterminated \"quote\" in 'run'");
-		return;
-	}
-	if (!n || !case_in_list(case_guest_programs, v[0])) {
-		struct strbuf known = STRBUF_INIT;
-
-		case_add_list(&known, case_guest_programs);
-		case_error(p, "unknown program '%s' (known: %s)", n ? v[0] : "", known.buf);
-		strbuf_release(&known);
-		lexer_free_words(v, n);
-		return;
-	}
-	if (!strcmp(v[0], "hog") && !check_hog(p, v, n)) {
-		lexer_free_words(v, n);
-		return;
-	}
-	s->kind = STEP_RUN;
-	s->argv = v;
-	s->argc = n;
-}
-
-static void set_module(struct parser *p, const char *key, const char *val)
-{
-	struct case_step *s = cur_step(p);
-	char **v;
-	size_t n, i;
-	int bad = 0;
-
-	(void)key;
-	p->sl[p->cur].module = p->line;
-	if (p->sl[p->cur].run) {
-		case_error(p, "[step %s] has both run and module (allowed: one of them)", s->name);
-		return;
-	}
-	if (lexer_words(val, &v, &n)) {
-		case_error(p, "unterminated \"quote\" in 'module'");
-		return;
-	}
-	if (!n || !case_in_list(case_guest_modules, v[0])) {
-		struct strbuf known = STRBUF_INIT;
-
-		case_add_list(&known, case_guest_modules);
-		case_error(p, "unknown module '%s' (known: %s)", n ? v[0] : "", known.buf);
-		strbuf_release(&known);
-		bad = 1;
-	}
-	for (i = 1; i < n; i++) {
-		char *eq = strchr(v[i], '=');
-
-		if (!eq || eq == v[i]) {
-			case_error(p, "module parameter '%s' is not key=value", v[i]);
-			bad = 1;
-		}
-	}
-	if (bad) {
-		lexer_free_words(v, n);
-		return;
-	}
-	s->kind = STEP_MODULE;
-	s->argv = v;
-	s->argc = n;
-}
-
+/* Checked at the end: a module step may come later in the file. */
 static void set_rmmod(struct parser *p, const char *key, const char *val)
 {
-	struct case_step *s = cur_step(p);
-
 	(void)key;
-	if (!case_in_list(case_guest_modules, val)) {
-		struct strbuf known = STRBUF_INIT;
+	p->sl[p->cur].rmmod = p->line;
+	if (!p->subst_failed)	/* a name with ${unknown}: reported once already */
+		cur_step(p)->rmmod = xstrdup(val);
+}
 
-		case_add_list(&known, case_guest_modules);
-		case_error(p, "unknown module '%s' for 'rmmod' (known: %s)", val, known.buf);
-		strbuf_release(&known);
-		return;
-	}
-	s->rmmod = xstrdup(val);
+static void set_tap(struct parser *p, const char *key, const char *val)
+{
+	p->sl[p->cur].tap = p->line;
+	if (units_parse_bool(val, &cur_step(p)->tap))
+		case_error(p, "bad bool '%s' for '%s' (allowed: %s)", val, key, BOOL_HELP);
 }
 
 #define WRITE_PATHS "/proc/sysrq-trigger, or a file under /proc/sys/ or /sys/ by a path of " \
@@ -267,14 +178,15 @@ static void set_collect(struct parser *p, const char *key, const char *val)
 }
 
 const struct case_key case_keys_step[] = {
-	{ "run", "argv", "(none)", "a guest program and its arguments, split on whitespace; \"quotes\" group", NULL, set_run },
-	{ "module", "module", "(none)", "load a module: name and key=value parameters (not with run)", NULL, set_module },
+	{ "run", "argv", "(none)", "a program and its arguments, split on whitespace; \"quotes\" group (programs: below)", NULL, case_set_run },
+	{ "module", "module", "(none)", "load a module, then its key=value parameters (not with run; modules: below)", NULL, case_set_module },
 	{ "write", "path value", "(none)", "write VALUE to a kernel knob after the start: /proc/sysrq-trigger, /proc/sys/... or /sys/... (e.g. /proc/sysrq-trigger c)", NULL, set_write },
-	{ "rmmod", "module", "(none)", "unload this module after the rest of the step", NULL, set_rmmod },
+	{ "rmmod", "module", "(none)", "unload this module after the rest of the step: oom_trigger or a module step's", NULL, set_rmmod },
 	{ "cgroup", "name", "(none)", "run the program or module load in this [cgroup NAME]", NULL, set_step_cgroup },
 	{ "background", "bool", "no", "do not wait for the program to exit (" BOOL_HELP ")", NULL, set_background },
 	{ "sleep", "duration", "(none)", "wait this long after starting the step", NULL, set_sleep },
 	{ "collect", "items", "(none)", "then snapshot: ", case_add_collect_list, set_collect },
 	{ "oom_score_adj", "integer", "(none)", "-1000 to 1000, for the program or module load (with run or module)", NULL, set_oom_score_adj },
+	{ "tap", "bool", "no", "with run: the program's output is read as TAP/KTAP; its results become facts", NULL, set_tap },
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ARCH_PARAM	"arch"	/* CASE_ARCH_VAR's name */
+
 /* Expectations (each side of an || counts) in all the runs of one file
  * together: every run holds its own compiled regexes. */
 #define EXPECTS_MAX	16384
@@ -51,6 +53,11 @@ void case_add_param(struct parser *p, const char *key, const char *val)
 			   "memory = 64M 128M)");
 		return;
 	}
+	if (!strcmp(key, ARCH_PARAM)) {
+		case_error(p, "parameter 'arch' is reserved: " CASE_ARCH_VAR " is each target's arch, "
+			   "filled in for each target");
+		return;
+	}
 	lexer_plain_words(val, &w, &n);
 	dup = case_repeated_word(w, n);
 	if (dup) {
@@ -77,9 +84,9 @@ const char *case_param_pick(const struct parser *p, const char *name, size_t len
 	return NULL;
 }
 
-/* s with every ${NAME} replaced by this combination's value; NULL when
- * there is nothing to replace (or when prescanning), or after an error
- * (*bad set: the caller goes on with s as written, quietly). */
+/* s with every ${NAME} replaced by this combination's value, ${arch}
+ * kept; NULL when there is nothing to replace (or when prescanning), or
+ * after an error (*bad set: the caller goes on with s as written, quietly). */
 char *case_substitute(struct parser *p, const char *s, int *bad)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -98,7 +105,10 @@ char *case_substitute(struct parser *p, const char *s, int *bad)
 			break;
 		}
 		val = case_param_pick(p, q + 2, (size_t)(close - q - 2));
-		if (!val) {
+		if (!val && (size_t)(close + 1 - q) == strlen(CASE_ARCH_VAR) &&
+		    !memcmp(q, CASE_ARCH_VAR, strlen(CASE_ARCH_VAR))) {
+			strbuf_addstr(&out, CASE_ARCH_VAR);	/* replaced per target later */
+		} else if (!val) {
 			struct strbuf known = STRBUF_INIT;
 			const struct pass *ps = p->ps;
 

@@ -11,7 +11,8 @@ void case_add_param(struct parser *p, const char *key, const char *val);
 void case_param_release(struct param *pm);
 /* This combination's value of the parameter name[0..len), or NULL if there is none. */
 const char *case_param_pick(const struct parser *p, const char *name, size_t len);
-/* s with every ${NAME} replaced by this combination's value; NULL when
+/* s with every ${NAME} replaced by this combination's value; ${arch}
+ * (CASE_ARCH_VAR) is kept as it is, for each target to replace. NULL when
  * there is nothing to replace (or when prescanning), or after an error
  * (*bad set: the caller goes on with s as written, quietly). */
 char *case_substitute(struct parser *p, const char *s, int *bad);

@@ -4,6 +4,7 @@
 #include "case/checks.h"
 #include "case/keys_case.h"
 #include "case/keys_cgroup.h"
+#include "case/keys_files.h"
 #include "case/keys_step.h"
 #include "case/keys_sysctl.h"
 #include "case/lexer.h"
@@ -70,6 +71,7 @@ static void section_label(struct parser *p, struct strbuf *sb)
 	case SEC_CASE: strbuf_addstr(sb, "[case]"); break;
 	case SEC_PARAMS: strbuf_addstr(sb, "[params]"); break;
 	case SEC_SYSCTL: strbuf_addstr(sb, "[sysctl]"); break;
+	case SEC_FILES: strbuf_addstr(sb, "[files]"); break;
 	case SEC_CGROUP: strbuf_addf(sb, "[cgroup %s]", p->c->cgroups[p->cur].name); break;
 	case SEC_STEP: strbuf_addf(sb, "[step %s]", p->c->steps[p->cur].name); break;
 	default: strbuf_addstr(sb, "[?]"); break;
@@ -119,8 +121,8 @@ static void key_value(struct parser *p, char *s)
 		goto out;
 	}
 
-	if (p->sec == SEC_PARAMS || p->sec == SEC_SYSCTL)
-		keys = NULL;	/* any key: checked by add_param or add_sysctl */
+	if (p->sec == SEC_PARAMS || p->sec == SEC_SYSCTL || p->sec == SEC_FILES)
+		keys = NULL;	/* any key: checked by add_param, add_sysctl or add_file */
 	else
 		keys = p->sec == SEC_CASE ? case_keys_case : p->sec == SEC_CGROUP ? case_keys_cgroup : case_keys_step;
 	for (i = 0; keys && keys[i].name; i++)
@@ -142,7 +144,8 @@ static void key_value(struct parser *p, char *s)
 	}
 	first = seen_key(p, key);
 	if (first) {
-		case_error(p, "duplicate key '%s' in %s (first at line %d)", key, label.buf, first);
+		case_error(p, "duplicate %s '%s' in %s (first at line %d)",
+			   p->sec == SEC_FILES ? "guest path" : "key", key, label.buf, first);
 		goto out;
 	}
 	p->raw_val = val;
@@ -167,6 +170,8 @@ static void key_value(struct parser *p, char *s)
 			case_add_param(p, key, val);
 		else if (p->sec == SEC_SYSCTL)
 			case_add_sysctl(p, key, use);
+		else if (p->sec == SEC_FILES)
+			case_add_file(p, key, use);
 		else if (keys[i].name)
 			keys[i].set(p, key, use);
 		else
@@ -209,9 +214,10 @@ static void section_header(struct parser *p, char *s)
 		p->sec = SEC_EXPECT;
 		return;
 	}
-	if (!strcmp(kind, "case") || !strcmp(kind, "params") || !strcmp(kind, "sysctl")) {
-		int *first = kind[0] == 'c' ? &p->case_line :
-			     kind[0] == 'p' ? &p->params_line : &p->sysctl_line;
+	if (!strcmp(kind, "case") || !strcmp(kind, "params") || !strcmp(kind, "sysctl") ||
+	    !strcmp(kind, "files")) {
+		int *first = kind[0] == 'c' ? &p->case_line : kind[0] == 'p' ? &p->params_line :
+			     kind[0] == 's' ? &p->sysctl_line : &p->files_line;
 
 		if (*name) {
 			case_error(p, "section [%s] takes no name (got '%s')", kind, name);
@@ -222,7 +228,8 @@ static void section_header(struct parser *p, char *s)
 			return;
 		}
 		*first = p->line;
-		p->sec = kind[0] == 'c' ? SEC_CASE : kind[0] == 'p' ? SEC_PARAMS : SEC_SYSCTL;
+		p->sec = kind[0] == 'c' ? SEC_CASE : kind[0] == 'p' ? SEC_PARAMS :
+			 kind[0] == 's' ? SEC_SYSCTL : SEC_FILES;
 		return;
 	}
 	if (strcmp(kind, "cgroup") && strcmp(kind, "step")) {

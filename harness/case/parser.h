@@ -10,7 +10,7 @@
 #include "case/errors.h"
 #include "lib/strbuf.h"
 
-#define SECTIONS_LIST	"[case] [params] [sysctl] [cgroup NAME] [step NAME] [expect] [expect SELECTOR]"
+#define SECTIONS_LIST	"[case] [params] [sysctl] [files] [cgroup NAME] [step NAME] [expect] [expect SELECTOR]"
 #define NAME_CHARS	"letters, digits, _ and -"
 #define SIZE_HELP	"a whole number of bytes with optional K, M or G suffix, e.g. 128M"
 #define DURATION_HELP	"a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
@@ -19,19 +19,21 @@
 #define ARCH_LIST	"x86_64 i386"
 #define SELECTOR_HELP	"one word of letters, digits and _ . + -: a target name, arch or kernel release"
 #define PARAM_HELP	"a lower-case letter, then lower-case letters, digits and _"
+#define PACKAGE_HELP	"a lower-case letter or digit, then one or more of lower-case letters, digits and + . -"
+#define GUEST_PATH_HELP	"an absolute path of letters, digits and _ . + - @ with no empty, . or .. component"
 #define SYSCTL_HELP	"lower-case words of letters, digits and _ joined by '.', e.g. vm.panic_on_oom"
 #define COMBOS_MAX	256
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 
-enum section { SEC_NONE, SEC_SKIP, SEC_CASE, SEC_PARAMS, SEC_SYSCTL, SEC_CGROUP, SEC_STEP,
-	       SEC_EXPECT };
+enum section { SEC_NONE, SEC_SKIP, SEC_CASE, SEC_PARAMS, SEC_SYSCTL, SEC_FILES, SEC_CGROUP,
+	       SEC_STEP, SEC_EXPECT };
 
 /* Where each key of a step was set (0: not set), for the checks at the end;
  * a key counts as set even when its value was bad, so one mistake gives
  * one message. */
 struct step_lines {
-	int run, module, cgroup, background, sleep, collect, score, write;
+	int run, module, cgroup, background, sleep, collect, score, write, rmmod, tap;
 };
 
 /* A parameter: from [params], or [case] memory (with literal sizes). */
@@ -71,6 +73,7 @@ struct parser {
 	int case_line;		/* of [case]; 0: none yet */
 	int params_line;	/* of [params]; 0: none yet */
 	int sysctl_line;	/* of [sysctl]; 0: none yet */
+	int files_line;		/* of [files]; 0: none yet */
 	char *selector;		/* of the current [expect SELECTOR]; NULL: none */
 	int bad_selector;	/* the current [expect ...] has a bad one */
 	const char *raw_val;	/* the value being set, before substitution */
@@ -85,7 +88,7 @@ struct parser {
 	struct seen_key *seen;	/* keys of the current section */
 	size_t nseen, aseen;
 	struct step_lines *sl;	/* parallel to c->steps */
-	size_t asteps, acgroups, aexpects;
+	size_t asteps, acgroups, aexpects, afiles;
 	struct case_errors errs;
 };
 

@@ -23,6 +23,12 @@ static void test_help(void **state)
 		"[params]", "${NAME}", "${memory}", "at most 256", "memory=64M,order=1",
 		"[sysctl]", "vm.panic_on_oom", "[expect SELECTOR]", "6.12", "||", "either outcome",
 		"oom_score_adj", "-1000 to 1000",
+		"packages", "no :ARCH", "stress-ng", "[files]", "GUEST_PATH = HOST_PATH",
+		"/proc, /sys, /dev or /lib/modules", "/init or /bin/hog", "/usr/local/bin/NAME",
+		"a directory is not copied", "${arch}", "x86_64 i386",
+		"tap ", "TAP or KTAP", "a busybox applet", "a path with '/'", "a .ko file",
+		"a Kbuild source directory", "obj-m += NAME.o", "Kbuild (else its Makefile)",
+		"not oom_trigger", "a module step of the case", "case file's directory",
 	};
 	struct strbuf out = STRBUF_INIT;
 
@@ -36,6 +42,8 @@ static void test_help(void **state)
 	assert_non_null(strstr(out.buf, "  memory        size      128M        "));
 	assert_non_null(strstr(out.buf, "  background    bool      no          "));
 	assert_non_null(strstr(out.buf, "  oom_score_adj integer   (none)      -1000 to 1000"));
+	assert_non_null(strstr(out.buf, "  tap           bool      no          with run: "));
+	assert_non_null(strstr(out.buf, "  packages      words     (none)      Debian packages"));
 	assert_int_equal(out.buf[out.len - 1], '\n');
 	strbuf_release(&out);
 }

@@ -1,5 +1,5 @@
-/* test_case_keys_case: the [case] keys: values, their errors, needs. Run
- * from harness/tests. */
+/* test_case_keys_case: the [case] keys: values, their errors, needs,
+ * packages. Run from harness/tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -104,12 +104,60 @@ static void test_needs(void **state)
 	fails_with("[case]\nneeds =\n" EXPECT, "t.case:2: empty value for 'needs' in [case]\n");
 }
 
+#define BAD_PACKAGE(name) "t.case:2: bad package name '" name "' (allowed: a lower-case letter or " \
+	"digit, then one or more of lower-case letters, digits and + . -)\n"
+
+static void test_packages(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[case]\npackages = stress-ng libc6 g++-12 0ad lib32gcc-s1 libstdc++6 python3.11 "
+	       "\"xz-utils\"\n" EXPECT, &c);
+	assert_int_equal(c.npackages, 8);
+	assert_string_equal(c.packages[0], "stress-ng");
+	assert_string_equal(c.packages[2], "g++-12");
+	assert_string_equal(c.packages[3], "0ad");
+	assert_string_equal(c.packages[6], "python3.11");
+	assert_string_equal(c.packages[7], "xz-utils");
+	assert_null(c.packages[8]);
+	case_release(&c);
+	parses("[case]\n" EXPECT, &c);
+	assert_null(c.packages);
+	assert_int_equal(c.npackages, 0);
+	case_release(&c);
+
+	fails_with("[case]\npackages = stress-ng:i386\n" EXPECT,
+		   "t.case:2: bad package 'stress-ng:i386': the arch comes from the target (allowed: "
+		   "the name alone, e.g. stress-ng)\n");
+	fails_with("[case]\npackages = libc6:amd64 :x86_64\n" EXPECT,
+		   "t.case:2: bad package 'libc6:amd64': the arch comes from the target (allowed: "
+		   "the name alone, e.g. libc6)\n"
+		   "t.case:2: bad package name ':x86_64' (allowed: a lower-case letter or digit, then one "
+		   "or more of lower-case letters, digits and + . -)\n");
+	fails_with("[case]\npackages = s\n" EXPECT, BAD_PACKAGE("s"));
+	fails_with("[case]\npackages = Stress-ng\n" EXPECT, BAD_PACKAGE("Stress-ng"));
+	fails_with("[case]\npackages = -ng\n" EXPECT, BAD_PACKAGE("-ng"));
+	fails_with("[case]\npackages = .ab\n" EXPECT, BAD_PACKAGE(".ab"));
+	fails_with("[case]\npackages = stress_ng\n" EXPECT, BAD_PACKAGE("stress_ng"));
+	fails_with("[case]\npackages = stress-ng=0.15\n" EXPECT, BAD_PACKAGE("stress-ng=0.15"));
+	fails_with("[case]\npackages = ../x\n" EXPECT, BAD_PACKAGE("../x"));
+	fails_with("[case]\npackages = \"\"\n" EXPECT, BAD_PACKAGE(""));
+	fails_with("[case]\npackages = stress-ng libc6 stress-ng\n" EXPECT,
+		   "t.case:2: duplicate package 'stress-ng'\n");
+	fails_with("[case]\npackages = \"stress-ng\n" EXPECT,
+		   "t.case:2: unterminated \"quote\" in 'packages'\n");
+	fails_with("[case]\npackages = a1\npackages = b1\n" EXPECT,
+		   "t.case:3: duplicate key 'packages' in [case] (first at line 2)\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case_value_errors),
 		cmocka_unit_test(test_case_values),
 		cmocka_unit_test(test_needs),
+		cmocka_unit_test(test_packages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

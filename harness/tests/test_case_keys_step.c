@@ -1,5 +1,6 @@
-/* test_case_keys_step: the [step NAME] keys: run, module, write, rmmod,
- * sleep, background, oom_score_adj and their errors. Run from harness/tests. */
+/* test_case_keys_step: the [step NAME] keys: run, module (bare names; host
+ * paths are test_case_programs'), write, rmmod, sleep, background,
+ * oom_score_adj, tap and their errors. Run from harness/tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +17,11 @@ static void test_step_value_errors(void **state)
 	fails_with("[step s]\nrun = hog\nbackground = on\n" EXPECT,
 		   "t.case:3: bad bool 'on' for 'background' (allowed: yes no true false 1 0)\n");
 }
+
+#define BAD_PROGRAM(name) "t.case:2: bad program '" name "' (allowed: a name of letters, digits and " \
+	"_ . + - the guest has: hog, a busybox applet, a program of [case] packages; or a path with '/' " \
+	"to a program of yours)\n"
+#define KNOWN_MODULES "(known: oom_trigger; or a path with '/' to a .ko file or Kbuild directory of yours)"
 
 static void test_step_run_module(void **state)
 {
@@ -40,14 +46,26 @@ static void test_step_run_module(void **state)
 	assert_int_equal(c.steps[0].background, 0);
 	case_release(&c);
 
-	fails_with("[step s]\nrun = ls -l\n" EXPECT,
-		   "t.case:2: unknown program 'ls' (known: hog)\n");
-	fails_with("[step s]\nrun = \"\"\n" EXPECT,
-		   "t.case:2: unknown program '' (known: hog)\n");
+	/* any other bare name: a busybox applet or a packaged program, found later */
+	parses("[step s]\nrun = ls -l\n[step t]\nrun = stress-ng --vm 1\n[step u]\nrun = g++.x_1-2 a\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].kind, STEP_RUN);
+	assert_string_equal(c.steps[0].argv[0], "ls");
+	assert_string_equal(c.steps[0].argv[1], "-l");
+	assert_null(c.steps[0].host_path);
+	assert_string_equal(c.steps[1].argv[0], "stress-ng");
+	assert_string_equal(c.steps[2].argv[0], "g++.x_1-2");
+	assert_null(c.steps[2].host_path);
+	case_release(&c);
+	fails_with("[step s]\nrun = \"\"\n" EXPECT, BAD_PROGRAM(""));
+	fails_with("[step s]\nrun = ls;rm\n" EXPECT, BAD_PROGRAM("ls;rm"));
+	fails_with("[step s]\nrun = ..\n" EXPECT, BAD_PROGRAM(".."));
+	fails_with("[step s]\nrun = .\n" EXPECT, BAD_PROGRAM("."));
+	fails_with("[step s]\nrun = \"a b\"\n" EXPECT, BAD_PROGRAM("a b"));
+	fails_with("[step s]\nrun = ${arch}\n" EXPECT, BAD_PROGRAM("${arch}"));
 	fails_with("[step s]\nrun = hog \"x\n" EXPECT,
 		   "t.case:2: unterminated \"quote\" in 'run'\n");
 	fails_with("[step s]\nmodule = oom_killer order=0\n" EXPECT,
-		   "t.case:2: unknown module 'oom_killer' (known: oom_trigger)\n");
+		   "t.case:2: unknown module 'oom_killer' " KNOWN_MODULES "\n");
 	fails_with("[step s]\nmodule = oom_trigger order=0 verbose =1\n" EXPECT,
 		   "t.case:2: module parameter 'verbose' is not key=value\n"
 		   "t.case:2: module parameter '=1' is not key=value\n");
@@ -205,6 +223,62 @@ static void test_oom_score_adj(void **state)
 	strbuf_release(&want);
 }
 
+static void test_tap(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[step a]\nrun = ./bin/${arch}/selftest\ntap = yes\n[step b]\nrun = hog\ntap = no\n"
+	       "[step c]\nrun = hog\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].tap, 1);
+	assert_int_equal(c.steps[1].tap, 0);
+	assert_int_equal(c.steps[2].tap, 0);
+	case_release(&c);
+	/* the key comes first in the section: still checked at the end */
+	parses("[step a]\ntap = 1\nrun = hog\n" EXPECT, &c);
+	assert_int_equal(c.steps[0].tap, 1);
+	case_release(&c);
+
+	fails_with("[step a]\nrun = hog\ntap = maybe\n" EXPECT,
+		   "t.case:3: bad bool 'maybe' for 'tap' (allowed: yes no true false 1 0)\n");
+	fails_with("[step a]\nmodule = oom_trigger\ntap = yes\n" EXPECT,
+		   "t.case:3: 'tap' in [step a] is for run, not module\n");
+	fails_with("[step a]\nsleep = 1\n\ntap = no\n" EXPECT,
+		   "t.case:4: 'tap' in [step a] needs run\n");
+	fails_with("[step a]\ntap = yes\n" EXPECT,
+		   "t.case:1: [step a] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:2: 'tap' in [step a] needs run\n");
+	fails_with("[step a]\nrun = hog\ntap = yes\ntap = yes\n" EXPECT,
+		   "t.case:4: duplicate key 'tap' in [step a] (first at line 3)\n");
+}
+
+/* rmmod names oom_trigger or a module step's module; checked at the end. */
+static void test_rmmod(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	fails_with("[step a]\nrmmod = mine\n" EXPECT,
+		   "t.case:2: unknown module 'mine' for 'rmmod' (known: oom_trigger)\n");
+	fails_with("[step a]\nrmmod = ${x}\n" EXPECT,
+		   "t.case:2: unknown parameter '${x}' (known: none)\n");
+	fails_with("[step a]\nmodule = oom_trigger\n[step b]\nrmmod = oom_trigger2\n" EXPECT,
+		   "t.case:4: unknown module 'oom_trigger2' for 'rmmod' (known: oom_trigger)\n");
+	/* a module of the case's, by its name, in a step before or after */
+	parses("[step a]\nrmmod = mod\n[step b]\nmodule = ./${arch}/mod.ko\nrmmod = mod\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].rmmod, "mod");
+	assert_int_equal(c.steps[0].kind, STEP_NONE);
+	assert_string_equal(c.steps[1].rmmod, "mod");
+	case_release(&c);
+	fails_with("[step a]\nmodule = ./${arch}/mod.ko\n[step b]\nmodule = ./${arch}/b-2.ko\n"
+		   "rmmod = mod.ko\n" EXPECT,
+		   "t.case:5: unknown module 'mod.ko' for 'rmmod' (known: oom_trigger mod b-2)\n");
+	/* a module step in error may be the one meant: no second message */
+	fails_with("[step a]\nmodule = ./${arch}/bad.name.ko\n[step b]\nrmmod = bad\n" EXPECT,
+		   "t.case:2: bad module name 'bad.name' from './${arch}/bad.name.ko' (allowed: letters, "
+		   "digits, _ and -)\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_run_hog_arguments),
 		cmocka_unit_test(test_write),
 		cmocka_unit_test(test_oom_score_adj),
+		cmocka_unit_test(test_tap),
+		cmocka_unit_test(test_rmmod),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

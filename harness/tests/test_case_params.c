@@ -258,11 +258,54 @@ static void test_params_errors(void **state)
 	strbuf_release(&want);
 }
 
+/* ${arch} is no parameter: it is kept for each target to replace. */
+static void test_arch(void **state)
+{
+	struct oomcase *cases;
+	size_t n;
+
+	(void)state;
+	parses_all("[params]\nv = 1 2\n[case]\ndescription = ${v} on ${arch}, ${arch}\n"
+		   "[step s]\nrun = ./bin/${arch}/prog-${v}\n[expect]\nx == ${arch}-${v}\n", &cases, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(cases[0].description, "1 on ${arch}, ${arch}");
+	assert_string_equal(cases[1].description, "2 on ${arch}, ${arch}");
+	assert_string_equal(cases[1].steps[0].argv[0], CASE_USER_BIN "/prog-2");
+	assert_non_null(strstr(cases[1].steps[0].host_path, "/bin/${arch}/prog-2"));
+	assert_string_equal(cases[0].expects[0].value, "${arch}-1");
+	assert_string_equal(cases[1].variant, "v=2");
+	release_all(cases, n);
+
+	/* with no [params] at all */
+	parses_all("[case]\ndescription = ${arch}\n" EXPECT, &cases, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(cases[0].description, "${arch}");
+	release_all(cases, n);
+
+	/* a value holding ${arch} keeps it */
+	parses_all("[params]\np = ${arch}/x\n[case]\ndescription = ${p}\n" EXPECT, &cases, &n);
+	assert_string_equal(cases[0].description, "${arch}/x");
+	release_all(cases, n);
+
+	fails_all_with("[params]\narch = x86_64 i386\n" EXPECT,
+		       "t.case:2: parameter 'arch' is reserved: ${arch} is each target's arch, filled in "
+		       "for each target\n");
+	/* only that exact name */
+	fails_all_with("[case]\ndescription = ${arch2} ${ARCH} ${arch\n" EXPECT,
+		       "t.case:2: unknown parameter '${arch2}' (known: none)\n"
+		       "t.case:2: unknown parameter '${ARCH}' (known: none)\n"
+		       "t.case:2: unterminated '${' in '${arch2} ${ARCH} ${arch' (expected ${NAME})\n");
+	/* keys that take no path fail their own checks */
+	fails_all_with("[case]\nmemory = ${arch}\n" EXPECT,
+		       "t.case:2: bad size '${arch}' for 'memory' (" SIZE_HELP ")\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_params_expand),
 		cmocka_unit_test(test_params_errors),
+		cmocka_unit_test(test_arch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_casefile: the public entry points: loading files (fixtures/cases),
- * names, the runs of a file, the guest lists. Run from harness/tests. */
+ * names, the runs of a file, the guest lists, a case that brings its own
+ * files. Run from harness/tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -146,7 +147,6 @@ static void test_errors_file(void **state)
 		"%s:6: bad duration 'soon' for 'timeout' (" DURATION_HELP ")\n"
 		"%s:7: duplicate key 'timeout' in [case] (first at line 6)\n"
 		"%s:9: [cgroup hog] needs 'version' (1 or 2)\n"
-		"%s:13: unknown program 'hug' (known: hog)\n"
 		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
 		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
 		"%s:19: [step both] has both run and module (allowed: one of them)\n"
@@ -157,7 +157,7 @@ static void test_errors_file(void **state)
 		"%s:30: unknown section [bogus] " SECTIONS "\n"
 		"%s:32: unknown operator '=' in 'oom.count = 0' " OPS "\n"
 		"%s:33: bad regex '(unclosed': %s\n",
-		p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, re);
+		p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, re);
 	assert_int_equal(case_load(&c, p, &err), -1);
 	assert_string_equal(err.buf, want.buf);
 	assert_null(c.path);
@@ -293,6 +293,111 @@ static void test_guest_lists(void **state)
 	assert_null(case_guest_modules[1]);
 }
 
+static const char own_case[] =
+	"[case]\n"
+	"description = brings its own\n"
+	"packages = stress-ng\n"
+	"[params]\n"
+	"n = 1 2\n"
+	"[files]\n"
+	"/etc/oomtest/n.conf = conf/n${n}.conf\n"
+	"/etc/oomtest/tool = ../bin/${arch}/tool\n"
+	"[step load]\n"
+	"module = ../kmod/ n=${n}\n"
+	"[step test]\n"
+	"run = ./selftest -n ${n}\n"
+	"tap = yes\n"
+	"[step stress]\n"
+	"run = stress-ng --vm ${n}\n"
+	"rmmod = my_mod\n"
+	"[expect]\n"
+	"oom.count == 0\n";
+
+/* A case file loaded by a relative path finds its files from its own
+ * directory, and every run of its parameters carries them. */
+static void test_own_files(void **state)
+{
+	char *dir = make_tmpdir(), *back = getcwd(NULL, 0), *here;
+	struct oomcase *cases, c;
+	struct strbuf err = STRBUF_INIT, want = STRBUF_INIT;
+	size_t n;
+
+	(void)state;
+	put_file(dir, "cases/", NULL);
+	put_file(dir, "cases/conf/", NULL);
+	put_file(dir, "cases/conf/n1.conf", "1\n");
+	put_file(dir, "cases/conf/n2.conf", "2\n");
+	put_file(dir, "cases/selftest", "#!/bin/sh\necho 1..1\necho ok 1\n");
+	put_file(dir, "kmod/", NULL);
+	put_file(dir, "kmod/Kbuild", "obj-m := my_mod.o\n");
+	put_file(dir, "cases/own.case", own_case);
+	assert_int_equal(chdir(dir), 0);
+	here = getcwd(NULL, 0);
+
+	if (case_load_all("cases/own.case", &cases, &n, &err))
+		fail_msg("%s", err.buf);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		const struct oomcase *k = &cases[i];
+
+		assert_int_equal(k->npackages, 1);
+		assert_string_equal(k->packages[0], "stress-ng");
+		assert_int_equal(k->nfiles, 2);
+		assert_string_equal(k->files[0].guest, "/etc/oomtest/n.conf");
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%s/cases/conf/n%zu.conf", here, i + 1);
+		assert_string_equal(k->files[0].host, want.buf);
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%s/cases/../bin/${arch}/tool", here);
+		assert_string_equal(k->files[1].host, want.buf);
+		assert_int_equal(k->files[1].line, 8);
+
+		assert_int_equal(k->steps[0].kind, STEP_MODULE);
+		assert_string_equal(k->steps[0].argv[0], "my_mod");
+		assert_int_equal(k->steps[0].module_is_dir, 1);
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%s/cases/../kmod", here);
+		assert_string_equal(k->steps[0].host_path, want.buf);
+
+		assert_string_equal(k->steps[1].argv[0], CASE_USER_BIN "/selftest");
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%s/cases/selftest", here);
+		assert_string_equal(k->steps[1].host_path, want.buf);
+		assert_int_equal(k->steps[1].tap, 1);
+
+		assert_string_equal(k->steps[2].argv[0], "stress-ng");
+		assert_null(k->steps[2].host_path);
+		assert_int_equal(k->steps[2].tap, 0);
+		assert_string_equal(k->steps[2].rmmod, "my_mod");
+	}
+	assert_string_equal(cases[1].steps[0].argv[1], "n=2");
+	release_all(cases, n);
+
+	/* released twice: harmless */
+	assert_int_equal(case_load(&c, "cases/own.case", &err), 0);
+	assert_int_equal(c.nfiles, 2);
+	case_release(&c);
+	case_release(&c);
+	assert_null(c.files);
+	assert_null(c.packages);
+
+	/* its files gone: said with the case file's own name */
+	put_file(dir, "cases/moved.case", "[files]\n/a = conf\n[step s]\nrun = ../selftest\n" EXPECT);
+	assert_int_equal(case_load(&c, "cases/moved.case", &err), -1);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "cases/moved.case:2: host file 'conf' for /a is a directory (files are "
+		    "copied one by one)\ncases/moved.case:4: program '../selftest': no such file "
+		    "(%s/cases/../selftest)\n", here);
+	assert_string_equal(err.buf, want.buf);
+
+	assert_int_equal(chdir(back), 0);
+	free(back);
+	free(here);
+	strbuf_release(&err);
+	strbuf_release(&want);
+	remove_tree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_load_all),
 		cmocka_unit_test(test_guest_lists),
+		cmocka_unit_test(test_own_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
