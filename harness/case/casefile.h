@@ -90,6 +90,7 @@ struct oomcase {
 	char *variant;             /* "memory=64M,order=1" for an expanded run; NULL: not expanded */
 	char **packages;           /* [case] packages = ...: Debian packages for the guest */
 	size_t npackages;
+	int packages_line;
 	struct case_file *files;   /* [files], in file order */
 	size_t nfiles;
 };

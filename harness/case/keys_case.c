@@ -230,6 +230,7 @@ static void set_packages(struct parser *p, const char *key, const char *val)
 	v[keep] = NULL;
 	p->c->packages = v;
 	p->c->npackages = keep;
+	p->c->packages_line = p->line;
 }
 
 static void set_timeout(struct parser *p, const char *key, const char *val)
