@@ -160,15 +160,21 @@ PREFIX ?= /usr/local
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/oomtest
 install: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS)
 	install -d $(LIBDIR)/build/guest/x86_64 $(LIBDIR)/build/guest/i386 $(LIBDIR)/images $(LIBDIR)/kmod \
-		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oomtest/cases $(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oomtest $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/oomtest $(LIBDIR)/build/oomtest
 	for a in $(ARCHES); do install -m 755 $(B)/guest/$$a/oomtest-init $(B)/guest/$$a/hog \
 		$(foreach p,$(USER_APPS),$(B)/guest/$$a/$(p)) $(LIBDIR)/build/guest/$$a/; done
 	install -m 755 images/fetch-targets.sh images/build-initramfs.sh images/apt-update.sh \
 		images/install-deps.sh images/libvirtd-local.sh $(LIBDIR)/images/
 	install -m 644 kmod/oom_trigger.c kmod/Kbuild $(LIBDIR)/kmod/
-	install -m 644 cases/*.case $(DESTDIR)$(PREFIX)/share/oomtest/cases/
-	ln -sfn ../../share/oomtest/cases $(LIBDIR)/cases
+	install -d $(LIBDIR)/kmod/vmalloc_hog $(LIBDIR)/cases/scripts
+	install -m 644 kmod/vmalloc_hog/vmalloc_hog.c kmod/vmalloc_hog/Kbuild $(LIBDIR)/kmod/vmalloc_hog/
+	# the cases name their programs, scripts and modules by paths relative
+	# to themselves (../build/guest/ARCH/..., ../kmod/...): they live here
+	install -m 644 cases/*.case $(LIBDIR)/cases/
+	install -m 755 cases/scripts/*.sh $(LIBDIR)/cases/scripts/
+	rm -rf $(DESTDIR)$(PREFIX)/share/oomtest/cases
+	ln -sfn ../../lib/oomtest/cases $(DESTDIR)$(PREFIX)/share/oomtest/cases
 	ln -sfn ../lib/oomtest/build/oomtest $(DESTDIR)$(PREFIX)/bin/oomtest
 	install -m 644 oomtest.1 $(DESTDIR)$(PREFIX)/share/man/man1/oomtest.1
 	echo "installed by make install; state lives in ~/.cache/oomtest" > $(LIBDIR)/INSTALLED
