@@ -24,6 +24,7 @@ struct ktap_state {
 	struct ktap_block *last_block; /* the previous line was a test point of this block */
 	struct ktap_block *yaml_block; /* a YAML block is open for this block's last point */
 	size_t yaml_indent;
+	size_t unknown_alloc;
 };
 
 static struct ktap_block *block_new(size_t indent, size_t line)
@@ -170,7 +171,10 @@ static void unknown(struct ktap_doc *doc, const struct ktap_line *l)
 	struct ktap_state *st = doc->st;
 	size_t at = st->depth;
 
-	doc->unknown = xrealloc(doc->unknown, (doc->nunknown + 1) * sizeof(*doc->unknown));
+	if (doc->nunknown == st->unknown_alloc) {
+		st->unknown_alloc = st->unknown_alloc ? st->unknown_alloc * 2 : 16;
+		doc->unknown = xrealloc(doc->unknown, st->unknown_alloc * sizeof(*doc->unknown));
+	}
 	doc->unknown[doc->nunknown].line = l->no;
 	doc->unknown[doc->nunknown++].text = xstrndup(l->raw, l->rawlen);
 	/* not TAP, so not nested: the innermost block it is not left of */
