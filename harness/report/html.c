@@ -13,6 +13,7 @@
 
 #include "report/html_chart.h"
 #include "report/html_console.h"
+#include "report/html_tap.h"
 #include "report/html_tree.h"
 #include "run/results.h"
 
@@ -30,7 +31,8 @@ static const char style[] =
 	"pre.console{background:#111;color:#ddd;padding:.6em;overflow:auto;max-height:40em;font-size:12px}"
 	"pre.console mark{background:#5c1a1a;color:#fff}"
 	".charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}figcaption{font-size:12px;color:#555}"
-	"svg text{font:10px sans-serif;fill:#333}.note{color:#555}";
+	"svg text{font:10px sans-serif;fill:#333}.note{color:#555}"
+	"table.tap td.skip,table.tap td.todo{color:#757575}pre.diag{margin:0;white-space:pre-wrap;font-size:12px}";
 
 static const char *verdict_word(enum verdict v)
 {
@@ -142,6 +144,7 @@ static void entry_section(xmlNodePtr body, const struct report *r, size_t idx)
 
 	html_el(sec, "h3", "Expectations");
 	expectations_table(sec, e);
+	html_tap_block(sec, e);
 
 	html_el(sec, "h3", "What the kernel did");
 	html_events_block(sec, e);

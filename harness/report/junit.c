@@ -7,6 +7,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "ktap/ktap_facts.h"
 #include "run/results.h"
 #include "lib/utf8.h"
 
@@ -106,11 +107,73 @@ static int testcase(xmlTextWriterPtr w, const struct report_entry *e)
 	return rc;
 }
 
+/* A TAP point: failed unless ok, skip, or a TODO. */
+static int tap_failed(const struct ktap_fact_point *p)
+{
+	return strcmp(p->result, "ok") && strcmp(p->result, "skip") && strncmp(p->directive, "TODO", 4);
+}
+
+/* One testcase per top-level point of each TAP step of the run
+ * (classname: the case and its target; name: "STEP: N description"). */
+static int tap_testcases(xmlTextWriterPtr w, const struct report_entry *e, size_t *tests, size_t *failures,
+			 size_t *skipped)
+{
+	char **steps;
+	size_t nsteps = ktap_facts_steps(&e->facts, &steps);
+	struct strbuf classname = STRBUF_INIT, name = STRBUF_INIT, msg = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addf(&classname, "%s.%s", e->name, e->target);
+	for (size_t s = 0; s < nsteps; s++) {
+		struct ktap_fact_point *v;
+		size_t n = ktap_facts_points(&e->facts, steps[s], &v);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct ktap_fact_point *p = &v[i];
+			if (p->depth)
+				continue;
+			(*tests)++;
+			if (!w) {
+				*failures += tap_failed(p);
+				*skipped += !strcmp(p->result, "skip");
+				continue;
+			}
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s: %s%s%s", steps[s], p->path, *p->description ? " " : "", p->description);
+			rc |= xmlTextWriterStartElement(w, X("testcase")) < 0;
+			rc |= attr(w, "name", name.buf) < 0;
+			rc |= attr(w, "classname", classname.buf) < 0;
+			if (!strcmp(p->result, "skip")) {
+				rc |= xmlTextWriterStartElement(w, X("skipped")) < 0;
+				rc |= attr(w, "message", p->directive) < 0;
+				rc |= xmlTextWriterEndElement(w) < 0;
+			} else if (tap_failed(p)) {
+				strbuf_reset(&msg);
+				strbuf_addf(&msg, "not ok %s%s%s", p->path, *p->directive ? " # " : "", p->directive);
+				rc |= xmlTextWriterStartElement(w, X("failure")) < 0;
+				rc |= attr(w, "message", msg.buf) < 0;
+				rc |= attr(w, "type", "tap") < 0;
+				rc |= text(w, p->diagnostic, strlen(p->diagnostic)) < 0;
+				rc |= xmlTextWriterEndElement(w) < 0;
+			}
+			rc |= xmlTextWriterEndElement(w) < 0;
+		}
+		ktap_fact_points_free(v, n);
+		free(steps[s]);
+	}
+	free(steps);
+	strbuf_release(&classname);
+	strbuf_release(&name);
+	strbuf_release(&msg);
+	return rc;
+}
+
 int report_junit_build(const struct report *r, struct strbuf *out, struct strbuf *err)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	char when[32], count[32];
+	size_t tap_tests = 0, tap_failures = 0, tap_skipped = 0;
 	int rc = 0;
 
 	if (!w) {
@@ -125,19 +188,24 @@ int report_junit_build(const struct report *r, struct strbuf *out, struct strbuf
 	rc |= xmlTextWriterStartElement(w, X("testsuites")) < 0;
 	rc |= xmlTextWriterStartElement(w, X("testsuite")) < 0;
 	rc |= attr(w, "name", "oomtest") < 0;
-	snprintf(count, sizeof(count), "%zu", r->n);
+	for (size_t i = 0; i < r->n; i++)
+		tap_testcases(NULL, &r->v[i], &tap_tests, &tap_failures, &tap_skipped);
+	snprintf(count, sizeof(count), "%zu", r->n + tap_tests);
 	rc |= attr(w, "tests", count) < 0;
-	snprintf(count, sizeof(count), "%zu", report_count(r, V_FAIL));
+	snprintf(count, sizeof(count), "%zu", report_count(r, V_FAIL) + tap_failures);
 	rc |= attr(w, "failures", count) < 0;
 	snprintf(count, sizeof(count), "%zu", report_count(r, V_ERROR) + report_count(r, V_TIMEOUT));
 	rc |= attr(w, "errors", count) < 0;
-	snprintf(count, sizeof(count), "%zu", report_count(r, V_SKIP));
+	snprintf(count, sizeof(count), "%zu", report_count(r, V_SKIP) + tap_skipped);
 	rc |= attr(w, "skipped", count) < 0;
 	rc |= attrf(w, "time", "%.3f", r->seconds) < 0;
 	rc |= attr(w, "timestamp", when) < 0;
 	rc |= attr(w, "id", r->run_id) < 0;
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
+		size_t unused = 0;
 		rc |= testcase(w, &r->v[i]);
+		rc |= tap_testcases(w, &r->v[i], &unused, &unused, &unused);
+	}
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= xmlTextWriterEndElement(w) < 0;
 	rc |= xmlTextWriterEndDocument(w) < 0;

@@ -3,7 +3,10 @@
  * one testcase per case x target (classname: the case; name: the target), a
  * failure listing the failed expectations with expected and seen, an error
  * for error and timeout verdicts, skipped for skips, and the console log as
- * system-out. Written with libxml2's xmlTextWriter. */
+ * system-out; and one testcase per top-level test point of each TAP step
+ * (classname: "CASE.TARGET"; name: "STEP: N description"; a failure for
+ * not ok, with its diagnostic, skipped for SKIP). Written with libxml2's
+ * xmlTextWriter. */
 #ifndef OOMTEST_REPORT_JUNIT_H
 #define OOMTEST_REPORT_JUNIT_H
 

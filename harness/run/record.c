@@ -1,5 +1,7 @@
 /* record: agent records into facts. */
 #include "run/record.h"
+#include "case/casefile.h"
+#include "ktap/ktap_facts.h"
 #include "proto/codec.h"
 #include "proto/proto.h"
 
@@ -24,7 +26,61 @@ void record_release(struct record_state *st)
 	for (size_t i = 0; i < st->nleft; i++)
 		free(st->left[i]);
 	free(st->left);
+	for (size_t i = 0; i < st->ntaps; i++) {
+		free(st->taps[i].step);
+		strbuf_release(&st->taps[i].out);
+	}
+	free(st->taps);
 	memset(st, 0, sizeof(*st));
+}
+
+void record_want_tap(struct record_state *st, const struct oomcase *c)
+{
+	for (size_t i = 0; i < c->nsteps; i++) {
+		if (!c->steps[i].tap)
+			continue;
+		st->taps = xrealloc(st->taps, (st->ntaps + 1) * sizeof(*st->taps));
+		st->taps[st->ntaps].step = xstrdup(c->steps[i].name);
+		strbuf_init(&st->taps[st->ntaps].out);
+		st->taps[st->ntaps++].capped = 0;
+	}
+}
+
+/* One more line of a step's output, kept whole or not at all. */
+static void keep_tap_line(struct record_state *st, const char *step, const char *line)
+{
+	for (size_t i = 0; i < st->ntaps; i++) {
+		struct record_tap *t = &st->taps[i];
+		size_t len = strlen(line);
+
+		if (strcmp(t->step, step))
+			continue;
+		if (t->capped || t->out.len + len + 1 > RECORD_TAP_MAX) {
+			t->capped = 1;
+			return;
+		}
+		strbuf_add(&t->out, line, len);
+		strbuf_addch(&t->out, '\n');
+		return;
+	}
+}
+
+void record_tap_facts(const struct record_state *st, struct facts *f)
+{
+	struct strbuf name = STRBUF_INIT;
+
+	for (size_t i = 0; i < st->ntaps; i++) {
+		const struct record_tap *t = &st->taps[i];
+		struct ktap_doc doc;
+
+		ktap_parse(&doc, t->out.buf, t->out.len);
+		ktap_facts(&doc, t->step, f);
+		ktap_release(&doc);
+		strbuf_reset(&name);
+		strbuf_addf(&name, "tap.%s.capped", t->step);
+		facts_set(f, name.buf, t->capped ? "1" : "0");
+	}
+	strbuf_release(&name);
 }
 
 void record_encode(struct strbuf *out, const char *s, size_t len)
@@ -293,6 +349,7 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 	} else if (!strcmp(v[0], "out") && n == 3) {
 		strbuf_addf(&name, "step.%s.output", v[1]);
 		facts_set(f, name.buf, v[2]); /* the last line */
+		keep_tap_line(st, v[1], v[2]);
 	} else if (!strcmp(v[0], "mem") && n == 4 && *v[1] && !strpbrk(v[1], "\t\n") && is_uint(v[2]) && is_uint(v[3])) {
 		strbuf_addf(&st->samples, "%s\t%s\t%s\n", v[1], v[2], v[3]);
 		strbuf_addf(&name, "step.%s.rss_peak_kb", v[1]);

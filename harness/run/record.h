@@ -1,12 +1,25 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
- * errors, the steps' memory samples, a module's result record (kmod.*). */
+ * errors, the steps' memory samples, a module's result record (kmod.*),
+ * and the whole output of the steps read as TAP (tap.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 
 #include <stddef.h>
 #include "lib/facts.h"
 #include "lib/strbuf.h"
+
+/* What a TAP step's output may take in memory; past it the lines are
+ * dropped and tap.STEP.capped says so. */
+#define RECORD_TAP_MAX (4u << 20)
+
+struct record_tap {
+	char *step;
+	struct strbuf out;         /* its output lines, each ending in '\n' */
+	int capped;
+};
+
+struct oomcase;
 
 struct record_state {
 	int ready;                 /* "ready" seen */
@@ -17,10 +30,18 @@ struct record_state {
 	char *machine;
 	char **left;               /* steps still running at the end */
 	size_t nleft;
+	struct record_tap *taps;   /* the steps marked tap = yes (record_want_tap) */
+	size_t ntaps;
 };
 
 void record_init(struct record_state *st);
 void record_release(struct record_state *st);
+
+/* Keeps the whole output of c's steps marked tap = yes, from now on. */
+void record_want_tap(struct record_state *st, const struct oomcase *c);
+/* Reads each such step's output as TAP into tap.STEP.* facts
+ * (ktap/ktap_facts.h), with tap.STEP.capped = 0 or 1. */
+void record_tap_facts(const struct record_state *st, struct facts *f);
 
 /* Splits and decodes one record line (no newline) into fields.
  * Returns the field count; *fields must be freed with record_fields_free. */

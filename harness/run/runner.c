@@ -247,6 +247,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	double cpu0 = cpu_now();
 	x.klog = klog_new();
 	record_init(&x.rec);
+	record_want_tap(&x.rec, rq->c);
 	strbuf_init(&x.console);
 	strbuf_init(&x.plan);
 	strbuf_init(&x.agent.line);
@@ -339,6 +340,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	pump(&x, &x.agent, 0);
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
+	record_tap_facts(&x.rec, &res->facts);
 	run_files_write_details(rq->run_dir, x.klog, &x.rec);
 	facts_set(&res->facts, "agent.done", x.rec.done ? "1" : "0");
 	facts_set(&res->facts, "console.capped", x.con.capped ? "1" : "0");
