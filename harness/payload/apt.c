@@ -276,6 +276,21 @@ void apt_closure_release(struct apt_closure *c)
 	c->n = 0;
 }
 
+void apt_closure_merge(struct apt_closure *into, struct apt_closure *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		size_t j = 0;
+		while (j < into->n && strcmp(into->v[j].name, from->v[i].name))
+			j++;
+		if (j < into->n)
+			continue;
+		into->v = xrealloc(into->v, (into->n + 1) * sizeof(*into->v));
+		into->v[into->n++] = from->v[i];
+		memset(&from->v[i], 0, sizeof(from->v[i]));
+	}
+	apt_closure_release(from);
+}
+
 char *apt_multiarch_name(const char *host_pkg)
 {
 	char *name = apt_base_name(host_pkg);

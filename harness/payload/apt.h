@@ -48,6 +48,9 @@ enum apt_root_status {
 int apt_closure(const char *output, const char *debarch, int native, char *const *roots, size_t nroots,
 		enum apt_root_status *status, struct apt_closure *out);
 void apt_closure_release(struct apt_closure *c);
+/* Moves from's packages that into does not have to its end; from is
+ * released. */
+void apt_closure_merge(struct apt_closure *into, struct apt_closure *from);
 
 /* The Debian package for a guest of arch ("x86_64", "i386") that ships a
  * library, from `dpkg -S` output for SONAME in any directory (one line per
