@@ -94,6 +94,7 @@ struct resolver {
 	struct strbuf *err;
 	struct pending *queue;     /* sonames to find, in the order met */
 	size_t nqueue;
+	const char *interp_name;   /* the interpreter's file name; NULL: none */
 };
 
 static int is_regular(const char *path)
@@ -239,7 +240,7 @@ out:
 int libs_resolve(const char *state, const char *root, const char *arch, const char *elf_path,
 		 struct manifest *m, const char *origin, struct strbuf *err)
 {
-	struct resolver r = { state, root, arch, origin, NULL, m, err, NULL, 0 };
+	struct resolver r = { state, root, arch, origin, NULL, m, err, NULL, 0, NULL };
 	struct elf_info info;
 	int ret = 0;
 
@@ -256,6 +257,10 @@ int libs_resolve(const char *state, const char *root, const char *arch, const ch
 	r.cache = debian_cache_root(state, arch);
 	if (info.interp && resolve_interp(&r, info.interp, elf_path))
 		ret = -1;
+	/* libc names ld.so as needed: the loaded interpreter answers to it
+	 * by its soname, no second copy is read */
+	if (info.interp)
+		r.interp_name = strrchr(info.interp, '/') ? strrchr(info.interp, '/') + 1 : info.interp;
 	enqueue_needed(&r, elf_path, elf_path);
 	char **done = NULL;
 	size_t ndone = 0;
@@ -263,7 +268,7 @@ int libs_resolve(const char *state, const char *root, const char *arch, const ch
 		size_t k = 0;
 		while (k < ndone && strcmp(done[k], r.queue[i].soname))
 			k++;
-		if (k < ndone)
+		if (k < ndone || (r.interp_name && !strcmp(r.queue[i].soname, r.interp_name)))
 			continue;
 		done = xrealloc(done, (ndone + 1) * sizeof(char *));
 		done[ndone++] = r.queue[i].soname;

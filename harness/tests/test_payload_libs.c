@@ -88,7 +88,7 @@ static int setup(void **unused)
 	 * one, an i386 libdemo.so.1 where ld.so looks first */
 	put_copy(X86 "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", FIXTURE("stub-x86_64.so"), 0755);
 	put_link(X86 "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2");
-	put_copy(X86 "/lib/x86_64-linux-gnu/libc.so.6", FIXTURE("stub-x86_64.so"), 0644);
+	put_copy(X86 "/lib/x86_64-linux-gnu/libc.so.6", FIXTURE("libc-stub-x86_64.so"), 0644);
 	put_copy(X86 "/lib/x86_64-linux-gnu/libdemo.so.1", FIXTURE("stub-i386.so"), 0644);
 	put_copy(X86 "/usr/lib/x86_64-linux-gnu/libdemo.so.1.0.0", FIXTURE("libdemo-x86_64.so"), 0644);
 	put_link(X86 "/usr/lib/x86_64-linux-gnu/libdemo.so.1", "libdemo.so.1.0.0");
@@ -166,6 +166,8 @@ static void test_dynamic_x86_64(void **unused)
 	expect_entry(&m, "/usr/lib/x86_64-linux-gnu/libdemo.so.1", X86 "/usr/lib/x86_64-linux-gnu/libdemo.so.1.0.0",
 		     0644);
 	expect_entry(&m, "/lib/x86_64-linux-gnu/libc.so.6", X86 "/lib/x86_64-linux-gnu/libc.so.6", 0644);
+	/* libc.so.6 needs ld-linux-x86-64.so.2: the interpreter, no second copy */
+	assert_null(manifest_find(&m, "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"));
 	/* again: nothing new, no error */
 	assert_int_equal(resolve("x86_64", FIXTURE("hello-x86_64"), &m, &err), 0);
 	assert_int_equal(m.n, 3);
