@@ -157,6 +157,21 @@ static void try_unqualified(struct fetch *f, char **roots, char *const *names, s
 	free(st2);
 }
 
+/* Whether dpkg takes packages of the guest's foreign arch: without it
+ * apt knows none. */
+static int foreign_arch_enabled(struct fetch *f)
+{
+	static const char *const argv[] = { "dpkg", "--print-foreign-architectures" };
+	struct strbuf out = STRBUF_INIT;
+	int yes = 0;
+
+	if (!pkg_run_c(argv, 2, f->dir.buf, &out))
+		for (char *w = strtok(out.buf, " \n"); w && !yes; w = strtok(NULL, " \n"))
+			yes = !strcmp(w, f->debarch);
+	strbuf_release(&out);
+	return yes;
+}
+
 /* The closure of names; roots[i]: apt's name of names[i]. What apt does
  * not know is asked again after apt-update.sh. */
 static int resolve(struct fetch *f, char *const *names, size_t n, char **roots, struct apt_closure *c)
@@ -193,6 +208,9 @@ static int resolve(struct fetch *f, char *const *names, size_t n, char **roots, 
 			    st[i] == APT_VIRTUAL ? "a virtual package in" : "not in", f->arch);
 		if (st[i] == APT_VIRTUAL)
 			strbuf_addstr(f->err, ": name a package that provides it");
+		else if (!f->native && !foreign_arch_enabled(f))
+			strbuf_addf(f->err, " (apt has no %s packages: dpkg --add-architecture %s; apt-get update)",
+				    f->debarch, f->debarch);
 		ret = -1;
 	}
 	free(st);

@@ -109,9 +109,11 @@ static int setup(void **unused)
 	put("bin/dpkg",
 	    "#!/bin/sh\necho \"dpkg $*\" >> \"$FAKE_LOG\"\n"
 	    "case \"$1\" in --print-architecture) echo amd64;;\n"
+	    "--print-foreign-architectures) cat \"$FAKE_DIR/foreign\";;\n"
 	    "-S) cat \"$FAKE_DPKG_S\"; grep -q 'no path found' \"$FAKE_DPKG_S\" && exit 1;; esac\nexit 0\n", 0755);
 	put("src/images/apt-update.sh", "#!/bin/sh\necho apt-update >> \"$FAKE_LOG\"\ntouch \"$FAKE_UPDATED\"\n", 0755);
 	put("graph", graph, 0644);
+	put("foreign", "i386\n", 0644);
 	put("graph-new", "late:i386\n  Depends: libfoo1:i386\n", 0644);
 	build_deb("prog", "i386", prog, 5);
 	build_deb("libfoo1", "i386", libfoo, 1);
@@ -252,10 +254,19 @@ static void test_fetch_after_update(void **unused)
 	assert_int_equal(fetch("i386", "nosuch", &err), -1);
 	assert_string_equal(err.buf, "package 'nosuch' is not in Debian's archive for i386");
 	log = take_log();
+	assert_non_null(strstr(log, "dpkg --print-foreign-architectures\n"));
 	assert_non_null(strstr(log, "apt-update"));
 	assert_null(strstr(strstr(log, "apt-update") + 1, "apt-update"));
 	assert_null(strstr(log, "apt-get"));
 	free(log);
+	strbuf_reset(&err);
+
+	/* a host without the i386 architecture: said how to add it */
+	put("foreign", "", 0644);
+	assert_int_equal(fetch("i386", "nosuch", &err), -1);
+	assert_string_equal(err.buf, "package 'nosuch' is not in Debian's archive for i386 (apt has no i386 "
+				     "packages: dpkg --add-architecture i386; apt-get update)");
+	put("foreign", "arm64\ni386\n", 0644);
 	strbuf_reset(&err);
 
 	assert_int_equal(fetch("i386", "awk", &err), -1);
