@@ -17,8 +17,9 @@
  * followed inside the cache), its content copied from the file the chain
  * ends at. A library the cache lacks is fetched (the package the host's
  * dpkg says ships it) and looked for again. A path the manifest already
- * holds a file at is taken as it is (a case's own library). Every entry
- * gets origin. Returns 0, or -1 with a message in err ("library
+ * holds a file at is taken as it is (a case's own library). The ld.so
+ * that libc names as needed is the interpreter: not copied twice. Every
+ * entry gets origin. Returns 0, or -1 with a message in err ("library
  * libfoo.so.1 (needed by X) cannot be resolved: ..."; a program of another
  * arch: "X: ELF is x86-64, the target is i386"). */
 int libs_resolve(const char *state, const char *root, const char *arch, const char *elf_path,
