@@ -4,6 +4,7 @@
 #include "cmd/common.h"
 #include "lib/child.h"
 #include "lib/fs.h"
+#include "payload/payload.h"
 #include "report/html.h"
 #include "report/json.h"
 #include "report/junit.h"
@@ -27,6 +28,9 @@ struct job_data {
 	struct strbuf dir;
 	int skipped;		/* decided before any guest... */
 	struct strbuf skip;	/* ...and why */
+	struct manifest payload;	/* what the run brings into its guest */
+	int payload_failed;	/* gathering it failed: the run's error... */
+	struct strbuf payload_err;	/* ...is this */
 };
 
 /* What the workers and the reporter see (they get only the job). */
@@ -74,6 +78,32 @@ static int skipped(const struct oomcase *oc, const struct target *t, unsigned lo
 	return !needs_met(oc, t, host_memory, why);
 }
 
+/* The run's payload disk and the list of its files, in the run directory.
+ * A guest that boots reads only what the disk holds; one restored from a
+ * saved guest needs the size the saved one probed. 0, or -1 with res set. */
+static int write_payload(const struct job_data *d, struct strbuf *disk, struct run_result *res)
+{
+	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
+	int r = 0;
+
+	strbuf_addf(disk, "%s/payload.img", d->dir.buf);
+	strbuf_addf(&path, "%s/payload.txt", d->dir.buf);
+	payload_describe(&d->payload, &list);
+	fs_write_atomic(path.buf, list.buf, list.len);
+	if (manifest_write_disk(&d->payload, disk->buf, &err) ||
+	    (!setup->snapshot_dir && payload_disk_compact(disk->buf))) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "the payload disk %s: %s", disk->buf, err.len ? err.buf : "cannot be written");
+		unlink(disk->buf);
+		strbuf_release(disk);
+		r = -1;
+	}
+	strbuf_release(&list);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return r;
+}
+
 /* In a worker process: one case on one target. */
 static void run_job(const struct job *job, struct run_result *res)
 {
@@ -99,12 +129,20 @@ static void run_job(const struct job *job, struct run_result *res)
 		strbuf_addbuf(&res->reason, &d->prep->err);
 		return;
 	}
+	if (d->payload_failed) {
+		res->verdict = V_ERROR;
+		strbuf_addbuf(&res->reason, &d->payload_err);
+		return;
+	}
+	struct strbuf disk = STRBUF_INIT;
+	if (d->payload.n && write_payload(d, &disk, res))
+		return;
 	/* The module must fit the kernel and have the parameters the case sets. */
 	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
 	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(setup->root), t->name);
 	int mok = 1;
 	for (size_t s = 0; s < oc->nsteps && mok; s++)
-		if (oc->steps[s].kind == STEP_MODULE)
+		if (oc->steps[s].kind == STEP_MODULE && !oc->steps[s].host_path)
 			mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1, oc->steps[s].argc - 1, &merr);
 	if (!mok) {
 		res->verdict = V_ERROR;
@@ -119,9 +157,14 @@ static void run_job(const struct job *job, struct run_result *res)
 			.silence_ms = setup->silence_ms,
 			.log_limit = setup->log_limit,
 			.snapshot_dir = setup->snapshot_dir,
+			.payload = disk.len ? disk.buf : NULL,
 		};
 		run_one(&rq, res);
 	}
+	/* the list of what was in it stays (payload.txt); the disk goes */
+	if (disk.len)
+		unlink(disk.buf);
+	strbuf_release(&disk);
 	strbuf_release(&ko);
 	strbuf_release(&merr);
 }
@@ -189,6 +232,29 @@ static int write_reports(const struct report *rep, const char *run_dir, const ch
 	strbuf_release(&path);
 	strbuf_release(&err);
 	return bad;
+}
+
+static void gather_payload(const struct run_setup *s, struct job_data *d)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	switch (payload_gather(s->root, state_dir(s->root), d->c, d->t, &d->payload, &why)) {
+	case PAYLOAD_READY:
+		break;
+	case PAYLOAD_SKIP:
+		d->skipped = 1;
+		strbuf_addbuf(&d->skip, &why);
+		break;
+	case PAYLOAD_ERROR:
+		d->payload_failed = 1;
+		strbuf_addbuf(&d->payload_err, &why);
+		break;
+	}
+	if (d->skipped || d->payload_failed) {
+		manifest_release(&d->payload);
+		d->payload = (struct manifest)MANIFEST_INIT;
+	}
+	strbuf_release(&why);
 }
 
 static int target_chosen(const struct run_setup *s, const struct target *t)
@@ -266,6 +332,11 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 			 * skipped job boots no guest, so it waits for no memory */
 			strbuf_init(&jd[njobs].skip);
 			jd[njobs].skipped = skipped(&cases[i], &tl->v[j], host_memory, &jd[njobs].skip);
+			/* what it brings: fetched and built here, once, before any guest */
+			jd[njobs].payload = (struct manifest)MANIFEST_INIT;
+			strbuf_init(&jd[njobs].payload_err);
+			if (!jd[njobs].skipped && prep[j].ok > 0)
+				gather_payload(s, &jd[njobs]);
 			jobs[njobs] = (struct job){ .index = njobs, .data = &jd[njobs],
 						    .memory = jd[njobs].skipped ? 0 : cases[i].memory };
 			njobs++;
@@ -300,6 +371,8 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	for (size_t i = 0; i < njobs; i++) {
 		strbuf_release(&jd[i].dir);
 		strbuf_release(&jd[i].skip);
+		strbuf_release(&jd[i].payload_err);
+		manifest_release(&jd[i].payload);
 	}
 	free(jd);
 	free(jobs);
