@@ -205,7 +205,7 @@ static enum payload_verdict add_packages(struct gather *g)
 				struct strbuf lo = STRBUF_INIT;
 				strbuf_addf(&lo, "library of %s", paths[k]);
 				strbuf_reset(&err);
-				if (libs_resolve(g->root, g->state, g->t->arch, host.buf, g->m, lo.buf, &err))
+				if (libs_resolve(g->state, g->root, g->t->arch, host.buf, g->m, lo.buf, &err))
 					v = fail(g, g->c->packages_line, PAYLOAD_ERROR, "package %s: %s",
 						 g->c->packages[i], err.buf);
 				strbuf_release(&lo);
@@ -270,7 +270,7 @@ static enum payload_verdict add_program(struct gather *g, const struct case_step
 	if (v == PAYLOAD_READY && info.is_elf && (info.interp || info.nneeded)) {
 		strbuf_reset(&origin);
 		strbuf_addf(&origin, "library of %s", s->argv[0]);
-		if (libs_resolve(g->root, g->state, g->t->arch, host, g->m, origin.buf, &err))
+		if (libs_resolve(g->state, g->root, g->t->arch, host, g->m, origin.buf, &err))
 			v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
 	}
 	if (v == PAYLOAD_READY && info.script_interp)
