@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,9 +528,14 @@ int payload_cmdline_has(const char *cmdline)
 
 void payload_run(void)
 {
-	char *msg = NULL;
+	char *msg = NULL, ms[24];
+	uint64_t t0 = clock_now_ms();
 
-	if (payload_unpack_disk(PAYLOAD_DEVICE, "/", 5000, &msg))
+	if (payload_unpack_disk(PAYLOAD_DEVICE, "/", 5000, &msg)) {
 		send_err("payload: %s", msg ? msg : "?");
+	} else {
+		snprintf(ms, sizeof(ms), "%llu", (unsigned long long)(clock_now_ms() - t0));
+		send_rec("payload", S(ms), NULL);
+	}
 	free(msg);
 }

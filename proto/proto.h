@@ -13,8 +13,12 @@
  *                      message, read from /dev/kmsg once the module step's
  *                      load returned; before its "exit"; none when the
  *                      module printed no such message)
+ *                    payload MS (the payload disk was unpacked, in MS
+ *                      milliseconds including the wait for its device)
  *                    err MESSAGE | done
- * harness -> agent:  a plan: lines up to "end" (see harness/case/plan.c).
+ * harness -> agent:  a plan: lines up to "end" (see harness/case/plan.c);
+ *                    its first line "payload" when the run has a payload
+ *                    disk (proto/payload.h).
  */
 #ifndef OOMTEST_PROTO_H
 #define OOMTEST_PROTO_H

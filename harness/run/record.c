@@ -364,6 +364,8 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 		snap(f, v);
 	} else if (!strcmp(v[0], "kmod") && n == 3 && is_module_name(v[1])) {
 		kmod_result(f, v[1], v[2]);
+	} else if (!strcmp(v[0], "payload") && n == 2 && is_uint(v[1])) {
+		facts_set(f, "payload.unpack_ms", v[1]);
 	} else if (!strcmp(v[0], "err") && n == 2) {
 		strbuf_addf(&st->errors, "%s\n", v[1]);
 	} else if (!strcmp(v[0], "done") && n == 1) {

@@ -216,6 +216,24 @@ static void test_kmod_result_record(void **state)
 	facts_release(&f);
 }
 
+static void test_payload_record(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+
+	record_init(&st);
+	apply(&st, &f, "payload 37");
+	assert_string_equal(st.errors.buf, "");
+	assert_string_equal(facts_get(&f, "payload.unpack_ms"), "37");
+	/* not a number: no fact, a malformed record */
+	apply(&st, &f, "payload x7");
+	assert_string_equal(facts_get(&f, "payload.unpack_ms"), "37");
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: payload x7"));
+	record_release(&st);
+	facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_snap_records),
 		cmocka_unit_test(test_memory_samples),
 		cmocka_unit_test(test_kmod_result_record),
+		cmocka_unit_test(test_payload_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
