@@ -222,15 +222,17 @@ static enum payload_verdict add_packages(struct gather *g)
 	return v;
 }
 
-/* A script's interpreter must be in the guest: busybox's applets are. */
-static enum payload_verdict script_interpreter(struct gather *g, const struct case_step *s, const char *interp)
+/* A script's interpreter must be in the guest: busybox's applets are.
+ * host: the script's file, its ${arch} replaced. */
+static enum payload_verdict script_interpreter(struct gather *g, const struct case_step *s, const char *host,
+					       const char *interp)
 {
 	const char *base = strrchr(interp, '/');
 
 	base = base ? base + 1 : interp;
 	if (interp[0] != '/')
 		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter '%s' is not an absolute path",
-			    s->argv[0], interp);
+			    host, interp);
 	if (manifest_find(g->m, interp) || !strcmp(interp, "/bin/hog"))
 		return PAYLOAD_READY;
 	enum payload_verdict v = need_busybox(g, s->line);
@@ -238,7 +240,7 @@ static enum payload_verdict script_interpreter(struct gather *g, const struct ca
 		return v;
 	if (!is_applet(g, base))
 		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter %s is neither in the guest nor a "
-			    "busybox applet (add its package to packages =)", s->host_path, interp);
+			    "busybox applet (add its package to packages =)", host, interp);
 	if (!manifest_find(g->m, interp))
 		manifest_add_symlink(g->m, interp, "/bin/busybox", "busybox applet");
 	return PAYLOAD_READY;
@@ -274,7 +276,7 @@ static enum payload_verdict add_program(struct gather *g, const struct case_step
 			v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
 	}
 	if (v == PAYLOAD_READY && info.script_interp)
-		v = script_interpreter(g, s, info.script_interp);
+		v = script_interpreter(g, s, host, info.script_interp);
 	elf_info_release(&info);
 	free(host);
 	strbuf_release(&err);
