@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,28 @@ static enum payload_verdict bare_program(struct gather *g, const struct case_ste
 	return PAYLOAD_READY;
 }
 
+/* Whether libkmod finds a vermagic in the .ko's .modinfo. modcheck fails
+ * alike for a vermagic of another kernel (this target's mismatch: a skip)
+ * and for none at all (not a module on any target: the case's error). */
+static int ko_has_vermagic(const char *ko)
+{
+	const char *null_config = NULL;
+	struct kmod_ctx *ctx = kmod_new(NULL, &null_config);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *l;
+	int found = 0;
+
+	if (!ctx)
+		return 0;
+	if (!kmod_module_new_from_path(ctx, ko, &mod) && kmod_module_get_info(mod, &info) >= 0)
+		kmod_list_foreach(l, info)
+			found |= !strcmp(kmod_module_info_get_key(l), "vermagic");
+	kmod_module_info_free_list(info);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return found;
+}
+
 /* A user's module: built from its Kbuild directory, or a .ko taken as it
  * is; either way read with libkmod before any guest boots. */
 static enum payload_verdict add_module(struct gather *g, const struct case_step *s)
@@ -330,6 +353,9 @@ static enum payload_verdict add_module(struct gather *g, const struct case_step 
 			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not an ELF file", ko.buf);
 		else if (!elf_arch_matches(&info, g->t->arch))
 			v = arch_mismatch(g, s->line, ko.buf, &info);
+		else if (!ko_has_vermagic(ko.buf))
+			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not a kernel module: it has no vermagic "
+				 "(build it against a kernel's kdir, or name its Kbuild directory)", ko.buf);
 		/* built for another kernel: this target cannot load it */
 		else if (modcheck(ko.buf, g->t->release, NULL, 0, &err))
 			v = fail(g, s->line, PAYLOAD_SKIP, "%s", err.buf);
