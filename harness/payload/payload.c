@@ -437,10 +437,13 @@ void payload_describe(const struct manifest *m, struct strbuf *out)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *e = &m->v[i];
+		const char *origin = e->origin ? e->origin : "";
+
+		/* a symlink takes no bytes of the guest's RAM: no size */
 		if (e->symlink)
-			strbuf_addf(out, "%s -> %s\t%s\n", e->guest, e->symlink, e->origin ? e->origin : "");
+			strbuf_addf(out, "%s -> %s\t-\t%s\n", e->guest, e->symlink, origin);
 		else
-			strbuf_addf(out, "%s\t%s\n", e->guest, e->origin ? e->origin : "");
+			strbuf_addf(out, "%s\t%llu\t%s\n", e->guest, e->size, origin);
 	}
 }
 
