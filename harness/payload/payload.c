@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,15 +223,17 @@ static enum payload_verdict add_packages(struct gather *g)
 	return v;
 }
 
-/* A script's interpreter must be in the guest: busybox's applets are. */
-static enum payload_verdict script_interpreter(struct gather *g, const struct case_step *s, const char *interp)
+/* A script's interpreter must be in the guest: busybox's applets are.
+ * host: the script's file, its ${arch} replaced. */
+static enum payload_verdict script_interpreter(struct gather *g, const struct case_step *s, const char *host,
+					       const char *interp)
 {
 	const char *base = strrchr(interp, '/');
 
 	base = base ? base + 1 : interp;
 	if (interp[0] != '/')
 		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter '%s' is not an absolute path",
-			    s->argv[0], interp);
+			    host, interp);
 	if (manifest_find(g->m, interp) || !strcmp(interp, "/bin/hog"))
 		return PAYLOAD_READY;
 	enum payload_verdict v = need_busybox(g, s->line);
@@ -238,7 +241,7 @@ static enum payload_verdict script_interpreter(struct gather *g, const struct ca
 		return v;
 	if (!is_applet(g, base))
 		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter %s is neither in the guest nor a "
-			    "busybox applet (add its package to packages =)", s->host_path, interp);
+			    "busybox applet (add its package to packages =)", host, interp);
 	if (!manifest_find(g->m, interp))
 		manifest_add_symlink(g->m, interp, "/bin/busybox", "busybox applet");
 	return PAYLOAD_READY;
@@ -274,7 +277,7 @@ static enum payload_verdict add_program(struct gather *g, const struct case_step
 			v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
 	}
 	if (v == PAYLOAD_READY && info.script_interp)
-		v = script_interpreter(g, s, info.script_interp);
+		v = script_interpreter(g, s, host, info.script_interp);
 	elf_info_release(&info);
 	free(host);
 	strbuf_release(&err);
@@ -306,6 +309,28 @@ static enum payload_verdict bare_program(struct gather *g, const struct case_ste
 	return PAYLOAD_READY;
 }
 
+/* Whether libkmod finds a vermagic in the .ko's .modinfo. modcheck fails
+ * alike for a vermagic of another kernel (this target's mismatch: a skip)
+ * and for none at all (not a module on any target: the case's error). */
+static int ko_has_vermagic(const char *ko)
+{
+	const char *null_config = NULL;
+	struct kmod_ctx *ctx = kmod_new(NULL, &null_config);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *l;
+	int found = 0;
+
+	if (!ctx)
+		return 0;
+	if (!kmod_module_new_from_path(ctx, ko, &mod) && kmod_module_get_info(mod, &info) >= 0)
+		kmod_list_foreach(l, info)
+			found |= !strcmp(kmod_module_info_get_key(l), "vermagic");
+	kmod_module_info_free_list(info);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return found;
+}
+
 /* A user's module: built from its Kbuild directory, or a .ko taken as it
  * is; either way read with libkmod before any guest boots. */
 static enum payload_verdict add_module(struct gather *g, const struct case_step *s)
@@ -328,6 +353,9 @@ static enum payload_verdict add_module(struct gather *g, const struct case_step 
 			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not an ELF file", ko.buf);
 		else if (!elf_arch_matches(&info, g->t->arch))
 			v = arch_mismatch(g, s->line, ko.buf, &info);
+		else if (!ko_has_vermagic(ko.buf))
+			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not a kernel module: it has no vermagic "
+				 "(build it against a kernel's kdir, or name its Kbuild directory)", ko.buf);
 		/* built for another kernel: this target cannot load it */
 		else if (modcheck(ko.buf, g->t->release, NULL, 0, &err))
 			v = fail(g, s->line, PAYLOAD_SKIP, "%s", err.buf);
@@ -409,10 +437,13 @@ void payload_describe(const struct manifest *m, struct strbuf *out)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *e = &m->v[i];
+		const char *origin = e->origin ? e->origin : "";
+
+		/* a symlink takes no bytes of the guest's RAM: no size */
 		if (e->symlink)
-			strbuf_addf(out, "%s -> %s\t%s\n", e->guest, e->symlink, e->origin ? e->origin : "");
+			strbuf_addf(out, "%s -> %s\t-\t%s\n", e->guest, e->symlink, origin);
 		else
-			strbuf_addf(out, "%s\t%s\n", e->guest, e->origin ? e->origin : "");
+			strbuf_addf(out, "%s\t%llu\t%s\n", e->guest, e->size, origin);
 	}
 }
 
