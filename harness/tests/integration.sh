@@ -714,6 +714,52 @@ it_show() {
 }
 check "oomtest show: steps, expectations and plan; a broken case is exit 2" it_show
 
+# 9b. What a case brings is judged per target before any guest: another
+#     arch's program or another kernel's module skips that target with the
+#     reason, a missing file is file:line; the suite's runs listed where
+#     each file came from, dropped their disks, and the report shows a TAP
+#     step's points.
+it_byo() {
+	mkdir -p "$work/byo"
+	local ko
+	ko=$(ls "$root"/build/targets/x86_64-6.12/user-modules/vmalloc_hog-*/vmalloc_hog.ko | head -n 1)
+	[ -f "$ko" ] || { echo "no vmalloc_hog.ko built for x86_64-6.12 by the suite"; return 1; }
+	cat > "$work/byo/wrong-arch.case" <<CASE
+[case]
+description = an x86-64 program
+[step p]
+run = $root/build/guest/x86_64/pipe_leak 1M
+[expect]
+step.p.exit == 0
+CASE
+	cat > "$work/byo/other-kernel.case" <<CASE
+[case]
+description = a module built for 6.12
+[step m]
+module = $ko chunk=1M
+[expect]
+step.m.exit == 0
+CASE
+	printf '[case]\ndescription = a file that is not there\n[files]\n/data = nowhere.bin\n' > "$work/byo/missing.case"
+	"$oomtest" run -t x86_64 -t i386 --results "$work/byo-res" "$work/byo/wrong-arch.case" \
+		"$work/byo/other-kernel.case" > "$work/byo.tap" 2>&1
+	cat "$work/byo.tap"
+	grep -q '^ok [0-9]* - wrong-arch \[x86_64\]$' "$work/byo.tap" &&
+	grep -q "^ok [0-9]* - wrong-arch \[i386\] # SKIP $work/byo/wrong-arch.case:[0-9]*: .*pipe_leak: ELF is x86-64, the target is i386" "$work/byo.tap" &&
+	grep -q "^ok [0-9]* - other-kernel \[x86_64\] # SKIP .*vmalloc_hog.ko was built for '6.12[^']*', the target kernel is '6.1" "$work/byo.tap" || return 1
+	"$oomtest" run -t x86_64 --results "$work/byo-res2" "$work/byo/missing.case" > "$work/byo-missing.out" 2>&1
+	[ $? -eq 2 ] && grep -q "^$work/byo/missing.case:4: .*nowhere.bin" "$work/byo-missing.out" &&
+	[ ! -e "$work/byo-res2" ] || { cat "$work/byo-missing.out"; return 1; }
+	local r=$work/suite-res/latest
+	grep -q $'^/usr/bin/stress-ng\t[0-9]*\tpackage stress-ng .* (i386)$' "$r/memcg-v2-stress-ng/i386/payload.txt" &&
+	grep -q $'^/bin/sh -> busybox\t' "$r/memcg-v2-fill-tmpfs/x86_64/payload.txt" &&
+	[ -z "$(find "$work/suite-res" -name payload.img)" ] &&
+	grep -q '"tap.meminfo.pass": "5"' "$r/tap-meminfo/i386/facts.json" &&
+	[ "$(grep -o 'class="tap"' "$r/index.html" | wc -l)" -eq 3 ] &&
+	"$oomtest" show cases/kmod-vmalloc-memcg.case | grep -q 'module vmalloc_hog: built from .*kmod/vmalloc_hog against each target'
+}
+check "bring your own: another arch or kernel skips with the reason, a missing file is file:line; payload.txt, no disk left, TAP in the report" it_byo
+
 # 10. make install into a DESTDIR: the installed oomtest finds its own tree,
 #     keeps its state where it is told, runs a case; the man page is true.
 it_install() {
