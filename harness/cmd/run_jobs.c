@@ -159,11 +159,11 @@ static void run_job(const struct job *job, struct run_result *res)
 			.snapshot_dir = setup->snapshot_dir,
 			.payload = disk.len ? disk.buf : NULL,
 		};
-		run_one(&rq, res);
 		if (disk.len) {
 			facts_setf(&res->facts, "payload.files", "%zu", d->payload.n);
 			facts_setf(&res->facts, "payload.bytes", "%llu", manifest_bytes(&d->payload));
 		}
+		run_one(&rq, res);
 	}
 	/* the list of what was in it stays (payload.txt); the disk goes */
 	if (disk.len)

@@ -160,6 +160,10 @@ static void entry_section(xmlNodePtr body, const struct report *r, size_t idx)
 		set_file_href(a, rel, files[i]);
 		html_add_text(links, " ", 1);
 	}
+	if (facts_get(&e->facts, "payload.files")) {	/* the run brought files */
+		xmlNodePtr a = html_el(links, "a", "payload.txt");
+		set_file_href(a, rel, "payload.txt");
+	}
 	struct strbuf id = STRBUF_INIT;
 	strbuf_addf(&id, "run-%zu", idx + 1);
 	html_console_block(sec, e, rel, id.buf);

@@ -756,6 +756,7 @@ CASE
 	[ -z "$(find "$work/suite-res" -name payload.img)" ] &&
 	grep -q '"tap.meminfo.pass": "5"' "$r/tap-meminfo/i386/facts.json" &&
 	[ "$(grep -o 'class="tap"' "$r/index.html" | wc -l)" -eq 3 ] &&
+	grep -q 'href="memcg-v2-stress-ng/i386/payload.txt"' "$r/index.html" &&
 	"$oomtest" show cases/kmod-vmalloc-memcg.case | grep -q 'module vmalloc_hog: built from .*kmod/vmalloc_hog against each target'
 }
 check "bring your own: another arch or kernel skips with the reason, a missing file is file:line; payload.txt, no disk left, TAP in the report" it_byo
