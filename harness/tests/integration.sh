@@ -722,7 +722,8 @@ check "oomtest show: steps, expectations and plan; a broken case is exit 2" it_s
 it_byo() {
 	mkdir -p "$work/byo"
 	local ko
-	ko=$(ls "$root"/build/targets/x86_64-6.12/user-modules/vmalloc_hog-*/vmalloc_hog.ko | head -n 1)
+	local kos=("$root"/build/targets/x86_64-6.12/user-modules/vmalloc_hog-*/vmalloc_hog.ko)
+	ko=${kos[0]}
 	[ -f "$ko" ] || { echo "no vmalloc_hog.ko built for x86_64-6.12 by the suite"; return 1; }
 	cat > "$work/byo/wrong-arch.case" <<CASE
 [case]
@@ -757,7 +758,8 @@ CASE
 	grep -q '"tap.meminfo.pass": "5"' "$r/tap-meminfo/i386/facts.json" &&
 	[ "$(grep -o 'class="tap"' "$r/index.html" | wc -l)" -eq 3 ] &&
 	grep -q 'href="memcg-v2-stress-ng/i386/payload.txt"' "$r/index.html" &&
-	"$oomtest" show cases/kmod-vmalloc-memcg.case | grep -q 'module vmalloc_hog: built from .*kmod/vmalloc_hog against each target'
+	"$oomtest" show cases/kmod-vmalloc-memcg.case > "$work/byo-show.out" &&
+	grep -q 'module vmalloc_hog: built from .*kmod/vmalloc_hog against each target' "$work/byo-show.out"
 }
 check "bring your own: another arch or kernel skips with the reason, a missing file is file:line; payload.txt, no disk left, TAP in the report" it_byo
 
