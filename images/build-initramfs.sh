@@ -81,7 +81,7 @@ pvdir=$(pvpanic_dir)
 payload_modules() {	# STAGE_DIR
 	local rel tree moddir line path seen="" n=1 m f
 	local PATH=$PATH:/usr/sbin:/sbin	# depmod, modprobe
-	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null || true)
 	[ -n "$rel" ] || return 0
 	tree=$kdir/../../../lib/modules/$rel
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-depmod.XXXXXX")

@@ -1,6 +1,6 @@
 /* Tests for payload/kbuild.c: which files are sources, the cache key (the
  * sources' paths and contents and the target's identity), the first error
- * line of real build logs (fixtures/kbuild: failed builds against Debian's
+ * line of real build logs (fixtures/kbuild-logs: failed builds against Debian's
  * 6.1 and 6.12 headers, paths rewritten), and kbuild_module itself against
  * a fake kernel build directory whose Makefile copies a source to NAME.ko
  * and counts its runs: caching, failures, two builds at once. With fetched
@@ -251,7 +251,7 @@ static void test_first_error_of_real_logs(void **state)
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		struct strbuf log = STRBUF_INIT, want = STRBUF_INIT, path = STRBUF_INIT, got = STRBUF_INIT;
 
-		strbuf_addf(&path, "fixtures/kbuild/%s", fixtures[i]);
+		strbuf_addf(&path, "fixtures/kbuild-logs/%s", fixtures[i]);
 		assert_int_equal(strbuf_read_file(&log, path.buf), 0);
 		strbuf_addstr(&path, ".first");
 		assert_int_equal(strbuf_read_file(&want, path.buf), 0);
