@@ -267,6 +267,7 @@ static void test_show_case(void **state)
 				 "  targets:  every default target\n");
 	assert_contains(out.buf, "  steps, in order:\n"
 				 "    1. load (line 6): insmod oom_trigger order=0 mode=backup release=4096; rmmod oom_trigger\n"
+				 "       module oom_trigger: in the image, built for each target\n"
 				 "    2. look (line 10); then sleep 100 ms; collect buddyinfo\n");
 	assert_contains(out.buf, "  expectations:\n"
 				 "    line 15: oom.count == 1\n"
@@ -311,6 +312,24 @@ static void test_show_case(void **state)
 	assert_contains(out.buf, "    mount cgroup1\n");
 	assert_contains(out.buf, "    run hog 1 hog - hog --chunk 128K --name \"two words\"\n");
 	case_release(&c);
+
+	/* what a case brings, and where each thing comes from */
+	struct oomcase own;
+	parse_case(&own, "own.case",
+		   "[case]\npackages = stress-ng\n[files]\n/etc/data = fixtures/cases/good.case\n"
+		   "[step mine]\nrun = ./bin-${arch}/prog 1M\n[step stress]\nrun = stress-ng --vm 1\ntap = yes\n"
+		   "[step sh]\nrun = sleep 1\n[expect]\ntap.stress.fail == 0\n");
+	strbuf_reset(&out);
+	show_case(&own, NULL, &out);
+	assert_contains(out.buf, "  packages: stress-ng (Debian's build for each target's arch, with the libraries they need)\n");
+	assert_contains(out.buf, "  file /etc/data from ");
+	assert_contains(out.buf, "/fixtures/cases/good.case (line 4)\n");
+	assert_contains(out.buf, "    1. mine (line 5): run /usr/local/bin/prog 1M\n"
+				 "       program /usr/local/bin/prog: the case's file ");
+	assert_contains(out.buf, "/bin-${arch}/prog, ${arch} per target, with the libraries it needs\n");
+	assert_contains(out.buf, "    2. stress (line 7): run stress-ng --vm 1; its output read as TAP (facts tap.stress.*)\n"
+				 "       program stress-ng: from the case's packages, or a busybox applet\n");
+	case_release(&own);
 
 	/* a case whose plan cannot be built says so */
 	struct oomcase bad;
