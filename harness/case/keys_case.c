@@ -114,6 +114,25 @@ static int valid_kconfig(const char *s)
 	return 1;
 }
 
+/* Words v[0..keep) are kept; v[i] joins them when ok and not one of them
+ * already (else it is freed, a duplicate reported). The new count. Past
+ * COMBOS_MAX words duplicates are not looked for: a line of thousands
+ * would cost their square. */
+static size_t keep_word(struct parser *p, char **v, size_t keep, size_t i, int ok, const char *what)
+{
+	for (size_t j = 0; ok && j < keep && keep <= COMBOS_MAX; j++)
+		if (!strcmp(v[j], v[i])) {
+			case_error(p, "duplicate %s '%s'", what, v[i]);
+			ok = 0;
+		}
+	if (!ok) {
+		free(v[i]);
+		return keep;
+	}
+	v[keep] = v[i];
+	return keep + 1;
+}
+
 static void set_needs(struct parser *p, const char *key, const char *val)
 {
 	static const char *const arches[] = { "x86_64", "i386", NULL };
@@ -132,7 +151,6 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 		const char *w = v[i];
 		unsigned long long size;
 		int ok = 1;
-		size_t j;
 
 		if (!strcmp(w, "cgroup-v1") || !strcmp(w, "cgroup-v2"))
 			;
@@ -162,17 +180,7 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 			case_error(p, "unknown requirement '%s' (known: " NEEDS_LIST ")", w);
 			ok = 0;
 		}
-		for (j = 0; ok && j < keep && keep <= COMBOS_MAX; j++) {
-			if (!strcmp(v[j], w)) {
-				case_error(p, "duplicate requirement '%s'", w);
-				ok = 0;
-			}
-		}
-		if (!ok) {
-			free(v[i]);
-			continue;
-		}
-		v[keep++] = v[i];
+		keep = keep_word(p, v, keep, i, ok, "requirement");
 	}
 	v[keep] = NULL;
 	p->c->needs = v;
@@ -193,7 +201,7 @@ static int valid_package(const char *s)
 static void set_packages(struct parser *p, const char *key, const char *val)
 {
 	char **v;
-	size_t n, i, j, keep = 0;
+	size_t n, i, keep = 0;
 
 	(void)key;
 	lexer_free_words(p->c->packages, p->c->npackages);
@@ -215,17 +223,7 @@ static void set_packages(struct parser *p, const char *key, const char *val)
 			case_error(p, "bad package name '%s' (allowed: " PACKAGE_HELP ")", w);
 			ok = 0;
 		}
-		for (j = 0; ok && j < keep && keep <= COMBOS_MAX; j++) {
-			if (!strcmp(v[j], w)) {
-				case_error(p, "duplicate package '%s'", w);
-				ok = 0;
-			}
-		}
-		if (!ok) {
-			free(v[i]);
-			continue;
-		}
-		v[keep++] = v[i];
+		keep = keep_word(p, v, keep, i, ok, "package");
 	}
 	v[keep] = NULL;
 	p->c->packages = v;

@@ -58,17 +58,7 @@ static const char *guest_path_problem(const char *s)
 		return "not absolute";
 	if (!s[1])
 		return "/ itself";
-	for (s++;;) {
-		size_t n = strspn(s, GUEST_CHARS);
-
-		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return s[n] && s[n] != '/' ? "a character not allowed" : "an empty, . or .. component";
-		s += n;
-		if (!*s)
-			return NULL;
-		if (*s++ != '/')
-			return "a character not allowed";
-	}
+	return case_components_problem(s + 1, GUEST_CHARS);
 }
 
 static int guest_path_ok(struct parser *p, const char *guest)

@@ -57,17 +57,7 @@ static const char *write_path_problem(const char *s)
 		s += 5;
 	else
 		return "not a kernel knob";
-	for (;;) {
-		size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:");
-
-		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return s[n] && s[n] != '/' ? "a character not allowed" : "an empty, . or .. component";
-		s += n;
-		if (!*s)
-			return NULL;
-		if (*s++ != '/')
-			return "a character not allowed";
-	}
+	return case_components_problem(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:");
 }
 
 static void set_write(struct parser *p, const char *key, const char *val)

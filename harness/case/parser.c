@@ -36,6 +36,21 @@ int case_in_list(const char *const *list, const char *s)
 	return 0;
 }
 
+const char *case_components_problem(const char *s, const char *allowed)
+{
+	for (;;) {
+		size_t n = strspn(s, allowed);
+
+		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return s[n] && s[n] != '/' ? "a character not allowed" : "an empty, . or .. component";
+		s += n;
+		if (!*s)
+			return NULL;
+		if (*s++ != '/')
+			return "a character not allowed";
+	}
+}
+
 void case_add_list(struct strbuf *sb, const char *const *list)
 {
 	for (size_t i = 0; list[i]; i++)

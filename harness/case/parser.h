@@ -113,6 +113,9 @@ int case_parse_pass(struct oomcase *c, const char *path, const char *text, size_
 int case_valid_name(const char *s);	/* letters, digits, _ and -; not empty */
 int case_in_list(const char *const *list, const char *s);
 void case_add_list(struct strbuf *sb, const char *const *list);	/* space-separated */
+/* What is wrong with a relative path s ("a/b/c"): NULL, "a character not
+ * allowed" (one not in allowed) or "an empty, . or .. component". */
+const char *case_components_problem(const char *s, const char *allowed);
 /* The first word that repeats an earlier one, or NULL. More words than
  * COMBOS_MAX are too many anyway (and too many to compare pairwise). */
 const char *case_repeated_word(char *const *v, size_t n);
