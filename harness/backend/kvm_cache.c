@@ -57,8 +57,9 @@ int kvm_cache_read(const char *path, const char *key, time_t now, uid_t uid)
 	char works;
 
 	if (!read_own_file(path, uid, &text) && sscanf(text.buf, "%c %lld\n%n", &works, &written, &at) == 2 &&
-	    at > 0 && !strcmp(text.buf + at, key) && (works == '0' || works == '1') && written <= (long long)now &&
-	    (long long)now - written < KVM_CACHE_SECONDS)
+	    at > 0 && !strcmp(text.buf + at, key) && (works == '0' || works == '1' || works == 't') &&
+	    written <= (long long)now &&
+	    (long long)now - written < (works == 't' ? KVM_CACHE_TIMEOUT_SECONDS : KVM_CACHE_SECONDS))
 		result = works == '1';
 	strbuf_release(&text);
 	return result;
@@ -69,9 +70,10 @@ int kvm_cache_write(const char *path, const char *key, enum kvm_probe result, ti
 	struct strbuf text = STRBUF_INIT;
 	int r;
 
-	if (result == KVM_PROBE_TIMED_OUT)
+	if (result == KVM_PROBE_TIMED_OUT && kvm_cache_read(path, key, now, getuid()) >= 0)
 		return 0;
-	strbuf_addf(&text, "%d %lld\n%s", result == KVM_PROBE_WORKS, (long long)now, key);
+	strbuf_addf(&text, "%c %lld\n%s", result == KVM_PROBE_TIMED_OUT ? 't' : result == KVM_PROBE_WORKS ? '1' : '0',
+		    (long long)now, key);
 	r = fs_write_atomic(path, text.buf, text.len);
 	strbuf_release(&text);
 	return r;

@@ -110,21 +110,26 @@ static void test_read_back(void **state)
 	free(p);
 }
 
-/* A busy host that kept the guest from saying ready within the probe's
- * time says nothing of KVM: it is not remembered, and does not replace
- * what was. */
-static void test_timeout_not_kept(void **state)
+/* A probe that timed out (a busy host, or a /dev/kvm that never gets a
+ * guest anywhere) sends guests to TCG for an hour, then is probed again;
+ * it does not replace a clear answer still remembered. */
+static void test_timeout_kept_an_hour(void **state)
 {
 	char *p = kvm_cache_path(dir);
 
 	(void)state;
 	unlink(p);
 	assert_int_equal(kvm_cache_write(p, "key\n", KVM_PROBE_TIMED_OUT, NOW), 0);
-	assert_int_equal(access(p, F_OK), -1);
-	assert_int_equal(kvm_cache_read(p, "key\n", NOW, getuid()), -1);
+	assert_int_equal(kvm_cache_read(p, "key\n", NOW, getuid()), 0);
+	assert_int_equal(kvm_cache_read(p, "key\n", NOW + KVM_CACHE_TIMEOUT_SECONDS - 1, getuid()), 0);
+	assert_int_equal(kvm_cache_read(p, "key\n", NOW + KVM_CACHE_TIMEOUT_SECONDS, getuid()), -1);
+	assert_int_equal(kvm_cache_read(p, "other\n", NOW, getuid()), -1);
 	assert_int_equal(kvm_cache_write(p, "key\n", KVM_PROBE_WORKS, NOW), 0);
 	assert_int_equal(kvm_cache_write(p, "key\n", KVM_PROBE_TIMED_OUT, NOW + 1), 0);
 	assert_int_equal(kvm_cache_read(p, "key\n", NOW + 2, getuid()), 1);
+	/* the clear answer gone stale: the timeout is what is known */
+	assert_int_equal(kvm_cache_write(p, "key\n", KVM_PROBE_TIMED_OUT, NOW + KVM_CACHE_SECONDS), 0);
+	assert_int_equal(kvm_cache_read(p, "key\n", NOW + KVM_CACHE_SECONDS + 1, getuid()), 0);
 	free(p);
 }
 
@@ -164,7 +169,7 @@ int main(void)
 		cmocka_unit_test(test_path_in_state_dir),
 		cmocka_unit_test(test_key_follows_qemu_and_kernel),
 		cmocka_unit_test(test_read_back),
-		cmocka_unit_test(test_timeout_not_kept),
+		cmocka_unit_test(test_timeout_kept_an_hour),
 		cmocka_unit_test(test_untrusted_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
