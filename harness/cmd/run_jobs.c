@@ -4,6 +4,7 @@
 #include "cmd/common.h"
 #include "lib/child.h"
 #include "lib/fs.h"
+#include "lib/hash.h"
 #include "payload/payload.h"
 #include "report/html.h"
 #include "report/json.h"
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct job_data {
 	const struct oomcase *c;
@@ -86,7 +88,17 @@ static int write_payload(const struct job_data *d, struct strbuf *disk, struct r
 	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
 	int r = 0;
 
-	strbuf_addf(disk, "%s/payload.img", d->dir.buf);
+	if (setup->backend == &backend_libvirt) {
+		/* the daemon's QEMU runs as another user: it reads the disk where
+		 * it reads the kernels, in the state directory, not in a results
+		 * directory that may be private */
+		strbuf_addf(disk, "%s/payloads", state_dir(setup->root));
+		fs_mkdirs(disk->buf);
+		strbuf_addf(disk, "/%016llx-%ld.img",
+			    (unsigned long long)hash_fnv1a(d->dir.buf, d->dir.len), (long)getpid());
+	} else {
+		strbuf_addf(disk, "%s/payload.img", d->dir.buf);
+	}
 	strbuf_addf(&path, "%s/payload.txt", d->dir.buf);
 	payload_describe(&d->payload, &list);
 	fs_write_atomic(path.buf, list.buf, list.len);

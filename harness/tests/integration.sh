@@ -143,6 +143,8 @@ libvirt_suite() {
 	./run-tests.sh --backend libvirt -j 2 --results "$work/lres" > "$work/lv.tap" 2> "$work/lv.err" || { tail -n 20 "$work/lv.tap" "$work/lv.err"; return 1; }
 	diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/lv.tap") || return 1
 	test -s "$work"/lres/latest/memcg-v1-kill/i386/domain.xml &&
+	grep -q "<source file=\"$root/build/payloads/" "$work"/lres/latest/tap-meminfo/i386/domain.xml &&
+	[ -z "$(ls build/payloads)" ] &&
 	grep -q '"vm.exit": "guest panicked (pvpanic)"' "$work"/lres/latest/panic-on-oom/x86_64/facts.json &&
 	[ "$(lv_orphans)" -eq 0 ] && [ "$(qemus)" -eq 0 ]
 }
