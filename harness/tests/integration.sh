@@ -744,12 +744,22 @@ module = $ko chunk=1M
 step.m.exit == 0
 CASE
 	printf '[case]\ndescription = a file that is not there\n[files]\n/data = nowhere.bin\n' > "$work/byo/missing.case"
+	# a Kbuild directory that does not compile: the run's error names the compiler's line
+	mkdir -p "$work/byo/bad"
+	printf 'obj-m := bad_mod.o\n' > "$work/byo/bad/Kbuild"
+	printf '#include <linux/module.h>\nint probe = undeclared_thing;\nMODULE_LICENSE("GPL");\n' > "$work/byo/bad/bad_mod.c"
+	printf '[case]\ndescription = a module that does not build\n[step m]\nmodule = ./bad/\n[expect]\nstep.m.exit == 0\n' \
+		> "$work/byo/bad-module.case"
 	"$oomtest" run -t x86_64 -t i386 --results "$work/byo-res" "$work/byo/wrong-arch.case" \
 		"$work/byo/other-kernel.case" > "$work/byo.tap" 2>&1
 	cat "$work/byo.tap"
 	grep -q '^ok [0-9]* - wrong-arch \[x86_64\]$' "$work/byo.tap" &&
 	grep -q "^ok [0-9]* - wrong-arch \[i386\] # SKIP $work/byo/wrong-arch.case:[0-9]*: .*pipe_leak: ELF is x86-64, the target is i386" "$work/byo.tap" &&
 	grep -q "^ok [0-9]* - other-kernel \[x86_64\] # SKIP .*vmalloc_hog.ko was built for '6.12[^']*', the target kernel is '6.1" "$work/byo.tap" || return 1
+	"$oomtest" run -t x86_64 --results "$work/byo-res3" "$work/byo/bad-module.case" > "$work/byo-bad.tap" 2>&1
+	[ $? -eq 1 ] && grep -q '^not ok 1 - bad-module \[x86_64\]$' "$work/byo-bad.tap" &&
+	grep -q 'message: ".*building bad_mod for x86_64 failed: bad_mod.c:2:13: error: .*undeclared_thing.*(full log: .*build.log)' "$work/byo-bad.tap" ||
+		{ cat "$work/byo-bad.tap"; return 1; }
 	"$oomtest" run -t x86_64 --results "$work/byo-res2" "$work/byo/missing.case" > "$work/byo-missing.out" 2>&1
 	[ $? -eq 2 ] && grep -q "^$work/byo/missing.case:4: .*nowhere.bin" "$work/byo-missing.out" &&
 	[ ! -e "$work/byo-res2" ] || { cat "$work/byo-missing.out"; return 1; }

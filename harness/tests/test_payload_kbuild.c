@@ -528,57 +528,6 @@ static void test_two_builds_at_once(void **state)
 	strbuf_release(&want);
 }
 
-/* A module built against the first fetched x86_64 target, when there is
- * one: a real .ko, then the same call answered from the cache. */
-static void test_real_build(void **state)
-{
-	struct target_list l = { 0 };
-	struct strbuf err = STRBUF_INIT, ko = STRBUF_INIT, again = STRBUF_INIT;
-	const struct target *t = NULL;
-	char *st = path_in("state-real"), *src = path_in("real"), *text;
-	struct stat before, after;
-
-	(void)state;
-	if (access("../../build/images/targets.list", R_OK) ||
-	    targets_load(&l, "../..", "../../build/images/targets.list", &err)) {
-		strbuf_release(&err);
-		free(st);
-		free(src);
-		skip();
-	}
-	for (size_t i = 0; i < l.n && !t; i++)
-		if (!strcmp(l.v[i].arch, "x86_64"))
-			t = &l.v[i];
-	assert_non_null(t);
-	put("real/Kbuild", "obj-m := kbuild_probe.o\n");
-	put("real/kbuild_probe.c", "// SPDX-License-Identifier: GPL-2.0\n#include <linux/module.h>\n"
-				   "static int __init probe_init(void) { return 0; }\nmodule_init(probe_init);\n"
-				   "MODULE_LICENSE(\"GPL\");\n");
-	assert_int_equal(kbuild_module(st, t, src, "kbuild_probe", &ko, &err), 0);
-	assert_string_equal(err.buf, "");
-	text = get(ko.buf);
-	assert_non_null(text);
-	assert_int_equal(memcmp(text, "\177ELF", 4), 0);
-	free(text);
-	assert_int_equal(stat(ko.buf, &before), 0);
-	assert_int_equal(kbuild_module(st, t, src, "kbuild_probe", &again, &err), 0);
-	assert_string_equal(again.buf, ko.buf);
-	assert_int_equal(stat(ko.buf, &after), 0);
-	assert_true(before.st_mtim.tv_sec == after.st_mtim.tv_sec && before.st_mtim.tv_nsec == after.st_mtim.tv_nsec);
-
-	/* a real failure names the compiler's line */
-	put("real/kbuild_probe.c", "#include <linux/module.h>\nint probe = undeclared_thing;\n");
-	assert_int_equal(kbuild_module(st, t, src, "kbuild_probe", &again, &err), -1);
-	assert_non_null(strstr(err.buf, "failed: kbuild_probe.c:2:13: error: "));
-	assert_non_null(strstr(err.buf, "undeclared_thing"));
-	targets_release(&l);
-	free(st);
-	free(src);
-	strbuf_release(&err);
-	strbuf_release(&ko);
-	strbuf_release(&again);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,7 +542,6 @@ int main(void)
 		cmocka_unit_test(test_build_failure),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_two_builds_at_once),
-		cmocka_unit_test(test_real_build),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
