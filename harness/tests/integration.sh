@@ -763,6 +763,25 @@ CASE
 	"$oomtest" run -t x86_64 --results "$work/byo-res2" "$work/byo/missing.case" > "$work/byo-missing.out" 2>&1
 	[ $? -eq 2 ] && grep -q "^$work/byo/missing.case:4: .*nowhere.bin" "$work/byo-missing.out" &&
 	[ ! -e "$work/byo-res2" ] || { cat "$work/byo-missing.out"; return 1; }
+	# a dynamically linked program of the case's own: its interpreter and
+	# libc come from Debian's packages for each target's arch
+	mkdir -p "$work/byo/bin-x86_64" "$work/byo/bin-i386"
+	printf '#include <stdio.h>\nint main(void) { printf("dynamic %%zu\\n", sizeof(void *)); return 0; }\n' > "$work/byo/dyn.c"
+	gcc "$work/byo/dyn.c" -o "$work/byo/bin-x86_64/dyn" && gcc -m32 "$work/byo/dyn.c" -o "$work/byo/bin-i386/dyn" || return 1
+	cat > "$work/byo/dyn.case" <<'CASE'
+[case]
+description = a dynamic program
+[step dyn]
+run = ./bin-${arch}/dyn
+[expect x86_64]
+step.dyn.output == "dynamic 8"
+[expect i386]
+step.dyn.output == "dynamic 4"
+CASE
+	"$oomtest" run -t x86_64 -t i386 --results "$work/byo-res4" "$work/byo/dyn.case" > "$work/byo-dyn.tap" 2>&1 &&
+	grep -q '^ok 1 - dyn \[x86_64\]$' "$work/byo-dyn.tap" && grep -q '^ok 2 - dyn \[i386\]$' "$work/byo-dyn.tap" &&
+	grep -q $'^/lib/i386-linux-gnu/libc.so.6\t[0-9]*\tlibrary of /usr/local/bin/dyn$' \
+		"$work"/byo-res4/latest/dyn/i386/payload.txt || { cat "$work/byo-dyn.tap"; return 1; }
 	local r=$work/suite-res/latest
 	grep -q $'^/usr/bin/stress-ng\t[0-9]*\tpackage stress-ng .* (i386)$' "$r/memcg-v2-stress-ng/i386/payload.txt" &&
 	grep -q $'^/bin/sh -> busybox\t' "$r/memcg-v2-fill-tmpfs/x86_64/payload.txt" &&
