@@ -62,7 +62,8 @@ struct case_step {
 	char *host_path;
 	int module_is_dir;         /* module: host_path is a Kbuild source directory, else a .ko */
 	int tap;                   /* tap = yes: the step's output is read as TAP/KTAP */
-	int line;
+	int line;                  /* of its [step] header */
+	int key_line;              /* of its run or module key; 0: neither */
 };
 
 /* Where a case's own programs (run = ./prog) are put in the guest. */

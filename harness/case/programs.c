@@ -162,6 +162,7 @@ void case_set_run(struct parser *p, const char *key, const char *val)
 	s->argv = v;
 	s->argc = n;
 	s->host_path = host;
+	s->key_line = p->line;
 }
 
 /* The name of the module a host .ko or Kbuild directory spec gives (its
@@ -298,4 +299,5 @@ void case_set_module(struct parser *p, const char *key, const char *val)
 	s->argc = n;
 	s->host_path = host;
 	s->module_is_dir = is_dir;
+	s->key_line = p->line;
 }

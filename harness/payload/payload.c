@@ -232,15 +232,15 @@ static enum payload_verdict script_interpreter(struct gather *g, const struct ca
 
 	base = base ? base + 1 : interp;
 	if (interp[0] != '/')
-		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter '%s' is not an absolute path",
+		return fail(g, s->key_line, PAYLOAD_ERROR, "%s: the #! interpreter '%s' is not an absolute path",
 			    host, interp);
 	if (manifest_find(g->m, interp) || !strcmp(interp, "/bin/hog"))
 		return PAYLOAD_READY;
-	enum payload_verdict v = need_busybox(g, s->line);
+	enum payload_verdict v = need_busybox(g, s->key_line);
 	if (v != PAYLOAD_READY)
 		return v;
 	if (!is_applet(g, base))
-		return fail(g, s->line, PAYLOAD_ERROR, "%s: the #! interpreter %s is neither in the guest nor a "
+		return fail(g, s->key_line, PAYLOAD_ERROR, "%s: the #! interpreter %s is neither in the guest nor a "
 			    "busybox applet (add its package to packages =)", host, interp);
 	if (!manifest_find(g->m, interp))
 		manifest_add_symlink(g->m, interp, "/bin/busybox", "busybox applet");
@@ -256,25 +256,25 @@ static enum payload_verdict add_program(struct gather *g, const struct case_step
 	struct stat st;
 
 	if (stat(host, &st))
-		v = fail(g, s->line, PAYLOAD_ERROR, "run '%s': %s", host, strerror(errno));
+		v = fail(g, s->key_line, PAYLOAD_ERROR, "run '%s': %s", host, strerror(errno));
 	else if (!S_ISREG(st.st_mode))
-		v = fail(g, s->line, PAYLOAD_ERROR, "run '%s': not a regular file", host);
+		v = fail(g, s->key_line, PAYLOAD_ERROR, "run '%s': not a regular file", host);
 	else if (elf_inspect(host, &info, &err))
-		v = fail(g, s->line, PAYLOAD_ERROR, "run '%s': %s", host, err.buf);
+		v = fail(g, s->key_line, PAYLOAD_ERROR, "run '%s': %s", host, err.buf);
 	else if (info.is_elf && !elf_arch_matches(&info, g->t->arch))
-		v = arch_mismatch(g, s->line, host, &info);
+		v = arch_mismatch(g, s->key_line, host, &info);
 	else if (!info.is_elf && !info.script_interp)
-		v = fail(g, s->line, PAYLOAD_ERROR, "run '%s': neither an ELF program nor a #! script", host);
+		v = fail(g, s->key_line, PAYLOAD_ERROR, "run '%s': neither an ELF program nor a #! script", host);
 	if (v == PAYLOAD_READY) {
-		origin_line(&origin, g, s->line, host);
+		origin_line(&origin, g, s->key_line, host);
 		if (manifest_add_file(g->m, s->argv[0], host, 0755, origin.buf))
-			v = fail(g, s->line, PAYLOAD_ERROR, "%s is already another file of the payload", s->argv[0]);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "%s is already another file of the payload", s->argv[0]);
 	}
 	if (v == PAYLOAD_READY && info.is_elf && (info.interp || info.nneeded)) {
 		strbuf_reset(&origin);
 		strbuf_addf(&origin, "library of %s", s->argv[0]);
 		if (libs_resolve(g->state, g->root, g->t->arch, host, g->m, origin.buf, &err))
-			v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "%s", err.buf);
 	}
 	if (v == PAYLOAD_READY && info.script_interp)
 		v = script_interpreter(g, s, host, info.script_interp);
@@ -299,11 +299,11 @@ static enum payload_verdict bare_program(struct gather *g, const struct case_ste
 	strbuf_release(&path);
 	if (found)
 		return PAYLOAD_READY;
-	enum payload_verdict v = need_busybox(g, s->line);
+	enum payload_verdict v = need_busybox(g, s->key_line);
 	if (v != PAYLOAD_READY)
 		return v;
 	if (!is_applet(g, s->argv[0]))
-		return fail(g, s->line, PAYLOAD_ERROR, "unknown program '%s': not hog, a program of the case's "
+		return fail(g, s->key_line, PAYLOAD_ERROR, "unknown program '%s': not hog, a program of the case's "
 			    "packages, nor a busybox applet (a file of the case is run as ./%s)", s->argv[0],
 			    s->argv[0]);
 	return PAYLOAD_READY;
@@ -342,33 +342,33 @@ static enum payload_verdict add_module(struct gather *g, const struct case_step 
 
 	if (s->module_is_dir) {
 		if (kbuild_module(g->state, g->t, src, s->argv[0], &ko, &err))
-			v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "%s", err.buf);
 	} else {
 		strbuf_addstr(&ko, src);
 		if (access(ko.buf, R_OK))
-			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s': %s", ko.buf, strerror(errno));
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "module '%s': %s", ko.buf, strerror(errno));
 		else if (elf_inspect(ko.buf, &info, &err))
-			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s': %s", ko.buf, err.buf);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "module '%s': %s", ko.buf, err.buf);
 		else if (!info.is_elf)
-			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not an ELF file", ko.buf);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "module '%s' is not an ELF file", ko.buf);
 		else if (!elf_arch_matches(&info, g->t->arch))
-			v = arch_mismatch(g, s->line, ko.buf, &info);
+			v = arch_mismatch(g, s->key_line, ko.buf, &info);
 		else if (!ko_has_vermagic(ko.buf))
-			v = fail(g, s->line, PAYLOAD_ERROR, "module '%s' is not a kernel module: it has no vermagic "
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "module '%s' is not a kernel module: it has no vermagic "
 				 "(build it against a kernel's kdir, or name its Kbuild directory)", ko.buf);
 		/* built for another kernel: this target cannot load it */
 		else if (modcheck(ko.buf, g->t->release, NULL, 0, &err))
-			v = fail(g, s->line, PAYLOAD_SKIP, "%s", err.buf);
+			v = fail(g, s->key_line, PAYLOAD_SKIP, "%s", err.buf);
 	}
 	if (v == PAYLOAD_READY && modcheck(ko.buf, g->t->release, s->argv + 1, s->argc - 1, &err))
-		v = fail(g, s->line, PAYLOAD_ERROR, "%s", err.buf);
+		v = fail(g, s->key_line, PAYLOAD_ERROR, "%s", err.buf);
 	if (v == PAYLOAD_READY) {
 		strbuf_addf(&guest, "/lib/modules/%s.ko", s->argv[0]);
-		origin_line(&origin, g, s->line, s->module_is_dir ? src : NULL);
+		origin_line(&origin, g, s->key_line, s->module_is_dir ? src : NULL);
 		if (s->module_is_dir)
 			strbuf_addstr(&origin, ", built");
 		if (manifest_add_file(g->m, guest.buf, ko.buf, 0644, origin.buf))
-			v = fail(g, s->line, PAYLOAD_ERROR, "two modules named %s", s->argv[0]);
+			v = fail(g, s->key_line, PAYLOAD_ERROR, "two modules named %s", s->argv[0]);
 	}
 	elf_info_release(&info);
 	free(src);

@@ -91,6 +91,10 @@ static void test_run_host(void **state)
 	assert_string_equal(c.steps[2].argv[1], "--bogus");
 	assert_null(c.steps[4].host_path);
 	assert_string_equal(c.steps[4].argv[0], "hog");
+	/* the line of the run key, for messages about the program */
+	assert_int_equal(c.steps[0].line, 1);
+	assert_int_equal(c.steps[0].key_line, 2);
+	assert_int_equal(c.steps[4].key_line, 10);
 	case_release(&c);
 
 	parses_in(dir, "[step a]\nrun = sub/prog\n" EXPECT, &c);

@@ -266,20 +266,20 @@ static void test_static_programs(void **unused)
 	put_copy("cases/bin/static-x86_64", GATHER("static-x86_64"), 0755);
 	load("static", "[step a]\nrun = ./bin/static-i386 1 2\n\n[step b]\nrun = bin/static-x86_64\n" EXPECT);
 
-	/* a step's messages and origins name its [step] line. i386: its program
+	/* a step's messages and origins name its run or module line. i386: its program
 	 * is taken; the x86-64 one of [step b] skips the target */
 	assert_int_equal(gather(&t_i386), PAYLOAD_SKIP);
-	expect_why(4, "%s: ELF is x86-64, the target is i386", "cases/bin/static-x86_64");
+	expect_why(5, "%s: ELF is x86-64, the target is i386", "cases/bin/static-x86_64");
 	/* x86_64: the i386 one of [step a] skips it first */
 	assert_int_equal(gather(&t_x86), PAYLOAD_SKIP);
-	expect_why(1, "%s: ELF is i386, the target is x86_64", "cases/bin/static-i386");
+	expect_why(2, "%s: ELF is i386, the target is x86_64", "cases/bin/static-i386");
 
 	load("static-one", "[step a]\nrun = ./bin/static-i386 1 2\n" EXPECT);
 	assert_int_equal(gather(&t_i386), PAYLOAD_READY);
 	/* static: nothing else, not even busybox */
 	assert_int_equal(m.n, 1);
 	expect_file(CASE_USER_BIN "/static-i386", "cases/bin/static-i386", 0755,
-		    origin(1, "cases/bin/static-i386"));
+		    origin(2, "cases/bin/static-i386"));
 }
 
 static void test_arch_paths(void **unused)
@@ -293,11 +293,11 @@ static void test_arch_paths(void **unused)
 	load("arch", "[files]\n/etc/prog.conf = arch/${arch}.conf\n\n[step a]\nrun = ./arch/${arch}/prog\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_READY);
 	assert_int_equal(m.n, 2);
-	expect_file(CASE_USER_BIN "/prog", "cases/arch/x86_64/prog", 0755, origin(4, "cases/arch/x86_64/prog"));
+	expect_file(CASE_USER_BIN "/prog", "cases/arch/x86_64/prog", 0755, origin(5, "cases/arch/x86_64/prog"));
 	expect_file("/etc/prog.conf", "cases/arch/x86_64.conf", 0600, origin(2, "cases/arch/x86_64.conf"));
 	assert_int_equal(gather(&t_i386), PAYLOAD_READY);
 	assert_int_equal(m.n, 2);
-	expect_file(CASE_USER_BIN "/prog", "cases/arch/i386/prog", 0755, origin(4, "cases/arch/i386/prog"));
+	expect_file(CASE_USER_BIN "/prog", "cases/arch/i386/prog", 0755, origin(5, "cases/arch/i386/prog"));
 	expect_file("/etc/prog.conf", "cases/arch/i386.conf", 0640, origin(2, "cases/arch/i386.conf"));
 
 	/* a file only one arch has: the other target is the case's error */
@@ -305,7 +305,7 @@ static void test_arch_paths(void **unused)
 	load("arch-missing", "[step a]\nrun = ./only-${arch}\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_READY);
 	assert_int_equal(gather(&t_i386), PAYLOAD_ERROR);
-	expect_why(1, "run '%s': No such file or directory", "cases/only-i386");
+	expect_why(2, "run '%s': No such file or directory", "cases/only-i386");
 	load("files-missing", "[files]\n/etc/a = ./a-${arch}\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
 	expect_why(2, "'%s': No such file or directory", "cases/a-x86_64");
@@ -318,7 +318,7 @@ static void test_scripts(void **unused)
 	put_copy("cases/script-sh", ELF("script-sh"), 0755);
 	load("script", "[step a]\nrun = ./script-sh\n" EXPECT);
 	assert_int_equal(gather(&t_i386), PAYLOAD_READY);
-	expect_file(CASE_USER_BIN "/script-sh", "cases/script-sh", 0755, origin(1, "cases/script-sh"));
+	expect_file(CASE_USER_BIN "/script-sh", "cases/script-sh", 0755, origin(2, "cases/script-sh"));
 	expect_file("/bin/busybox", "state/images/busybox/i386/busybox", 0755, "Debian busybox-static");
 	/* a link per applet, /bin/sh among them; the image's hog is left alone */
 	static const char *const applets[] = { "/bin/awk", "/bin/cat", "/bin/ls", "/bin/sh" };
@@ -338,19 +338,19 @@ static void test_scripts(void **unused)
 	put_text("cases/py/x86_64/tool", "#!/usr/bin/python3\nprint(1)\n", 0755);
 	load("python", "# a comment\n[step a]\nrun = ./py/${arch}/tool\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(2, "%s: the #! interpreter /usr/bin/python3 is neither in the guest nor a "
+	expect_why(3, "%s: the #! interpreter /usr/bin/python3 is neither in the guest nor a "
 		   "busybox applet (add its package to packages =)", "cases/py/x86_64/tool");
 
 	put_text("cases/relative", "#!sh\necho\n", 0755);
 	load("relative", "[step a]\nrun = ./relative\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(1, "%s: the #! interpreter 'sh' is not an absolute path", "cases/relative");
+	expect_why(2, "%s: the #! interpreter 'sh' is not an absolute path", "cases/relative");
 
 	/* neither ELF nor script */
 	put_copy("cases/garbage", ELF("garbage"), 0755);
 	load("garbage", "[step a]\nrun = ./garbage\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(1, "run '%s': neither an ELF program nor a #! script", "cases/garbage");
+	expect_why(2, "run '%s': neither an ELF program nor a #! script", "cases/garbage");
 }
 
 static void test_bare_names(void **unused)
@@ -369,11 +369,11 @@ static void test_bare_names(void **unused)
 	assert_int_equal(m.n, 5);
 	/* a state directory without busybox */
 	assert_int_equal(gather_in(&t_i386, in_dir("empty-state")), PAYLOAD_ERROR);
-	expect_why(1, "busybox for i386 is not fetched (run make images): scripts and applets need it", NULL);
+	expect_why(2, "busybox for i386 is not fetched (run make images): scripts and applets need it", NULL);
 
 	load("unknown", "[step a]\nrun = ls\n\n[step b]\nrun = nosuch --flag\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(4, "unknown program 'nosuch': not hog, a program of the case's packages, nor a "
+	expect_why(5, "unknown program 'nosuch': not hog, a program of the case's packages, nor a "
 		   "busybox applet (a file of the case is run as ./nosuch)", NULL);
 }
 
@@ -430,19 +430,19 @@ static void test_modules(void **unused)
 	load("module", "[step a]\nmodule = ./mod/${arch}/fakemod.ko size=4\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_READY);
 	assert_int_equal(m.n, 1);
-	expect_file("/lib/modules/fakemod.ko", "cases/mod/x86_64/fakemod.ko", 0644, origin(1, NULL));
+	expect_file("/lib/modules/fakemod.ko", "cases/mod/x86_64/fakemod.ko", 0644, origin(2, NULL));
 	assert_int_equal(gather(&t_i386), PAYLOAD_READY);
-	expect_file("/lib/modules/fakemod.ko", "cases/mod/i386/fakemod.ko", 0644, origin(1, NULL));
+	expect_file("/lib/modules/fakemod.ko", "cases/mod/i386/fakemod.ko", 0644, origin(2, NULL));
 	/* built for another kernel: that target cannot load it */
 	assert_int_equal(gather(&t_other), PAYLOAD_SKIP);
-	expect_why(1, "%s was built for '6.1.0-test', the target kernel is '6.12.0-other': rebuild it "
+	expect_why(2, "%s was built for '6.1.0-test', the target kernel is '6.12.0-other': rebuild it "
 		   "against the target's kdir", "cases/mod/x86_64/fakemod.ko");
 
 	load("module-param", "[step a]\nmodule = ./mod/${arch}/fakemod.ko count=4\n" EXPECT);
 	assert_int_equal(gather(&t_i386), PAYLOAD_ERROR);
 	/* modcheck's words (it ends the list of parameters with a blank) */
 	struct strbuf want = STRBUF_INIT;
-	strbuf_addf(&want, "%s:1: %s has no parameter 'count' (it has: size", path,
+	strbuf_addf(&want, "%s:2: %s has no parameter 'count' (it has: size", path,
 		    in_dir("cases/mod/i386/fakemod.ko"));
 	assert_int_equal(strncmp(why.buf, want.buf, want.len), 0);
 	strbuf_release(&want);
@@ -451,20 +451,20 @@ static void test_modules(void **unused)
 	put_copy("cases/mod64/fakemod.ko", GATHER("fakemod-x86_64.rel"), 0644);
 	load("module-arch", "[step a]\nmodule = ./mod64/fakemod.ko\n" EXPECT);
 	assert_int_equal(gather(&t_i386), PAYLOAD_SKIP);
-	expect_why(1, "%s: ELF is x86-64, the target is i386", "cases/mod64/fakemod.ko");
+	expect_why(2, "%s: ELF is x86-64, the target is i386", "cases/mod64/fakemod.ko");
 
 	/* no .modinfo: not a kernel module on any target, the case's error */
 	put_copy("cases/plain.ko", GATHER("plain-x86_64.rel"), 0644);
 	load("module-plain", "[step a]\nmodule = ./plain.ko\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(1, "module '%s' is not a kernel module: it has no vermagic (build it against a "
+	expect_why(2, "module '%s' is not a kernel module: it has no vermagic (build it against a "
 		   "kernel's kdir, or name its Kbuild directory)", "cases/plain.ko");
 	assert_int_equal(gather(&t_other), PAYLOAD_ERROR);
 	assert_int_equal(gather(&t_i386), PAYLOAD_SKIP);
 
 	load("module-missing", "[step a]\nmodule = ./nomod/${arch}/fakemod.ko\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_ERROR);
-	expect_why(1, "module '%s': No such file or directory", "cases/nomod/x86_64/fakemod.ko");
+	expect_why(2, "module '%s': No such file or directory", "cases/nomod/x86_64/fakemod.ko");
 }
 
 /* A sparse file of size bytes at dir/rel. */
