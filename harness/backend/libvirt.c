@@ -52,6 +52,7 @@ struct vm {
 	struct bridge con, agent;
 	pthread_mutex_t lock;
 	int gone, panicked, stop_detail, started, lost;
+	char *payload_volume;  /* the run's payload uploaded to the host: removed with the vm */
 };
 
 /* ---- the event loop: one thread per process, started on first use ---- */
@@ -353,7 +354,8 @@ static int domain_xml(struct vm *vm, const struct vm_config *cfg, struct strbuf 
 		r = libvirt_domain_xml(&rc, vm->name, type, xml);
 		free(k);
 		free(i);
-		free(p);
+		/* named by its content and the run's own file name: no other run's */
+		vm->payload_volume = p;
 	} else {
 		r = libvirt_domain_xml(cfg, vm->name, type, xml);
 	}
@@ -504,6 +506,14 @@ static void lv_destroy(struct vm *vm)
 	}
 	bridge_close(&vm->con);
 	bridge_close(&vm->agent);
+	if (vm->payload_volume && vm->conn) {
+		virStorageVolPtr vol = virStorageVolLookupByPath(vm->conn, vm->payload_volume);
+		if (vol) {
+			virStorageVolDelete(vol, 0);
+			virStorageVolFree(vol);
+		}
+	}
+	free(vm->payload_volume);
 	if (vm->cb >= 0)
 		virConnectDomainEventDeregisterAny(vm->conn, vm->cb);
 	if (vm->conn)

@@ -519,7 +519,7 @@ libvirt_upload() {
 	local D=$lvdir/upload
 	U=$(images/libvirtd-local.sh start "$D") || return 1
 	OOMTEST_LIBVIRT_UPLOAD=1 "$oomtest" run --backend libvirt --connect "$U" -t x86_64 -t i386 \
-		--results "$work/lvup" cases/memcg-v2-max-kill.case > "$work/lvup.tap" 2> "$work/lvup.err"
+		--results "$work/lvup" cases/memcg-v2-max-kill.case cases/tap-meminfo.case > "$work/lvup.tap" 2> "$work/lvup.err"
 	rc=$?
 	images/libvirtd-local.sh stop "$D"
 	cat "$work/lvup.tap" "$work/lvup.err"
@@ -527,6 +527,11 @@ libvirt_upload() {
 	for a in x86_64 i386; do
 		grep -q "<kernel>/[^<]*/oomtest-[0-9a-f]\{16\}-vmlinu" "$work"/lvup/latest/*/$a/domain.xml &&
 		grep -q "<initrd>/[^<]*/oomtest-[0-9a-f]\{16\}-initramfs.cpio</initrd>" "$work"/lvup/latest/*/$a/domain.xml || return 1
+		# a run's payload travels as a volume of its own, removed with the guest
+		local vol
+		vol=$(sed -n 's|.*<source file="\([^"]*/oomtest-[0-9a-f]\{16\}-[0-9a-f]\{16\}-[0-9]*\.img\)"/>.*|\1|p' \
+			"$work"/lvup/latest/tap-meminfo/$a/domain.xml)
+		[ -n "$vol" ] && [ ! -e "$vol" ] || { echo "payload volume '$vol' of $a missing from the XML or left behind"; return 1; }
 	done
 }
 check "libvirt: kernel and initramfs uploaded as volumes for a host that shares no files" libvirt_upload
