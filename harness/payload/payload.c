@@ -289,16 +289,29 @@ static enum payload_verdict add_program(struct gather *g, const struct case_step
 static enum payload_verdict bare_program(struct gather *g, const struct case_step *s)
 {
 	struct strbuf path = STRBUF_INIT;
-	int found = !strcmp(s->argv[0], "hog");
+	const struct manifest_entry *e = NULL;
 
-	for (size_t i = 0; !found && i < sizeof(bin_dirs) / sizeof(bin_dirs[0]); i++) {
+	if (!strcmp(s->argv[0], "hog"))
+		return PAYLOAD_READY;
+	for (size_t i = 0; !e && i < sizeof(bin_dirs) / sizeof(bin_dirs[0]); i++) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", bin_dirs[i], s->argv[0]);
-		found = manifest_find(g->m, path.buf) != NULL;
+		e = manifest_find(g->m, path.buf);
 	}
 	strbuf_release(&path);
-	if (found)
-		return PAYLOAD_READY;
+	if (e) {
+		/* a package's script: Debian does not list its shell as a
+		 * dependency (dash is essential), so its #! is looked for too */
+		struct elf_info info = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		enum payload_verdict v = PAYLOAD_READY;
+
+		if (e->host && !elf_inspect(e->host, &info, &err) && info.script_interp)
+			v = script_interpreter(g, s, e->host, info.script_interp);
+		elf_info_release(&info);
+		strbuf_release(&err);
+		return v;
+	}
 	enum payload_verdict v = need_busybox(g, s->key_line);
 	if (v != PAYLOAD_READY)
 		return v;
