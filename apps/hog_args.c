@@ -27,10 +27,46 @@ static int parse_ms(const char *s, long *ms)
 	return 0;
 }
 
+static const char *const kind_names[] = {
+	[HOG_KIND_ANON] = "anon",
+	[HOG_KIND_SHMEM] = "shmem",
+	[HOG_KIND_MLOCK] = "mlock",
+	[HOG_KIND_THP] = "thp",
+};
+#define KIND_COUNT (sizeof(kind_names) / sizeof(kind_names[0]))
+
+static int parse_kind(const char *s, enum hog_kind *k)
+{
+	for (size_t i = 0; i < KIND_COUNT; i++) {
+		if (!strcmp(s, kind_names[i])) {
+			*k = (enum hog_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Whole huge pages, and one more to align them by, in a single mapping. */
+static int round_thp_chunk(unsigned long long *chunk, unsigned long long size_max)
+{
+	unsigned long long rounded;
+
+	if (*chunk > ULLONG_MAX - (HOG_THP_SIZE - 1))
+		return -1;
+	rounded = (*chunk + HOG_THP_SIZE - 1) & ~(HOG_THP_SIZE - 1);
+	if (rounded > size_max || size_max - rounded < HOG_THP_SIZE)
+		return -1;
+	*chunk = rounded;
+	return 0;
+}
+
 static enum hog_args_error parse_value(struct hog_args *a, const char *opt, const char *v,
 				       unsigned long long size_max)
 {
-	if (!strcmp(opt, "--name")) {
+	if (!strcmp(opt, "--kind")) {
+		if (parse_kind(v, &a->kind))
+			return HOG_ARGS_BAD_KIND;
+	} else if (!strcmp(opt, "--name")) {
 		a->name = v;
 	} else if (!strcmp(opt, "--interval")) {
 		if (parse_ms(v, &a->interval_ms))
@@ -52,9 +88,12 @@ static enum hog_args_error parse_value(struct hog_args *a, const char *opt, cons
 enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const *argv,
 				   unsigned long long size_max, size_t *bad)
 {
-	static const char *const with_value[] = { "--chunk", "--interval", "--max", "--name", NULL };
+	static const char *const with_value[] = { "--chunk", "--interval", "--kind", "--max", "--name",
+						  NULL };
+	size_t chunk_at = 0, kind_at = 0;
 
 	memset(a, 0, sizeof(*a));
+	a->kind = HOG_KIND_ANON;
 	a->chunk = 128ULL << 10;
 	for (size_t i = 1; i < argc; i++) {
 		const char *opt = argv[i];
@@ -79,6 +118,15 @@ enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const 
 		*bad = ++i;
 		if ((e = parse_value(a, opt, argv[i], size_max)))
 			return e;
+		if (!strcmp(opt, "--chunk"))
+			chunk_at = i;
+		else if (!strcmp(opt, "--kind"))
+			kind_at = i;
+	}
+	/* after the loop: --kind thp may come before or after --chunk */
+	if (a->kind == HOG_KIND_THP && round_thp_chunk(&a->chunk, size_max)) {
+		*bad = chunk_at ? chunk_at : kind_at;
+		return HOG_ARGS_THP_CHUNK_TOO_BIG;
 	}
 	*bad = 0;
 	return HOG_ARGS_OK;
@@ -94,6 +142,15 @@ const char *hog_args_strerror(enum hog_args_error e)
 	case HOG_ARGS_ZERO_CHUNK: return "a chunk of 0 bytes";
 	case HOG_ARGS_CHUNK_TOO_BIG: return "a chunk larger than one malloc can take (on i386: 4G less 1 byte)";
 	case HOG_ARGS_BAD_INTERVAL: return "not a whole number of milliseconds";
+	case HOG_ARGS_BAD_KIND: return "not a kind of memory (anon, shmem, mlock or thp)";
+	case HOG_ARGS_THP_CHUNK_TOO_BIG:
+		return "a thp chunk too large: rounded up to 2M, it and 2M more must fit one mapping"
+		       " (on i386: at most 4G less 4M)";
 	}
 	return "unknown error";
+}
+
+const char *hog_kind_name(enum hog_kind k)
+{
+	return (size_t)k < KIND_COUNT ? kind_names[k] : "unknown";
 }

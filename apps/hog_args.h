@@ -6,12 +6,25 @@
 
 #include <stddef.h>
 
-#define HOG_USAGE "hog [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]"
+#define HOG_USAGE "hog [--kind anon|shmem|mlock|thp] [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]"
 /* The largest block every guest's malloc can take: i386's size_t. */
 #define HOG_GUEST_SIZE_MAX 0xffffffffULL
+/* A transparent huge page on x86: thp chunks are whole ones, each mapped
+ * with this much to spare so that it can be aligned. */
+#define HOG_THP_SIZE (2ULL << 20)
+
+/* What kind of memory each chunk is. */
+enum hog_kind {
+	HOG_KIND_ANON,	/* malloc + memset */
+	HOG_KIND_SHMEM,	/* a MAP_SHARED part of one memfd, written */
+	HOG_KIND_MLOCK,	/* anonymous, written, then mlock()ed */
+	HOG_KIND_THP,	/* anonymous, 2M-aligned, MADV_HUGEPAGE, written */
+};
 
 struct hog_args {
-	unsigned long long chunk;	/* bytes per block, never 0 (default 128K) */
+	enum hog_kind kind;		/* default HOG_KIND_ANON */
+	unsigned long long chunk;	/* bytes per block, never 0 (default 128K);
+					 * thp: rounded up to HOG_THP_SIZE */
 	unsigned long long max;		/* stop at this many bytes; 0: never */
 	long interval_ms;		/* between blocks */
 	int hold;			/* at max, wait for a signal */
@@ -27,15 +40,22 @@ enum hog_args_error {
 	HOG_ARGS_ZERO_CHUNK,
 	HOG_ARGS_CHUNK_TOO_BIG,
 	HOG_ARGS_BAD_INTERVAL,
+	HOG_ARGS_BAD_KIND,
+	HOG_ARGS_THP_CHUNK_TOO_BIG,
 };
 
 /* Parses argv[1] to argv[argc - 1] into a (defaults first). size_max is
  * the largest block malloc takes: SIZE_MAX in the hog, HOG_GUEST_SIZE_MAX
- * in the harness. Returns HOG_ARGS_OK, or what is wrong with *bad the index
- * of the argument at fault (the option, when its value is missing). */
+ * in the harness. With --kind thp the chunk is rounded up to HOG_THP_SIZE
+ * once all options are read, and it and HOG_THP_SIZE more must fit in
+ * size_max (one mapping). Returns HOG_ARGS_OK, or what is wrong with *bad
+ * the index of the argument at fault (the option, when its value is
+ * missing; for a thp chunk too big, --chunk's value, else --kind's). */
 enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const *argv,
 				   unsigned long long size_max, size_t *bad);
 /* "unknown option", "needs a value", ...: for "'ARG': %s". */
 const char *hog_args_strerror(enum hog_args_error e);
+/* "anon", "shmem", "mlock", "thp": as --kind takes it. */
+const char *hog_kind_name(enum hog_kind k);
 
 #endif

@@ -1,6 +1,7 @@
 /* Tests for apps/hog_args.c: the hog's options as the hog and the case
  * parser read them: defaults, sizes, overflow, unknown options, missing
- * values, a chunk over what a 32-bit malloc takes. */
+ * values, a chunk over what a 32-bit malloc takes, the kinds of memory and
+ * the thp chunk rounded up to whole huge pages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@ static void test_defaults_and_values(void **state)
 	assert_int_equal(hog_args_parse(&a, ARGC(none), none, NO_LIMIT, &bad), HOG_ARGS_OK);
 	assert_true(a.chunk == 128ULL << 10);
 	assert_true(a.max == 0);
+	assert_int_equal(a.kind, HOG_KIND_ANON);
 	assert_int_equal(a.interval_ms, 0);
 	assert_int_equal(a.hold, 0);
 	assert_null(a.name);
@@ -140,6 +142,143 @@ static void test_chunk_limit(void **state)
 	expect_error(small_limit, ARGC(small_limit), 1ULL << 20, HOG_ARGS_CHUNK_TOO_BIG, 2);
 }
 
+static void test_kinds(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *word;
+		enum hog_kind kind;
+	} kinds[] = {
+		{ "anon", HOG_KIND_ANON },
+		{ "shmem", HOG_KIND_SHMEM },
+		{ "mlock", HOG_KIND_MLOCK },
+		{ "thp", HOG_KIND_THP },
+	};
+	struct hog_args a;
+	size_t bad = 99;
+
+	for (size_t i = 0; i < ARGC(kinds); i++) {
+		char *v[] = { "hog", "--kind", (char *)kinds[i].word, "--max", "8M" };
+
+		assert_int_equal(hog_args_parse(&a, ARGC(v), v, NO_LIMIT, &bad), HOG_ARGS_OK);
+		assert_int_equal(bad, 0);
+		assert_int_equal(a.kind, kinds[i].kind);
+		assert_true(a.max == 8ULL << 20);
+		assert_string_equal(hog_kind_name(a.kind), kinds[i].word);
+	}
+	assert_string_equal(hog_kind_name((enum hog_kind)99), "unknown");
+}
+
+/* Only thp rounds; every other kind keeps the chunk to the byte. */
+static void test_kind_keeps_chunk(void **state)
+{
+	(void)state;
+	struct hog_args a;
+	size_t bad;
+	char *shmem[] = { "hog", "--chunk", "1000", "--kind", "shmem" };
+	char *mlock[] = { "hog", "--kind", "mlock", "--chunk", "4294967295" };
+	char *last_wins[] = { "hog", "--kind", "thp", "--chunk", "1000", "--kind", "anon" };
+
+	assert_int_equal(hog_args_parse(&a, ARGC(shmem), shmem, HOG_GUEST_SIZE_MAX, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.kind, HOG_KIND_SHMEM);
+	assert_true(a.chunk == 1000);
+	assert_int_equal(hog_args_parse(&a, ARGC(mlock), mlock, HOG_GUEST_SIZE_MAX, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.kind, HOG_KIND_MLOCK);
+	assert_true(a.chunk == 0xffffffffULL);
+	assert_int_equal(hog_args_parse(&a, ARGC(last_wins), last_wins, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.kind, HOG_KIND_ANON);
+	assert_true(a.chunk == 1000);
+}
+
+static void test_bad_kind(void **state)
+{
+	(void)state;
+	char *hugetlb[] = { "hog", "--chunk", "1M", "--kind", "hugetlb" };
+	char *upper[] = { "hog", "--kind", "THP" };
+	char *empty[] = { "hog", "--kind", "" };
+	char *prefix[] = { "hog", "--kind", "an" };
+	char *missing[] = { "hog", "--max", "1M", "--kind" };
+	char *single_dash[] = { "hog", "-kind", "thp" };
+
+	expect_error(hugetlb, ARGC(hugetlb), NO_LIMIT, HOG_ARGS_BAD_KIND, 4);
+	expect_error(upper, ARGC(upper), NO_LIMIT, HOG_ARGS_BAD_KIND, 2);
+	expect_error(empty, ARGC(empty), NO_LIMIT, HOG_ARGS_BAD_KIND, 2);
+	expect_error(prefix, ARGC(prefix), NO_LIMIT, HOG_ARGS_BAD_KIND, 2);
+	expect_error(missing, ARGC(missing), NO_LIMIT, HOG_ARGS_MISSING, 3);
+	expect_error(single_dash, ARGC(single_dash), NO_LIMIT, HOG_ARGS_UNKNOWN, 1);
+	/* the message names every kind, as the case file's error shows it */
+	assert_string_equal(hog_args_strerror(HOG_ARGS_BAD_KIND),
+			    "not a kind of memory (anon, shmem, mlock or thp)");
+}
+
+/* thp chunks are whole 2M pages, whichever of --chunk and --kind comes
+ * first; the default 128K becomes one huge page. */
+static void test_thp_rounding(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *size;
+		unsigned long long want;
+	} sizes[] = {
+		{ "1", 2ULL << 20 },
+		{ "128K", 2ULL << 20 },
+		{ "2M", 2ULL << 20 },
+		{ "2097153", 4ULL << 20 },
+		{ "3M", 4ULL << 20 },
+		{ "1G", 1ULL << 30 },
+		{ "4190208K", 4092ULL << 20 },	/* 4G less 4M: the most i386 takes */
+	};
+	struct hog_args a;
+	size_t bad;
+	char *only_kind[] = { "hog", "--kind", "thp" };
+
+	assert_int_equal(hog_args_parse(&a, ARGC(only_kind), only_kind, HOG_GUEST_SIZE_MAX, &bad),
+			 HOG_ARGS_OK);
+	assert_true(a.chunk == 2ULL << 20);
+	for (size_t i = 0; i < ARGC(sizes); i++) {
+		char *before[] = { "hog", "--kind", "thp", "--chunk", (char *)sizes[i].size };
+		char *after[] = { "hog", "--chunk", (char *)sizes[i].size, "--kind", "thp" };
+
+		assert_int_equal(hog_args_parse(&a, ARGC(before), before, HOG_GUEST_SIZE_MAX, &bad),
+				 HOG_ARGS_OK);
+		assert_true(a.chunk == sizes[i].want);
+		assert_int_equal(hog_args_parse(&a, ARGC(after), after, HOG_GUEST_SIZE_MAX, &bad),
+				 HOG_ARGS_OK);
+		assert_true(a.chunk == sizes[i].want);
+	}
+}
+
+/* A thp chunk and the 2M it is aligned with are one mapping: on i386 that
+ * is at most 4G less 4M of chunk. The argument at fault is --chunk's value,
+ * or --kind's when the default chunk is what does not fit. */
+static void test_thp_limit(void **state)
+{
+	(void)state;
+	struct hog_args a;
+	size_t bad;
+	char *over_i386[] = { "hog", "--kind", "thp", "--chunk", "4190209K" };
+	char *malloc_fits[] = { "hog", "--chunk", "4294967295", "--kind", "thp" };
+	char *on_64bit[] = { "hog", "--chunk", "4294967295", "--kind", "thp" };
+	char *no_room[] = { "hog", "--max", "1M", "--kind", "thp" };
+	char *wraps[] = { "hog", "--kind", "thp", "--chunk", "18446744073709551615" };
+	char *top[] = { "hog", "--kind", "thp", "--chunk", "18446744073703260161" };
+	char *over_top[] = { "hog", "--kind", "thp", "--chunk", "18446744073705357313" };
+
+	expect_error(over_i386, ARGC(over_i386), HOG_GUEST_SIZE_MAX, HOG_ARGS_THP_CHUNK_TOO_BIG, 4);
+	expect_error(malloc_fits, ARGC(malloc_fits), HOG_GUEST_SIZE_MAX, HOG_ARGS_THP_CHUNK_TOO_BIG, 2);
+	assert_int_equal(hog_args_parse(&a, ARGC(on_64bit), on_64bit, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_true(a.chunk == 4ULL << 30);
+	expect_error(no_room, ARGC(no_room), 3ULL << 20, HOG_ARGS_THP_CHUNK_TOO_BIG, 4);
+	assert_int_equal(hog_args_parse(&a, ARGC(no_room), no_room, 4ULL << 20, &bad), HOG_ARGS_OK);
+	assert_true(a.chunk == 2ULL << 20);
+	/* rounding up must not wrap to a small chunk */
+	expect_error(wraps, ARGC(wraps), NO_LIMIT, HOG_ARGS_THP_CHUNK_TOO_BIG, 4);
+	/* 2^64 - 4M is the largest; 2^64 - 2M would leave no room to align */
+	assert_int_equal(hog_args_parse(&a, ARGC(top), top, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_true(a.chunk == NO_LIMIT - (4ULL << 20) + 1);
+	expect_error(over_top, ARGC(over_top), NO_LIMIT, HOG_ARGS_THP_CHUNK_TOO_BIG, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +287,11 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_chunk_limit),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kind_keeps_chunk),
+		cmocka_unit_test(test_bad_kind),
+		cmocka_unit_test(test_thp_rounding),
+		cmocka_unit_test(test_thp_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
