@@ -126,7 +126,7 @@ static int take_shmem(struct hog *h)
 	const unsigned long long off_max = (unsigned long long)INT64_MAX - h->page;
 	size_t chunk = (size_t)h->a->chunk, in_last, len;
 	unsigned long long end, map_end;
-	char *fresh;
+	char *fresh = NULL;
 
 	if (chunk > off_max || h->shm_size > off_max - chunk) {
 		errno = EFBIG;
@@ -142,6 +142,12 @@ static int take_shmem(struct hog *h)
 	in_last = (size_t)(h->shm_mapped - h->shm_size);
 	if (in_last > chunk)
 		in_last = chunk;
+	if (len) {	/* first: a chunk no mapping can take allocates nothing */
+		fresh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, h->shm_fd,
+			     (off_t)h->shm_mapped);
+		if (fresh == MAP_FAILED)
+			return no_memory(h, "mmap");
+	}
 	/* rather than ftruncate: a full tmpfs is ENOSPC here, not SIGBUS on a write */
 	if (fallocate(h->shm_fd, 0, (off_t)h->shm_size, (off_t)chunk))
 		return no_memory(h, "fallocate");
@@ -149,11 +155,7 @@ static int take_shmem(struct hog *h)
 		memset(h->shm_next, 0xa5, in_last);
 		h->shm_next += in_last;
 	}
-	if (len) {
-		fresh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, h->shm_fd,
-			     (off_t)h->shm_mapped);
-		if (fresh == MAP_FAILED)
-			return no_memory(h, "mmap");
+	if (fresh) {
 		memset(fresh, 0xa5, chunk - in_last);
 		h->shm_next = fresh + (chunk - in_last);
 		h->shm_mapped = map_end;
