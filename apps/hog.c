@@ -4,7 +4,7 @@
  * SIZE takes K, M, G suffixes and an optional iB, as case files do; the
  * options are apps/hog_args's, which the harness checks too. The kind says
  * what memory each chunk is: anon (malloc), shmem (a shared mapping of one
- * memfd), mlock (anonymous and locked), thp (anonymous, 2M-aligned, with
+ * memfd), mlock (anonymous and locked), thp (anonymous, huge-page-aligned, with
  * MADV_HUGEPAGE). Prints one progress line per chunk; exits 0 when --max
  * is reached (then waits for a signal if --hold), 2 on a bad argument, 3
  * when memory cannot be had (malloc, mmap, mlock fail), 4 when the kernel
@@ -39,6 +39,8 @@ struct hog {
 	unsigned long long shm_mapped;	/* shmem: its pages below this are mapped */
 	char *shm_next;			/* shmem: where byte shm_size is, if mapped */
 	size_t page;
+	size_t thp;			/* thp: the kernel's huge page (2M; 4M on i386 without PAE) */
+	unsigned long long chunk;	/* bytes per chunk (thp: whole huge pages) */
 };
 
 static void usage(FILE *f)
@@ -47,7 +49,8 @@ static void usage(FILE *f)
 	      "  allocate and write SIZE blocks (default 128K) until --max or death;\n"
 	      "  --kind: anon (malloc, the default), shmem (one memfd, each block a shared\n"
 	      "    mapping of it), mlock (anonymous blocks, mlock()ed), thp (anonymous blocks\n"
-	      "    with MADV_HUGEPAGE, SIZE rounded up to 2M);\n"
+	      "    with MADV_HUGEPAGE, SIZE rounded up to whole huge pages: 2M, 4M on i386\n"
+	      "    without PAE);\n"
 	      "  --hold: then wait for a signal; --name: the process name the kernel reports;\n"
 	      "  exits 0 at --max, 2 on a bad argument, 3 when memory cannot be had,\n"
 	      "  4 when the kernel lacks the kind\n", f);
@@ -205,11 +208,27 @@ static void print_thp_mode(void)
 	fclose(f);
 }
 
-/* hog_args made the chunk whole huge pages and left room for one more,
- * which the alignment takes. */
+/* The kernel's PMD-sized huge page: 2M, but 4M on an i386 kernel without
+ * PAE, where 2M-aligned regions would never get one. */
+static size_t thp_size(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	/* a power of two the size of a few pages at least, or the usual */
+	return v >= 65536 && v <= (1ull << 30) && !(v & (v - 1)) ? (size_t)v : (size_t)HOG_THP_SIZE;
+}
+
+/* Chunks of whole huge pages, with room for one more that the alignment
+ * takes. */
 static int take_thp(struct hog *h)
 {
-	size_t chunk = (size_t)h->a->chunk, len = chunk + (size_t)HOG_THP_SIZE;
+	size_t chunk = (size_t)h->chunk, len = chunk + h->thp;
 	char *raw = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uintptr_t at;
 	size_t head;
@@ -217,7 +236,9 @@ static int take_thp(struct hog *h)
 
 	if (raw == MAP_FAILED)
 		return no_memory(h, "mmap");
-	at = ((uintptr_t)raw + (uintptr_t)(HOG_THP_SIZE - 1)) & ~(uintptr_t)(HOG_THP_SIZE - 1);
+	if (len < chunk)
+		return no_memory(h, "mmap");
+	at = ((uintptr_t)raw + (uintptr_t)(h->thp - 1)) & ~(uintptr_t)(h->thp - 1);
 	p = (char *)at;
 	head = (size_t)(p - raw);
 	if (head)
@@ -273,13 +294,19 @@ int main(int argc, char **argv)
 		return rc;
 	if (a.kind == HOG_KIND_MLOCK)
 		raise_memlock_limit();
-	if (a.kind == HOG_KIND_THP)
+	h.chunk = a.chunk;
+	if (a.kind == HOG_KIND_THP) {
+		h.thp = thp_size();
+		/* hog_args rounded to 2M; the kernel's may be larger */
+		h.chunk = (a.chunk + h.thp - 1) / h.thp * h.thp;
+		printf("hog: thp: huge page %zu bytes, chunk %llu\n", h.thp, h.chunk);
 		print_thp_mode();
+	}
 	/* a.chunk <= SIZE_MAX: hog_args refused more */
 	for (unsigned long n = 1; !a.max || h.total < a.max; n++) {
 		if ((rc = take_chunk(&h)))
 			return rc;
-		h.total = h.total > ULLONG_MAX - a.chunk ? ULLONG_MAX : h.total + a.chunk;
+		h.total = h.total > ULLONG_MAX - h.chunk ? ULLONG_MAX : h.total + h.chunk;
 		printf("hog: chunk %lu total %llu kind %s\n", n, h.total, hog_kind_name(a.kind));
 		if (a.interval_ms) {
 			struct timespec ts = { a.interval_ms / 1000, (a.interval_ms % 1000) * 1000000L };
