@@ -2,9 +2,9 @@
  * for case files loaded here, on x86_64 and i386 targets, with a state
  * directory made here (a stand-in busybox that lists its applets, a Debian
  * cache with one package and a stand-in libc), so nothing is fetched: the
- * programs, scripts, applets, [files] and .ko files a case names, the arch
- * and kernel mismatches that skip a target, the errors with the case line,
- * the size limit; and the payload disk's listing and compaction. */
+ * programs, scripts, applets, [files] and .ko files a case names, arch and
+ * kernel mismatches that skip a target, errors with the case line, the size
+ * limit; and the payload disk's listing and compaction. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,12 +20,9 @@
 
 #include "case/casefile.h"
 #include "lib/fs.h"
-#include "lib/strbuf.h"
-#include "payload/manifest.h"
 #include "payload/payload.h"
 #include "payload/pkgcache.h"
 #include "proto/payload.h"
-#include "target/target.h"
 
 #define ELF(name) "fixtures/payload/elf/" name
 #define GATHER(name) "fixtures/payload/gather/" name
@@ -109,7 +106,6 @@ static int setup(void **unused)
 {
 	struct strbuf dirs = STRBUF_INIT;
 	(void)unused;
-
 	if (!mkdtemp(dir))
 		return -1;
 	strbuf_addf(&state, "%s/state", dir);
@@ -261,7 +257,6 @@ static void expect_why(int line, const char *fmt, const char *rel)
 static void test_static_programs(void **unused)
 {
 	(void)unused;
-
 	put_copy("cases/bin/static-i386", ELF("static-i386"), 0755);
 	put_copy("cases/bin/static-x86_64", GATHER("static-x86_64"), 0755);
 	load("static", "[step a]\nrun = ./bin/static-i386 1 2\n\n[step b]\nrun = bin/static-x86_64\n" EXPECT);
@@ -285,7 +280,6 @@ static void test_static_programs(void **unused)
 static void test_arch_paths(void **unused)
 {
 	(void)unused;
-
 	put_copy("cases/arch/i386/prog", ELF("static-i386"), 0755);
 	put_copy("cases/arch/x86_64/prog", GATHER("static-x86_64"), 0755);
 	put_text("cases/arch/x86_64.conf", "x86_64=1\n", 0600);
@@ -314,7 +308,6 @@ static void test_arch_paths(void **unused)
 static void test_scripts(void **unused)
 {
 	(void)unused;
-
 	put_copy("cases/script-sh", ELF("script-sh"), 0755);
 	load("script", "[step a]\nrun = ./script-sh\n" EXPECT);
 	assert_int_equal(gather(&t_i386), PAYLOAD_READY);
@@ -356,7 +349,6 @@ static void test_scripts(void **unused)
 static void test_bare_names(void **unused)
 {
 	(void)unused;
-
 	/* the image's hog: nothing to add */
 	load("hog", "[step a]\nrun = hog --chunk 128K\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_READY);
@@ -382,7 +374,6 @@ static void test_bare_names(void **unused)
 static void test_cache(void **unused)
 {
 	(void)unused;
-
 	put_copy("cases/hello-x86_64", ELF("hello-x86_64"), 0755);
 	load("dynamic", "[step a]\nrun = ./hello-x86_64\n" EXPECT);
 	assert_int_equal(gather(&t_x86), PAYLOAD_READY);
@@ -416,7 +407,6 @@ static void test_cache(void **unused)
 static void test_files(void **unused)
 {
 	(void)unused;
-
 	put_text("cases/data/input.txt", "1 2 3\n", 0604);
 	put_copy("cases/data/tool", ELF("static-i386"), 0750);
 	load("files", "[files]\n/srv/input.txt = data/input.txt\n/opt/tool = ./data/tool\n" EXPECT);
@@ -431,7 +421,6 @@ static void test_files(void **unused)
 static void test_modules(void **unused)
 {
 	(void)unused;
-
 	put_copy("cases/mod/x86_64/fakemod.ko", GATHER("fakemod-x86_64.rel"), 0644);
 	put_copy("cases/mod/i386/fakemod.ko", GATHER("fakemod-i386.rel"), 0644);
 	load("module", "[step a]\nmodule = ./mod/${arch}/fakemod.ko size=4\n" EXPECT);
@@ -488,7 +477,6 @@ static void test_size_limit(void **unused)
 {
 	struct strbuf want = STRBUF_INIT;
 	(void)unused;
-
 	/* a quarter of 64M is allowed, a byte more is not */
 	put_sparse("cases/quarter", 16 << 20);
 	put_sparse("cases/big", (17 << 20) + 1);
@@ -513,7 +501,6 @@ static void test_arch_path(void **unused)
 		{ "", "i386", "" },
 	};
 	(void)unused;
-
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *p = payload_arch_path(cases[i][0], cases[i][1]);
 		assert_string_equal(p, cases[i][2]);
@@ -526,7 +513,6 @@ static void test_describe(void **unused)
 	struct strbuf out = STRBUF_INIT;
 	const char *tool = in_dir("describe-tool");
 	(void)unused;
-
 	put_text("describe-tool", "12345", 0755);
 	assert_int_equal(manifest_add_file(&m, "/usr/local/bin/tool", tool, 0755, "cases/t.case:4 (/c/tool)"), 0);
 	assert_int_equal(manifest_add_symlink(&m, "/bin/sh", "busybox", "busybox applet"), 0);
@@ -550,7 +536,6 @@ static void test_disk_compact(void **unused)
 	struct strbuf err = STRBUF_INIT, disk = STRBUF_INIT;
 	const char *disk_path = in_dir("payload.img"), *tool = in_dir("disk-tool");
 	(void)unused;
-
 	put_copy("disk-tool", ELF("static-i386"), 0755);
 	assert_int_equal(manifest_add_file(&m, "/usr/local/bin/tool", tool, 0755, "t"), 0);
 	if (manifest_write_disk(&m, disk_path, &err))
