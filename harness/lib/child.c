@@ -1,6 +1,7 @@
 /* child: process groups, reaping, and kill-all for signal handlers. */
 #include "lib/child.h"
 #include "lib/clock.h"
+#include "lib/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -172,4 +173,29 @@ const char *child_strerror(int err)
 	if (err == ECHILD)
 		return "exit status lost (SIGCHLD was ignored)";
 	return strerror(err);
+}
+
+int child_run_capture(char *const argv[], const char *scratch_dir, struct strbuf *out)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd, st;
+
+	strbuf_addf(&tmp, "%s/tool-output.XXXXXX", scratch_dir);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		st = -errno;
+		strbuf_release(&tmp);
+		return st;
+	}
+	unlink(tmp.buf);
+	st = child_run(argv, fd);
+	if (lseek(fd, 0, SEEK_SET) == 0) {
+		char buf[8192];
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			strbuf_add(out, buf, (size_t)n);
+	}
+	close(fd);
+	strbuf_release(&tmp);
+	return st;
 }

@@ -37,6 +37,10 @@ void child_forget_all(void);
 /* Runs argv to completion with output to out_fd; returns the wait status
  * or -errno (-ECHILD: it ended but its status was lost). */
 int child_run(char *const argv[], int out_fd);
+struct strbuf;
+/* child_run with stdout and stderr appended to out, through an unlinked
+ * temporary file in scratch_dir. The wait status, or -errno. */
+int child_run_capture(char *const argv[], const char *scratch_dir, struct strbuf *out);
 /* The words for such an errno (a wait_error, or child_run's -errno negated). */
 const char *child_strerror(int err);
 

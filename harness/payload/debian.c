@@ -100,7 +100,7 @@ static void apt_update(struct fetch *f)
 	strbuf_addf(&script, "%s/images/apt-update.sh", f->root);
 	char *argv[] = { script.buf, NULL };
 	/* judged by what resolves afterwards, as the script says */
-	pkg_run(argv, f->dir.buf, &out);
+	child_run_capture(argv, f->dir.buf, &out);
 	strbuf_release(&script);
 	strbuf_release(&out);
 }
@@ -228,10 +228,10 @@ static int try_download(struct fetch *f, char **pkgs, size_t n, const char *into
 	argv[4] = "apt-get";
 	argv[5] = "download";
 	memcpy(argv + 6, pkgs, n * sizeof(char *));
-	pkg_remove_tree(into);
+	fs_remove_tree(into);
 	fs_mkdirs(into);
 	strbuf_reset(out);
-	int st = pkg_run(argv, f->dir.buf, out);
+	int st = child_run_capture(argv, f->dir.buf, out);
 	free(argv);
 	return st;
 }
@@ -441,7 +441,7 @@ static int fetch_locked(struct fetch *f, const char *state, char *const *names, 
 	ret = 0;
 out:
 	if (dl.len)
-		pkg_remove_tree(dl.buf);
+		fs_remove_tree(dl.buf);
 	strbuf_release(&dl);
 	free(todo);
 	debian_free_list(roots, nwant);
@@ -581,7 +581,7 @@ int debian_package_for_soname(const char *soname, const char *arch, char **pkg, 
 	strbuf_addf(&pattern, "*/%s", soname);
 	char *argv[] = { "env", "LC_ALL=C", "dpkg", "-S", pattern.buf, NULL };
 	/* exit 1: no package has such a file; its words are in out */
-	pkg_run(argv, tmp && *tmp ? tmp : "/tmp", &out);
+	child_run_capture(argv, tmp && *tmp ? tmp : "/tmp", &out);
 	*pkg = apt_soname_owner(out.buf, arch);
 	if (!*pkg && apt_glibc_package(soname))
 		*pkg = xstrdup(apt_glibc_package(soname));

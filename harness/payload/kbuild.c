@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,20 +274,6 @@ static int valid_name(const char *name)
 	return *name && strlen(name) < 56 && strspn(name, ok) == strlen(name);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void remove_tree(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int write_sources(const char *dir, const struct sources *s, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -394,7 +379,7 @@ static void remove_stale(const char *base, const char *leaf)
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", base, de->d_name);
 		if (!lstat(path.buf, &st) && S_ISDIR(st.st_mode) && now - st.st_mtime > KBUILD_STALE_SECONDS)
-			remove_tree(path.buf);
+			fs_remove_tree(path.buf);
 	}
 	if (d)
 		closedir(d);
@@ -420,7 +405,7 @@ static int build(const struct target *t, const struct sources *s, const char *ba
 		goto out;
 	}
 	if (write_sources(tmp, s, err)) {
-		remove_tree(tmp);
+		fs_remove_tree(tmp);
 		goto out;
 	}
 	if (!run_make(t, tmp, name, &why)) {
@@ -429,7 +414,7 @@ static int build(const struct target *t, const struct sources *s, const char *ba
 		else
 			ret = 0;
 		if (!access(tmp, F_OK))
-			remove_tree(tmp);
+			fs_remove_tree(tmp);
 		goto out;
 	}
 	/* the log outlives the failed build, beside where it would have gone */
@@ -440,7 +425,7 @@ static int build(const struct target *t, const struct sources *s, const char *ba
 		strbuf_addstr(&kept, "none");
 	}
 	strbuf_addf(err, "building %s for %s failed: %s (full log: %s)", name, t->name, why.buf, kept.buf);
-	remove_tree(tmp);
+	fs_remove_tree(tmp);
 out:
 	strbuf_release(&tmpl);
 	strbuf_release(&why);
@@ -494,7 +479,7 @@ int kbuild_module(const char *state, const struct target *t, const char *src_dir
 		/* a cache directory is complete or absent; one without the
 		 * module was not made here */
 		if (!access(final.buf, F_OK))
-			remove_tree(final.buf);
+			fs_remove_tree(final.buf);
 		if (build(t, &s, abs_base, final.buf, name, err))
 			goto out;
 	}

@@ -84,34 +84,20 @@ static void origin_line(struct strbuf *o, const struct gather *g, int line, cons
 /* busybox --list of the target's busybox, read once. */
 static int read_applets(struct gather *g, const char *bb)
 {
-	char tmpl[] = "/tmp/oomtest-applets.XXXXXX";
 	struct strbuf text = STRBUF_INIT;
-	int fd = mkstemp(tmpl), st;
 	char *argv[] = { (char *)bb, "--list", NULL };
+	const char *tmp = getenv("TMPDIR");
+	int st = child_run_capture(argv, tmp && *tmp ? tmp : "/tmp", &text);
 
-	if (fd < 0)
-		return -errno;
-	unlink(tmpl);
-	st = child_run(argv, fd);
-	lseek(fd, 0, SEEK_SET);
-	for (;;) {
-		char buf[4096];
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		strbuf_add(&text, buf, (size_t)n);
-	}
-	close(fd);
 	for (char *p = text.buf, *nl; st == 0 && *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			nl = p + strlen(p) - 1;
-		size_t len = (size_t)(nl - p) + (*nl != '\n');
+		size_t len = strcspn(p, "\n");
+
+		nl = p + len;
 		if (len && !memchr(p, '/', len)) {
 			g->applets = xrealloc(g->applets, (g->napplets + 1) * sizeof(char *));
 			g->applets[g->napplets++] = xstrndup(p, len);
 		}
-		if (!nl[1] || *nl != '\n')
+		if (!*nl)
 			break;
 	}
 	strbuf_release(&text);

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,31 +134,6 @@ static void parent_dir(const char *path, struct strbuf *dir)
 		strbuf_add(dir, path, (size_t)(slash - path));
 }
 
-int pkg_run(char *const argv[], const char *scratch_dir, struct strbuf *out)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, st;
-
-	strbuf_addf(&tmp, "%s/tool-output.XXXXXX", scratch_dir);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		st = -errno;
-		strbuf_release(&tmp);
-		return st;
-	}
-	unlink(tmp.buf);
-	st = child_run(argv, fd);
-	if (lseek(fd, 0, SEEK_SET) == 0) {
-		char buf[8192];
-		ssize_t n;
-		while ((n = read(fd, buf, sizeof(buf))) > 0)
-			strbuf_add(out, buf, (size_t)n);
-	}
-	close(fd);
-	strbuf_release(&tmp);
-	return st;
-}
-
 int pkg_run_c(const char *const *argv, size_t argc, const char *scratch_dir, struct strbuf *out)
 {
 	char **full = xcalloc(argc + 3, sizeof(char *));
@@ -167,7 +141,7 @@ int pkg_run_c(const char *const *argv, size_t argc, const char *scratch_dir, str
 	full[0] = "env";
 	full[1] = "LC_ALL=C";
 	memcpy(full + 2, argv, argc * sizeof(char *));
-	int st = pkg_run(full, scratch_dir, out);
+	int st = child_run_capture(full, scratch_dir, out);
 	free(full);
 	return st;
 }
@@ -214,7 +188,7 @@ int pkg_deb_info(const char *deb, struct pkg_list *l, struct strbuf *err)
 	int ret = -1;
 
 	parent_dir(deb, &dir);
-	int st = pkg_run(argv, dir.buf, &out);
+	int st = child_run_capture(argv, dir.buf, &out);
 	char *tab1 = strchr(out.buf, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
 	char *nl = tab2 ? strchr(tab2 + 1, '\n') : NULL;
 	if (st || !nl || tab1 == out.buf || tab2 == tab1 + 1 || nl == tab2 + 1) {
@@ -297,13 +271,13 @@ int pkg_unpack(const char *deb, const char *root, const char *work, struct pkg_l
 	char *argv[] = { "env", "LC_ALL=C", "dpkg-deb", "-x", (char *)deb, (char *)work, NULL };
 	int ret = -1, r;
 
-	pkg_remove_tree(work);
+	fs_remove_tree(work);
 	if ((r = fs_mkdirs(work)) || (r = fs_mkdirs(root))) {
 		strbuf_addf(err, "%s: %s", r == 0 ? root : work, strerror(-r));
 		goto out;
 	}
 	parent_dir(work, &scratch);
-	int st = pkg_run(argv, scratch.buf, &out);
+	int st = child_run_capture(argv, scratch.buf, &out);
 	if (st) {
 		tool_failed(err, "dpkg-deb -x", st, &out);
 		strbuf_addf(err, " (%s)", deb);
@@ -317,7 +291,7 @@ int pkg_unpack(const char *deb, const char *root, const char *work, struct pkg_l
 		qsort(l->files, l->nfiles, sizeof(char *), cmp_str);
 	ret = 0;
 out:
-	pkg_remove_tree(work);
+	fs_remove_tree(work);
 	strbuf_release(&out);
 	strbuf_release(&src);
 	strbuf_release(&dst);
@@ -340,32 +314,4 @@ int pkg_lock(const char *path)
 		return -e;
 	}
 	return fd;
-}
-
-static int open_up(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)ftw;
-	if (flag == FTW_D)
-		chmod(path, (st->st_mode & 07777) | 0700);
-	return 0;
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-int pkg_remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -errno;
-	/* dpkg-deb -x keeps a package's modes: a directory without the
-	 * owner's write bit could not be emptied */
-	nftw(path, open_up, 16, FTW_PHYS);
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
 }

@@ -28,12 +28,7 @@ int pkg_list_write(const char *path, const struct pkg_list *l);
 void pkg_list_release(struct pkg_list *l);
 void pkg_list_add_depend(struct pkg_list *l, const char *name);
 
-/* Runs argv (argv[0] searched in PATH) with stdout and stderr captured in
- * out, through a temporary file in scratch_dir. Returns the wait status
- * (0: it exited 0) or -errno. */
-int pkg_run(char *const argv[], const char *scratch_dir, struct strbuf *out);
-
-/* pkg_run of argv in the C locale (env LC_ALL=C ARGV...): tools whose
+/* child_run_capture of argv in the C locale (env LC_ALL=C ARGV...): tools whose
  * words are read. */
 int pkg_run_c(const char *const *argv, size_t argc, const char *scratch_dir, struct strbuf *out);
 /* Appends apt's errors in out (its "E: " lines, joined by "; "), or all it
@@ -54,7 +49,5 @@ int pkg_unpack(const char *deb, const char *root, const char *work, struct pkg_l
  * another process that holds it. Returns the descriptor (close it to
  * unlock) or -errno. */
 int pkg_lock(const char *path);
-/* rm -rf: 0 when path is gone (or was not there). */
-int pkg_remove_tree(const char *path);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/child.h"
+#include "lib/strbuf.h"
 
 static void test_run_status(void **state)
 {
@@ -25,6 +26,31 @@ static void test_run_status(void **state)
 	st = child_run(f, -1);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	assert_int_equal(child_run(none, -1), -ENOENT);
+}
+
+/* Output captured through a temporary file that is gone afterwards. */
+static void test_run_capture(void **state)
+{
+	char dir[] = "/tmp/oomtest-child.XXXXXX";
+	struct strbuf out = STRBUF_INIT;
+	char *echo[] = { "printf", "one\\ntwo\\n", NULL };
+	char *fails[] = { "false", NULL };
+	char *missing[] = { "no-such-program-oomtest", NULL };
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(child_run_capture(echo, dir, &out), 0);
+	assert_string_equal(out.buf, "one\ntwo\n");
+	strbuf_reset(&out);
+	int st = child_run_capture(fails, dir, &out);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	assert_int_equal(child_run_capture(missing, dir, &out), -ENOENT);
+	char *list[] = { "ls", "-A", dir, NULL };
+	strbuf_reset(&out);
+	assert_int_equal(child_run_capture(list, "/tmp", &out), 0);
+	assert_string_equal(out.buf, "");
+	assert_int_equal(rmdir(dir), 0);
+	strbuf_release(&out);
 }
 
 /* Processes of group pgid that are not zombies (a killed grandchild may
@@ -110,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_status),
+		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_group_is_killed),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_ignored_sigchld),

@@ -219,6 +219,24 @@ static void test_mkdirs(void **state)
 	free(under_file);
 }
 
+/* rm -rf, through a read-only directory too; gone already is fine */
+static void test_remove_tree(void **state)
+{
+	char *top = path_in("tree"), *ro = path_in("tree/ro"), *file = path_in("tree/ro/f");
+	(void)state;
+
+	assert_int_equal(fs_mkdirs(ro), 0);
+	assert_int_equal(fs_write_atomic(file, "x", 1), 0);
+	assert_int_equal(chmod(file, 0444), 0);
+	assert_int_equal(chmod(ro, 0555), 0);
+	assert_int_equal(fs_remove_tree(top), 0);
+	assert_int_equal(access(top, F_OK), -1);
+	assert_int_equal(fs_remove_tree(top), 0);
+	free(top);
+	free(ro);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_write_atomic_error),
 		cmocka_unit_test(test_mkdirs),
+		cmocka_unit_test(test_remove_tree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

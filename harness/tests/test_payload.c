@@ -141,7 +141,7 @@ static int teardown(void **unused)
 {
 	(void)unused;
 	strbuf_release(&state);
-	return pkg_remove_tree(dir);
+	return fs_remove_tree(dir);
 }
 
 /* Each test's: the case loaded last, its path, the manifest and why of

@@ -56,7 +56,7 @@ static void build_deb(const char *name, const char *arch, const char *const *fil
 	strbuf_addf(&tree, "%s/tree/%s", dir, name);
 	strbuf_addf(&deb, "%s/debs/%s.deb", dir, name);
 	char *argv[] = { "dpkg-deb", "--root-owner-group", "-Zgzip", "--build", tree.buf, deb.buf, NULL };
-	if (pkg_run(argv, dir, &out))
+	if (child_run_capture(argv, dir, &out))
 		fail_msg("dpkg-deb --build: %s", out.buf);
 	strbuf_release(&tree);
 	strbuf_release(&deb);
@@ -139,7 +139,7 @@ static int teardown(void **unused)
 	strbuf_release(&state);
 	strbuf_release(&log_path);
 	strbuf_release(&updated);
-	return pkg_remove_tree(dir);
+	return fs_remove_tree(dir);
 }
 
 /* The tools' calls since the last time, one per line; the log emptied. */

@@ -111,7 +111,7 @@ static int setup(void **unused)
 	put_copy("tree/libnothere7/usr/lib/x86_64-linux-gnu/libnothere.so.7", FIXTURE("stub-x86_64.so"), 0644);
 	char *tree = path_in("%s", "tree/libnothere7"), *deb = path_in("%s", "libnothere7.deb");
 	char *argv[] = { "dpkg-deb", "--root-owner-group", "-Zgzip", "--build", tree, deb, NULL };
-	if (pkg_run(argv, dir, &out))
+	if (child_run_capture(argv, dir, &out))
 		fail_msg("dpkg-deb --build: %s", out.buf);
 	free(tree);
 	free(deb);
@@ -130,7 +130,7 @@ static int teardown(void **unused)
 {
 	(void)unused;
 	strbuf_release(&state);
-	return pkg_remove_tree(dir);
+	return fs_remove_tree(dir);
 }
 
 static void expect_entry(const struct manifest *m, const char *guest, const char *host_rel, unsigned mode)

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
 #include "payload/pkgcache.h"
@@ -32,7 +33,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	return pkg_remove_tree(dir);
+	return fs_remove_tree(dir);
 }
 
 static char *in_dir(const char *name)
@@ -113,31 +114,12 @@ static void test_list_round_trip(void **state)
 static void test_run(void **state)
 {
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT, apt = STRBUF_INIT;
-	char *echo[] = { "printf", "one\\ntwo\\n", NULL };
-	char *fails[] = { "false", NULL };
-	char *missing[] = { "no-such-program-oomtest", NULL };
 	(void)state;
 
-	assert_int_equal(pkg_run(echo, dir, &out), 0);
-	assert_string_equal(out.buf, "one\ntwo\n");
-	strbuf_reset(&out);
-	int st = pkg_run(fails, dir, &out);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
-	assert_int_equal(pkg_run(missing, dir, &out), -ENOENT);
 	/* the C locale's words */
 	static const char *const ls[] = { "ls", "/no/such/dir" };
-	strbuf_reset(&out);
 	assert_true(pkg_run_c(ls, 2, dir, &out) > 0);
 	assert_non_null(strstr(out.buf, "No such file or directory"));
-	/* nothing left in the scratch directory */
-	char *scratch = in_dir("scratch");
-	assert_int_equal(fs_mkdirs(scratch), 0);
-	assert_int_equal(pkg_run(echo, scratch, &out), 0);
-	char *list[] = { "ls", "-A", scratch, NULL };
-	strbuf_reset(&out);
-	assert_int_equal(pkg_run(list, dir, &out), 0);
-	assert_string_equal(out.buf, "");
-	free(scratch);
 
 	/* apt's errors, or all it said */
 	assert_int_equal(strbuf_read_file(&apt, "fixtures/payload/apt/download-unknown.txt"), 0);
@@ -178,9 +160,9 @@ static char *build_deb(const char *name, const char *arch, const char *const *fi
 	strbuf_addf(&p, "%s/%s.deb", dir, name);
 	deb = strbuf_detach(&p);
 	char *argv[] = { "dpkg-deb", "--root-owner-group", "-Zgzip", "--build", tree.buf, deb, NULL };
-	if (pkg_run(argv, dir, &out))
+	if (child_run_capture(argv, dir, &out))
 		fail_msg("dpkg-deb --build: %s", out.buf);
-	pkg_remove_tree(tree.buf);
+	fs_remove_tree(tree.buf);
 	strbuf_release(&tree);
 	strbuf_release(&control);
 	strbuf_release(&out);
@@ -276,22 +258,6 @@ static void test_lock(void **state)
 	free(path);
 }
 
-static void test_remove_tree(void **state)
-{
-	char *top = in_dir("tree"), *file = in_dir("tree/ro/f"), *ro = in_dir("tree/ro");
-	(void)state;
-
-	write_file(file, "x", 0444);
-	assert_int_equal(chmod(ro, 0555), 0);
-	assert_int_equal(pkg_remove_tree(top), 0);
-	assert_int_equal(access(top, F_OK), -1);
-	/* gone already: fine */
-	assert_int_equal(pkg_remove_tree(top), 0);
-	free(top);
-	free(file);
-	free(ro);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,7 +265,6 @@ int main(void)
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_deb_info_and_unpack),
 		cmocka_unit_test(test_lock),
-		cmocka_unit_test(test_remove_tree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
