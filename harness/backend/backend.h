@@ -22,6 +22,10 @@ struct vm;
 
 struct backend_ops {
 	const char *name;
+	/* The guest's machine runs as another user, who reads the kernels in
+	 * the state directory: a run's own files for it (its payload disk) go
+	 * there too, not into a results directory it may not enter. */
+	int reads_state_dir_only;
 	/* Decides, once and before any worker forks, how guests will run
 	 * (KVM or TCG), booting probe (when not NULL: a prepared target) to
 	 * find out; the answer may be kept in state_dir. */

@@ -539,6 +539,7 @@ static const char *lv_accel(void)
 
 const struct backend_ops backend_libvirt = {
 	.name = "libvirt",
+	.reads_state_dir_only = 1,
 	.setup = lv_setup,
 	.accel = lv_accel,
 	.start = lv_start,

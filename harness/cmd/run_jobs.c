@@ -88,10 +88,7 @@ static int write_payload(const struct job_data *d, struct strbuf *disk, struct r
 	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
 	int r = 0;
 
-	if (setup->backend == &backend_libvirt) {
-		/* the daemon's QEMU runs as another user: it reads the disk where
-		 * it reads the kernels, in the state directory, not in a results
-		 * directory that may be private */
+	if (setup->backend->reads_state_dir_only) {
 		strbuf_addf(disk, "%s/payloads", state_dir(setup->root));
 		fs_mkdirs(disk->buf);
 		strbuf_addf(disk, "/%016llx-%ld.img",
