@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
 #include "payload/debian.h"

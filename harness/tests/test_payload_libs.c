@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
 #include "payload/libs.h"
