@@ -27,6 +27,32 @@ struct case_cgroup {
 
 enum step_kind { STEP_NONE, STEP_RUN, STEP_MODULE };
 
+/* wait = CONDITION: what the agent watches, after the step's action,
+ * before the next step begins (instead of sleeping a fixed time). */
+enum wait_kind {
+	WAIT_EXIT,                 /* exit [STEP]: the step (default: this one) has exited */
+	WAIT_OUTPUT,               /* output "TEXT": this step printed a line holding TEXT */
+	WAIT_OOM_KILL,             /* oom_kill [GROUP]: one more OOM kill than when the step
+				      began: vmstat's oom_kill, or the group's oom_kill count */
+	WAIT_CGROUP,               /* cgroup GROUP FILE[.KEY] OP NUMBER: a cgroup file's value */
+};
+
+struct case_wait {
+	enum wait_kind kind;
+	char *step;                /* WAIT_EXIT: the step; WAIT_OUTPUT: this step */
+	char *group;               /* WAIT_OOM_KILL (NULL: the whole guest), WAIT_CGROUP */
+	char *text;                /* WAIT_OUTPUT */
+	char *file;                /* WAIT_CGROUP: e.g. "memory.events" */
+	char *key;                 /* WAIT_CGROUP: e.g. "high"; NULL: the file is one number */
+	enum expect_op op;         /* WAIT_CGROUP: OP_EQ .. OP_GE */
+	long long value;           /* WAIT_CGROUP: sizes already in bytes */
+	long max_ms;               /* the bound: wait_max, default CASE_WAIT_MAX_MS */
+	char *text_form;           /* the condition as written, for messages */
+	int line;
+};
+
+#define CASE_WAIT_MAX_MS 30000L
+
 /* A path of the case that names a host file may hold ${arch}: it is
  * replaced by each target's arch (x86_64, i386) when the run's payload is
  * put together, so one case can bring a program built for each arch. */
@@ -47,6 +73,7 @@ struct case_step {
 	char *cgroup;              /* NULL: none */
 	int background;
 	long sleep_ms;             /* after starting the step; 0: none */
+	struct case_wait *wait;    /* NULL: none */
 	char **collect;            /* proto/collect.h: buddyinfo meminfo vmstat cgroup:NAME proc:STEP */
 	size_t ncollect;
 	char *write_path;          /* write: a /proc or /sys file; NULL: none */
@@ -94,7 +121,15 @@ struct oomcase {
 	int packages_line;
 	struct case_file *files;   /* [files], in file order */
 	size_t nfiles;
+	unsigned long long swap;   /* [case] swap = SIZE: bytes of swap the guest gets; 0: none */
+	int swap_line;
+	unsigned long long disk;   /* [case] disk = SIZE: an ext4 filesystem of this size
+				      mounted at CASE_DISK_MOUNT; 0: none */
+	int disk_line;
 };
+
+/* Where the guest mounts a case's disk. */
+#define CASE_DISK_MOUNT "/mnt/disk"
 
 /* A case file with [params] (or several memory sizes) stands for several
  * runs, one per combination of values, each a complete struct oomcase in
