@@ -15,10 +15,28 @@
  *                      module printed no such message)
  *                    payload MS (the payload disk was unpacked, in MS
  *                      milliseconds including the wait for its device)
+ *                    waited STEP MS RESULT (the step's wait condition held,
+ *                      RESULT "met", or its bound passed, "timeout"; MS
+ *                      is how long the agent watched)
+ *                    sys MS MEMFREE MEMAVAILABLE CACHED SHMEM SWAPFREE
+ *                      (/proc/meminfo, kB, MS after the plan began; every
+ *                      50 ms while the plan runs)
+ *                    cgmem GROUP MS KB (the group's memory.current, v1:
+ *                      memory.usage_in_bytes, in kB, sampled with sys)
+ *                    event MS KIND WHAT (on the same clock: KIND start,
+ *                      exit or waited with WHAT the step; oom_kill with
+ *                      WHAT "PID COMM" of the victim; alloc_fail with
+ *                      WHAT the task's comm; both read from /dev/kmsg)
  *                    err MESSAGE | done
  * harness -> agent:  a plan: lines up to "end" (see harness/case/plan.c);
  *                    its first line "payload" when the run has a payload
- *                    disk (proto/payload.h).
+ *                    disk (proto/payload.h). A step with a wait condition
+ *                    has "arm STEP KIND ARGS..." before its action lines
+ *                    (the agent takes the condition's baseline there) and
+ *                    "wait STEP MAX_MS" after them; KIND ARGS is one of
+ *                      exit STEP2 | output TEXT | oom_kill GROUP|- |
+ *                      cgroup GROUP FILE KEY|- OP NUMBER
+ *                    with OP one of == != < <= > >=.
  */
 #ifndef OOMTEST_PROTO_H
 #define OOMTEST_PROTO_H
