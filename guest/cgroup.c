@@ -39,6 +39,11 @@ int cgroup_mounted(void)
 	return cg_version != 0;
 }
 
+int cgroup_version(void)
+{
+	return cg_version;
+}
+
 char *cgroup_dir(const char *name)
 {
 	char *p = NULL;

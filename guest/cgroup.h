@@ -8,6 +8,8 @@
 int cgroup_mount(const char *what);
 /* Whether a hierarchy is mounted. */
 int cgroup_mounted(void);
+/* 1 or 2: the hierarchy mounted; 0: none. */
+int cgroup_version(void);
 /* The directory of cgroup name, allocated; NULL (errno set) if it cannot. */
 char *cgroup_dir(const char *name);
 /* In a forked child: moves it into cgroup cg ("" or "-": none), or exits

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,10 +31,10 @@ static int same_module(const char *a, size_t n, const char *module)
 	return i == n && !module[i];
 }
 
-int kmsg_record_result(const char *rec, size_t n, const char *module, const char **text, size_t *len)
+/* The text of a kernel record (facility 0), up to its first newline. */
+static int kernel_text(const char *rec, size_t n, const char **msg, const char **eol)
 {
-	static const char tag[] = ": result ";
-	const char *end = rec + n, *semi = memchr(rec, ';', n), *msg, *eol, *colon;
+	const char *end = rec + n, *semi = memchr(rec, ';', n);
 	unsigned long pri = 0;
 	const char *p;
 
@@ -43,10 +44,60 @@ int kmsg_record_result(const char *rec, size_t n, const char *module, const char
 		pri = pri * 10 + (unsigned long)(*p - '0');
 	if (p == rec || *p != ',' || pri >> 3) /* facility 0: the kernel's own */
 		return -1;
-	msg = semi + 1;
-	eol = memchr(msg, '\n', (size_t)(end - msg));
-	if (!eol)
-		eol = end;
+	*msg = semi + 1;
+	*eol = memchr(*msg, '\n', (size_t)(end - *msg));
+	if (!*eol)
+		*eol = end;
+	return 0;
+}
+
+static const char *find_in(const char *s, const char *end, const char *what)
+{
+	size_t wl = strlen(what);
+
+	for (; s + wl <= end; s++)
+		if (!memcmp(s, what, wl))
+			return s;
+	return NULL;
+}
+
+const char *kmsg_record_event(const char *rec, size_t n, char *what, size_t size)
+{
+	const char *msg, *eol, *at;
+
+	if (!size || kernel_text(rec, n, &msg, &eol))
+		return NULL;
+	if ((at = find_in(msg, eol, "Killed process "))) {
+		/* "Killed process PID (COMM) total-vm:..." */
+		const char *pid = at + 15, *open = find_in(pid, eol, " ("), *close = NULL;
+		/* a comm may hold ')': the last one closes it */
+		for (const char *p = open ? open + 2 : eol; p < eol; p++)
+			if (*p == ')')
+				close = p;
+		if (!open || !close)
+			return NULL;
+		snprintf(what, size, "%.*s %.*s", (int)(open - pid), pid, (int)(close - open - 2), open + 2);
+		return "oom_kill";
+	}
+	if ((at = find_in(msg, eol, ": page allocation failure: ")) ||
+	    (at = find_in(msg, eol, ": vmalloc error: "))) {
+		/* "COMM: page allocation failure: order:N, mode:..." */
+		const char *order = find_in(at, eol, "order:");
+		size_t olen = order ? strcspn(order, ",\n") : 0;
+		snprintf(what, size, "%.*s%s%.*s", (int)(at - msg), msg, order ? " " : "",
+			 (int)(order && order + olen <= eol ? olen : 0), order ? order : "");
+		return "alloc_fail";
+	}
+	return NULL;
+}
+
+int kmsg_record_result(const char *rec, size_t n, const char *module, const char **text, size_t *len)
+{
+	static const char tag[] = ": result ";
+	const char *msg, *eol, *colon;
+
+	if (kernel_text(rec, n, &msg, &eol))
+		return -1;
 	colon = memchr(msg, ':', (size_t)(eol - msg));
 	if (!colon || (size_t)(eol - colon) < sizeof(tag) - 1 || memcmp(colon, tag, sizeof(tag) - 1) ||
 	    !same_module(msg, (size_t)(colon - msg), module))

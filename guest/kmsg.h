@@ -17,5 +17,10 @@ int kmsg_module_result(int fd, const char *module, const char **text, size_t *le
 /* The same over one record as /dev/kmsg gives it ("PRI,SEQ,TS,FLAGS;TEXT\n",
  * then continuation lines): 0 with the REST, or -1. */
 int kmsg_record_result(const char *rec, size_t n, const char *module, const char **text, size_t *len);
+/* The timeline's kernel events in one record: "oom_kill" with what =
+ * "PID COMM" for an OOM kill ("Killed process PID (COMM)"), "alloc_fail"
+ * with what = "COMM order:N" for a page allocation or vmalloc failure;
+ * NULL for any other record. what is cut to fit size. */
+const char *kmsg_record_event(const char *rec, size_t n, char *what, size_t size);
 
 #endif

@@ -6,7 +6,9 @@
 #include "guest/files.h"
 #include "guest/payload.h"
 #include "guest/plan_read.h"
+#include "guest/sample.h"
 #include "guest/steps.h"
+#include "guest/wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +88,8 @@ static void make_cgroup(const char *name)
 		send_err("cgroup %s: no cgroup hierarchy mounted", name);
 	else if (!dir || mkdir(dir, 0755))
 		send_err("cgroup %s: mkdir: %s", name, strerror(errno));
+	else
+		sample_cgroup(name, dir);
 	free(dir);
 }
 
@@ -145,13 +149,11 @@ void run_line(struct plan_line *l)
 		if (syscall(SYS_delete_module, l->f[1], O_NONBLOCK))
 			send_err("rmmod %s: %s", l->f[1], strerror(errno));
 	} else if (!strcmp(cmd, "sleep") && l->n == 2) {
-		pump(atoll(l->f[1]), NULL);
+		pump(atoll(l->f[1]), NULL, NULL);
+	} else if (!strcmp(cmd, "arm") && l->n >= 3) {
+		wait_arm(l->f + 1, l->n - 1);
 	} else if (!strcmp(cmd, "wait") && l->n == 3) {
-		struct step *s = find_step(l->f[1]);
-		if (s)
-			pump(atoll(l->f[2]), s);
-		else
-			send_err("wait: no step %s", l->f[1]);
+		wait_run(l->f[1], atoll(l->f[2]));
 	} else if (!strcmp(cmd, "shell") && l->n == 3) {
 		run_shell(atoi(l->f[1]), atoi(l->f[2]));
 	} else if (!strcmp(cmd, "collect") && l->n >= 3) {

@@ -6,6 +6,7 @@
 #include "guest/files.h"
 #include "guest/kmsg.h"
 #include "guest/sample.h"
+#include "guest/wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,11 +49,13 @@ static void flush_out(struct step *s, int final)
 
 	while ((nl = memchr(start, '\n', left))) {
 		send_rec("out", S(s->name), start, (size_t)(nl - start), NULL);
+		wait_note_output(s->name, start, (size_t)(nl - start));
 		left -= (size_t)(nl - start) + 1;
 		start = nl + 1;
 	}
 	if (final && left) {
 		send_rec("out", S(s->name), start, left, NULL);
+		wait_note_output(s->name, start, left);
 		left = 0;
 	}
 	memmove(s->partial, start, left);
@@ -122,12 +125,18 @@ void reap(void)
 					send_module_result(s);
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
+				sample_event("exit", S(s->name));
 			}
 		}
 	}
 }
 
-void pump(long long ms, struct step *until)
+int step_ended(void *step)
+{
+	return !((struct step *)step)->running;
+}
+
+int pump(long long ms, int (*until)(void *), void *arg)
 {
 	long long end = (long long)clock_now_ms() + ms;
 
@@ -138,11 +147,11 @@ void pump(long long ms, struct step *until)
 
 		reap();
 		sample_steps();
-		if (until && !until->running)
-			return;
+		if (until && until(arg))
+			return 1;
 		long long left = end - (long long)clock_now_ms();
 		if (left <= 0)
-			return;
+			return 0;
 		for (struct step *s = step_list; s && n < 64; s = s->next)
 			if (s->out_fd >= 0) {
 				pfd[n].fd = s->out_fd;
@@ -300,8 +309,9 @@ void start_step(const char *kind, const char *name, int bg, const char *cg,
 	char pids[16];
 	snprintf(pids, sizeof(pids), "%d", (int)pid);
 	send_rec("start", S(name), S(pids), NULL);
+	sample_event("start", S(name));
 	if (!bg)
-		pump(1LL << 40, s);
+		pump(1LL << 40, step_ended, s);
 }
 
 void steps_end(void)
@@ -314,5 +324,5 @@ void steps_end(void)
 		}
 	for (struct step *s = step_list; s; s = s->next)
 		if (s->running)
-			pump(2000, s);
+			pump(2000, step_ended, s);
 }

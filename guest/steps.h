@@ -42,9 +42,12 @@ void start_step(const char *kind, const char *name, int bg, const char *cg,
 /* Sends "exit" for every step that has ended; a module step's "kmod"
  * record comes before its "exit". */
 void reap(void);
-/* Forwards step output, samples the steps' memory and reaps children for
- * up to ms milliseconds, or until `until` (if given) has ended. */
-void pump(long long ms, struct step *until);
+/* Forwards step output, samples memory and reaps children for up to ms
+ * milliseconds, or until until(arg) (if until is given) says yes: then
+ * returns 1, else 0. */
+int pump(long long ms, int (*until)(void *), void *arg);
+/* For pump: the step (a struct step *) has ended. */
+int step_ended(void *step);
 /* Steps still running are reported "left", killed and waited for. */
 void steps_end(void);
 /* A wait status as an "exit" record has it: N, signal:N or unknown:N. */

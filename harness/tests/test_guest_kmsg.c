@@ -78,11 +78,50 @@ static void test_last_kernel_record_wins(void **state)
 	close(sv[1]);
 }
 
+static const char *event_of(const char *rec, char *what, size_t size)
+{
+	return kmsg_record_event(rec, strlen(rec), what, size);
+}
+
+/* The texts are the kernel's (mm/oom_kill.c, mm/page_alloc.c warn_alloc,
+ * mm/vmalloc.c), as /dev/kmsg frames them. */
+static void test_events(void **state)
+{
+	char what[64];
+
+	(void)state;
+	assert_string_equal(event_of("3,905,2203122,-;Out of memory: Killed process 123 (hog) total-vm:99884kB, "
+				     "anon-rss:96012kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:236kB "
+				     "oom_score_adj:1000\n", what, sizeof(what)), "oom_kill");
+	assert_string_equal(what, "123 hog");
+	assert_string_equal(event_of("3,1,2,-;Memory cgroup out of memory: Killed process 77 (a) b)) total-vm:1kB\n",
+				     what, sizeof(what)), "oom_kill");
+	assert_string_equal(what, "77 a) b)");
+	assert_string_equal(event_of("4,7,8,-;insmod: page allocation failure: order:4, "
+				     "mode:0x140cc0(GFP_USER|__GFP_COMP), nodemask=(null),cpuset=/,mems_allowed=0\n",
+				     what, sizeof(what)), "alloc_fail");
+	assert_string_equal(what, "insmod order:4");
+	assert_string_equal(event_of("4,7,8,-;insmod: vmalloc error: size 134217728, vm_struct allocation failed, "
+				     "mode:0xdc0(GFP_KERNEL|__GFP_ZERO)\n", what, sizeof(what)), "alloc_fail");
+	assert_string_equal(what, "insmod");
+	/* cut to fit */
+	assert_string_equal(event_of("3,1,2,-;Out of memory: Killed process 123456 (averylongname) x\n", what, 10),
+			    "oom_kill");
+	assert_string_equal(what, "123456 av");
+	/* not the kernel's, not a kill, a reaped process, nothing to name */
+	assert_null(event_of("14,1,2,-;Out of memory: Killed process 1 (x) y\n", what, sizeof(what)));
+	assert_null(event_of("6,1,2,-;oom_reaper: reaped process 123 (hog), now anon-rss:0kB\n", what, sizeof(what)));
+	assert_null(event_of("6,1,2,-;oom_trigger: result fired=1\n", what, sizeof(what)));
+	assert_null(event_of("3,1,2,-;Killed process 12\n", what, sizeof(what)));
+	assert_null(event_of("no record", what, sizeof(what)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_last_kernel_record_wins),
+		cmocka_unit_test(test_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
