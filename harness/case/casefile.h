@@ -10,6 +10,7 @@
 #include "case/expect.h"
 #include "case/help.h"		/* case_print_help */
 #include "lib/strbuf.h"
+#include "proto/disks.h"
 
 struct case_setting {          /* a cgroup file to write */
 	char *file;                /* e.g. "memory.limit_in_bytes" */
@@ -129,7 +130,7 @@ struct oomcase {
 };
 
 /* Where the guest mounts a case's disk. */
-#define CASE_DISK_MOUNT "/mnt/disk"
+#define CASE_DISK_MOUNT DISK_MOUNT
 
 /* A case file with [params] (or several memory sizes) stands for several
  * runs, one per combination of values, each a complete struct oomcase in

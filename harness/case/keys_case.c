@@ -44,6 +44,38 @@ static int check_memory(struct parser *p, const char *val, unsigned long long *v
 }
 
 
+/* Swap and the disk live on the host's disk, not in the guest's RAM; the
+ * guest keeps a byte per swap page and the filesystem's metadata. */
+#define SWAP_MIN	(1ULL << 20)
+#define DISK_MIN	(8ULL << 20)
+
+static void set_disk_size(struct parser *p, const char *key, const char *val, unsigned long long min,
+			  unsigned long long max, unsigned long long *out, int *line)
+{
+	unsigned long long v;
+
+	if (units_parse_size(val, &v)) {
+		case_error(p, "bad size '%s' for '%s' (%s)", val, key, SIZE_HELP);
+		return;
+	}
+	if (v < min || v > max) {
+		case_error(p, "%s %s is out of range (allowed: %lluM to %lluG)", key, val, min >> 20, max >> 30);
+		return;
+	}
+	*out = v;
+	*line = p->line;
+}
+
+static void set_swap(struct parser *p, const char *key, const char *val)
+{
+	set_disk_size(p, key, val, SWAP_MIN, DISK_SWAP_SIZE, &p->c->swap, &p->c->swap_line);
+}
+
+static void set_disk(struct parser *p, const char *key, const char *val)
+{
+	set_disk_size(p, key, val, DISK_MIN, DISK_DATA_SIZE, &p->c->disk, &p->c->disk_line);
+}
+
 /* One size, or several literal ones: then memory is a parameter, and this
  * combination's value is the one used. */
 static void set_memory(struct parser *p, const char *key, const char *val)
@@ -250,6 +282,8 @@ const struct case_key case_keys_case[] = {
 	{ "timeout", "duration", "60s", "how long the whole run may take", NULL, set_timeout },
 	{ "cmdline", "string", "(none)", "extra kernel command line arguments", NULL, set_cmdline },
 	{ "needs", "words", "(none)", "what a target must have, else the case is skipped there (below)", NULL, set_needs },
+	{ "swap", "size", "(none)", "a swap area of this size on a virtio disk, on before the steps (1M to 4G)", NULL, set_swap },
+	{ "disk", "size", "(none)", "an ext4 filesystem of this size on a virtio disk, mounted at " DISK_MOUNT " (8M to 16G)", NULL, set_disk },
 	{ "packages", "words", "(none)", "Debian packages the guest gets, e.g. stress-ng, for the target's arch", NULL, set_packages },
 	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };

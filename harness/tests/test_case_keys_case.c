@@ -25,6 +25,27 @@ static void test_case_value_errors(void **state)
 		   "t.case:2: unterminated \"quote\" in 'targets'\n");
 }
 
+static void test_swap_and_disk(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	parses("[case]\nswap = 64M\ndisk = 256M\n" EXPECT, &c);
+	assert_true(c.swap == 64ULL << 20);
+	assert_int_equal(c.swap_line, 2);
+	assert_true(c.disk == 256ULL << 20);
+	assert_int_equal(c.disk_line, 3);
+	case_release(&c);
+	parses("[case]\n" EXPECT, &c);
+	assert_true(c.swap == 0 && c.disk == 0);
+	case_release(&c);
+	fails_with("[case]\nswap = much\n" EXPECT, "t.case:2: bad size 'much' for 'swap' (" SIZE_HELP ")\n");
+	fails_with("[case]\nswap = 5G\n" EXPECT, "t.case:2: swap 5G is out of range (allowed: 1M to 4G)\n");
+	fails_with("[case]\nswap = 512K\n" EXPECT, "t.case:2: swap 512K is out of range (allowed: 1M to 4G)\n");
+	fails_with("[case]\ndisk = 4M\n" EXPECT, "t.case:2: disk 4M is out of range (allowed: 8M to 16G)\n");
+	fails_with("[case]\ndisk = 17G\n" EXPECT, "t.case:2: disk 17G is out of range (allowed: 8M to 16G)\n");
+}
+
 static void test_case_values(void **state)
 {
 	struct oomcase c;
@@ -156,6 +177,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case_value_errors),
 		cmocka_unit_test(test_case_values),
+		cmocka_unit_test(test_swap_and_disk),
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_packages),
 	};
