@@ -7,7 +7,8 @@ set -euo pipefail
 PKGS=(make gcc gcc-12 gcc-multilib libc6-dev-i386 libcmocka-dev libkmod-dev
       qemu-system-x86 cpio xz-utils zstd kmod clang dwarves procps perl
       libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu
-	libxml2-dev libxml2-utils libjson-c-dev chromium groff-base man-db)
+	libxml2-dev libxml2-utils libjson-c-dev chromium groff-base man-db
+	e2fsprogs util-linux)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,131 @@
+/* test_payload_disks: the swap and data images, made with the host's
+ * mkswap and mke2fs and read back: the swap signature and size where the
+ * kernel reads them, the filesystem through e2fsprogs' own debugfs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/child.h"
+#include "lib/fs.h"
+#include "lib/strbuf.h"
+#include "payload/disks.h"
+#include "proto/disks.h"
+
+static char dir[] = "/tmp/oomtest-disks-XXXXXX";
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return fs_remove_tree(dir);
+}
+
+static void path_in(struct strbuf *p, const char *name)
+{
+	strbuf_reset(p);
+	strbuf_addf(p, "%s/%s", dir, name);
+}
+
+static void test_swap(void **state)
+{
+	struct strbuf p = STRBUF_INIT, err = STRBUF_INIT;
+	unsigned char page[DISK_SWAP_PAGE];
+	struct stat st;
+	uint32_t version, last_page;
+
+	(void)state;
+	path_in(&p, "swap.img");
+	assert_int_equal(disks_make_swap(p.buf, 64ull << 20, &err), 0);
+	assert_int_equal(stat(p.buf, &st), 0);
+	/* the nominal size, and sparse: the header is all that was written */
+	assert_true((unsigned long long)st.st_size == DISK_SWAP_SIZE);
+	assert_true((unsigned long long)st.st_blocks * 512 < (1ull << 20));
+	int fd = open(p.buf, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, page, sizeof(page), 0), sizeof(page));
+	close(fd);
+	/* union swap_header (include/linux/swap.h): the magic ends the page,
+	 * version and last_page follow the 1024 boot bytes */
+	assert_memory_equal(page + DISK_SWAP_PAGE - 10, "SWAPSPACE2", 10);
+	memcpy(&version, page + 1024, 4);
+	memcpy(&last_page, page + 1028, 4);
+	assert_int_equal(version, 1);
+	assert_int_equal(last_page, (64u << 20) / DISK_SWAP_PAGE - 1);
+	/* too big for its disk */
+	assert_int_equal(disks_make_swap(p.buf, DISK_SWAP_SIZE + 1, &err), -1);
+	assert_non_null(strstr(err.buf, "does not fit"));
+	strbuf_release(&p);
+	strbuf_release(&err);
+}
+
+static void test_data(void **state)
+{
+	struct strbuf p = STRBUF_INIT, content = STRBUF_INIT, err = STRBUF_INIT, out = STRBUF_INIT;
+	struct stat st;
+
+	(void)state;
+	path_in(&content, "content");
+	assert_int_equal(fs_mkdirs(content.buf), 0);
+	path_in(&p, "content/hello.txt");
+	assert_int_equal(fs_write_atomic(p.buf, "hello disk\n", 11), 0);
+	path_in(&p, "disk.img");
+	assert_int_equal(disks_make_data(p.buf, 32ull << 20, content.buf, &err), 0);
+	assert_int_equal(stat(p.buf, &st), 0);
+	assert_true((unsigned long long)st.st_size == DISK_DATA_SIZE);
+	char *debugfs = disks_find_tool("debugfs");
+	assert_non_null(debugfs);
+	/* the filesystem's own size and the file in it, as e2fsprogs reads them */
+	char *argv[] = { debugfs, "-R", "stats", p.buf, NULL };
+	assert_int_equal(child_run_capture(argv, dir, &out), 0);
+	assert_non_null(strstr(out.buf, "Filesystem volume name:   " DISK_DATA_SERIAL));
+	assert_non_null(strstr(out.buf, "Block count:              32768"));
+	assert_non_null(strstr(out.buf, "extent"));
+	strbuf_reset(&out);
+	char *cat[] = { debugfs, "-R", "cat /hello.txt", p.buf, NULL };
+	assert_int_equal(child_run_capture(cat, dir, &out), 0);
+	assert_non_null(strstr(out.buf, "hello disk\n"));
+	free(debugfs);
+	/* an empty one */
+	path_in(&p, "empty.img");
+	assert_int_equal(disks_make_data(p.buf, 8ull << 20, NULL, &err), 0);
+	/* mke2fs's own refusal comes back in its words */
+	assert_int_equal(disks_make_data(p.buf, 8ull << 10, NULL, &err), -1);
+	assert_non_null(strstr(err.buf, "mke2fs"));
+	strbuf_release(&p);
+	strbuf_release(&content);
+	strbuf_release(&err);
+	strbuf_release(&out);
+}
+
+static void test_find_tool(void **state)
+{
+	(void)state;
+	char *t = disks_find_tool("mkswap");
+	assert_non_null(t);
+	assert_true(t[0] == '/');
+	free(t);
+	assert_null(disks_find_tool("no-such-tool-oomtest"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_swap),
+		cmocka_unit_test(test_data),
+		cmocka_unit_test(test_find_tool),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
