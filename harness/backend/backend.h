@@ -16,6 +16,8 @@ struct vm_config {
 	const char *restore;           /* a saved state to start from instead of booting; NULL: boot */
 	const char *payload;           /* the run's payload disk (proto/payload.h), attached as a
 					  virtio disk with PAYLOAD_CMDLINE; NULL: none */
+	const char *swap_disk;         /* its swap disk and data disk (proto/disks.h), attached */
+	const char *data_disk;         /* writable with their serials; NULL: none */
 };
 
 struct vm;

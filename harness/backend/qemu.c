@@ -7,6 +7,7 @@
 #include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/fs.h"
+#include "proto/disks.h"
 #include "proto/payload.h"
 #include "run/results.h"
 
@@ -94,6 +95,27 @@ static void add_socket(char ***argv, size_t *n, const char *dir, const char *id,
 	strbuf_release(&sb);
 }
 
+/* A raw image as a virtio disk the guest finds by its serial, id. */
+static void add_disk(char ***argv, size_t *n, const char *id, const char *path, int readonly)
+{
+	struct strbuf drive = STRBUF_INIT, dev = STRBUF_INIT;
+
+	/* QEMU's option syntax: a comma in a value is written twice */
+	strbuf_addf(&drive, "if=none,id=%s,format=raw,%sfile=", id, readonly ? "readonly=on," : "");
+	for (const char *p = path; *p; p++) {
+		if (*p == ',')
+			strbuf_addch(&drive, ',');
+		strbuf_addch(&drive, *p);
+	}
+	strbuf_addf(&dev, "virtio-blk-pci,drive=%s,serial=%s", id, id);
+	add(argv, n, "-drive");
+	add(argv, n, drive.buf);
+	add(argv, n, "-device");
+	add(argv, n, dev.buf);
+	strbuf_release(&drive);
+	strbuf_release(&dev);
+}
+
 char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *sockdir)
 {
 	/* OOMTEST_QEMU_NAIVE=1 (for bench/): QEMU as one would first write it,
@@ -141,22 +163,12 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	 * says GUEST_PANICKED on QMP and shuts down. */
 	add(&argv, &argc, "-device");
 	add(&argv, &argc, "pvpanic");
-	if (cfg->payload) {
-		struct strbuf drive = STRBUF_INIT;
-
-		/* QEMU's option syntax: a comma in a value is written twice */
-		strbuf_addstr(&drive, "if=none,id=payload,format=raw,readonly=on,file=");
-		for (const char *p = cfg->payload; *p; p++) {
-			if (*p == ',')
-				strbuf_addch(&drive, ',');
-			strbuf_addch(&drive, *p);
-		}
-		add(&argv, &argc, "-drive");
-		add(&argv, &argc, drive.buf);
-		add(&argv, &argc, "-device");
-		add(&argv, &argc, "virtio-blk-pci,drive=payload");
-		strbuf_release(&drive);
-	}
+	if (cfg->payload)
+		add_disk(&argv, &argc, "payload", cfg->payload, 1);
+	if (cfg->swap_disk)
+		add_disk(&argv, &argc, DISK_SWAP_SERIAL, cfg->swap_disk, 0);
+	if (cfg->data_disk)
+		add_disk(&argv, &argc, DISK_DATA_SERIAL, cfg->data_disk, 0);
 	if (cfg->restore) {
 		/* the state comes over QMP once the sockets are connected */
 		add(&argv, &argc, "-incoming");

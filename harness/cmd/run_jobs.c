@@ -5,6 +5,7 @@
 #include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
+#include "payload/disks.h"
 #include "payload/payload.h"
 #include "report/html.h"
 #include "report/json.h"
@@ -83,19 +84,58 @@ static int skipped(const struct oomcase *oc, const struct target *t, unsigned lo
 /* The run's payload disk and the list of its files, in the run directory.
  * A guest that boots reads only what the disk holds; one restored from a
  * saved guest needs the size the saved one probed. 0, or -1 with res set. */
+/* Where the run's disk image `name` goes: its run directory, or the state
+ * directory for a backend whose machine reads only that. */
+static void disk_path(const struct job_data *d, const char *name, struct strbuf *out)
+{
+	if (setup->backend->reads_state_dir_only) {
+		strbuf_addf(out, "%s/payloads", state_dir(setup->root));
+		fs_mkdirs(out->buf);
+		strbuf_addf(out, "/%016llx-%ld-%s.img",
+			    (unsigned long long)hash_fnv1a(d->dir.buf, d->dir.len), (long)getpid(), name);
+	} else {
+		strbuf_addf(out, "%s/%s.img", d->dir.buf, name);
+	}
+}
+
+/* The case's swap and data disks, when it asks for them. 0, or -1 with
+ * res set. */
+static int write_disks(const struct job_data *d, struct strbuf *swap, struct strbuf *data, struct run_result *res)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r = 0, line = 0;
+
+	if (d->c->swap) {
+		disk_path(d, "swap", swap);
+		r = disks_make_swap(swap->buf, d->c->swap, &err);
+		line = d->c->swap_line;
+	}
+	if (!r && d->c->disk) {
+		disk_path(d, "disk", data);
+		r = disks_make_data(data->buf, d->c->disk, NULL, &err);
+		line = d->c->disk_line;
+	}
+	if (r) {
+		res->verdict = V_ERROR;
+		strbuf_addf(&res->reason, "%s:%d: %s", d->c->path, line, err.buf);
+	}
+	strbuf_release(&err);
+	return r;
+}
+
+static void remove_disk(struct strbuf *path)
+{
+	if (path->len)
+		unlink(path->buf);
+	strbuf_release(path);
+}
+
 static int write_payload(const struct job_data *d, struct strbuf *disk, struct run_result *res)
 {
 	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
 	int r = 0;
 
-	if (setup->backend->reads_state_dir_only) {
-		strbuf_addf(disk, "%s/payloads", state_dir(setup->root));
-		fs_mkdirs(disk->buf);
-		strbuf_addf(disk, "/%016llx-%ld.img",
-			    (unsigned long long)hash_fnv1a(d->dir.buf, d->dir.len), (long)getpid());
-	} else {
-		strbuf_addf(disk, "%s/payload.img", d->dir.buf);
-	}
+	disk_path(d, "payload", disk);
 	strbuf_addf(&path, "%s/payload.txt", d->dir.buf);
 	payload_describe(&d->payload, &list);
 	fs_write_atomic(path.buf, list.buf, list.len);
@@ -143,9 +183,13 @@ static void run_job(const struct job *job, struct run_result *res)
 		strbuf_addbuf(&res->reason, &d->payload_err);
 		return;
 	}
-	struct strbuf disk = STRBUF_INIT;
-	if (d->payload.n && write_payload(d, &disk, res))
+	struct strbuf disk = STRBUF_INIT, swap = STRBUF_INIT, data = STRBUF_INIT;
+	if ((d->payload.n && write_payload(d, &disk, res)) || write_disks(d, &swap, &data, res)) {
+		remove_disk(&disk);
+		remove_disk(&swap);
+		remove_disk(&data);
 		return;
+	}
 	/* The module must fit the kernel and have the parameters the case sets. */
 	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
 	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(setup->root), t->name);
@@ -167,6 +211,8 @@ static void run_job(const struct job *job, struct run_result *res)
 			.log_limit = setup->log_limit,
 			.snapshot_dir = setup->snapshot_dir,
 			.payload = disk.len ? disk.buf : NULL,
+			.swap_disk = swap.len ? swap.buf : NULL,
+			.data_disk = data.len ? data.buf : NULL,
 		};
 		if (disk.len) {
 			facts_setf(&res->facts, "payload.files", "%zu", d->payload.n);
@@ -174,10 +220,10 @@ static void run_job(const struct job *job, struct run_result *res)
 		}
 		run_one(&rq, res);
 	}
-	/* the list of what was in it stays (payload.txt); the disk goes */
-	if (disk.len)
-		unlink(disk.buf);
-	strbuf_release(&disk);
+	/* the list of what was in it stays (payload.txt); the disks go */
+	remove_disk(&disk);
+	remove_disk(&swap);
+	remove_disk(&data);
 	strbuf_release(&ko);
 	strbuf_release(&merr);
 }

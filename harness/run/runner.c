@@ -226,6 +226,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		.extra_cmdline = rq->c->cmdline,
 		.run_dir = rq->run_dir,
 		.payload = rq->payload,
+		.swap_disk = rq->swap_disk,
+		.data_disk = rq->data_disk,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct snapshot snap = { 0 };
@@ -258,6 +260,11 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	/* the payload is unpacked before anything else the plan does */
 	if (rq->payload)
 		strbuf_addstr(&x.plan, "payload\n");
+	/* swap on and the filesystem mounted before the case's own lines */
+	if (rq->swap_disk)
+		strbuf_addstr(&x.plan, "swap\n");
+	if (rq->data_disk)
+		strbuf_addstr(&x.plan, "disk\n");
 	if (plan_build(rq->c, &x.plan, &err)) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, err.buf);

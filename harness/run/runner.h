@@ -26,6 +26,8 @@ struct run_request {
 	unsigned long long log_limit; /* bytes kept of each log file; 0: the default 64 MiB */
 	const char *snapshot_dir;  /* start from a saved booted guest kept here; NULL: boot */
 	const char *payload;       /* the run's payload disk (proto/payload.h); NULL: none */
+	const char *swap_disk;     /* its swap and data disks (proto/disks.h); NULL: none */
+	const char *data_disk;
 };
 
 /* Set from a signal handler: the current run stops at once. */

@@ -3,6 +3,8 @@
 #include "lib/clock.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
+#include "payload/disks.h"
+#include "proto/disks.h"
 #include "proto/payload.h"
 #include "target/target.h"
 
@@ -19,7 +21,7 @@
 
 /* Bump when what a saved state depends on changes in ways the key misses
  * (the QEMU command line the backend builds, the agent protocol). */
-#define SNAPSHOT_FORMAT 2
+#define SNAPSHOT_FORMAT 3
 /* The boot that makes a snapshot, to the agent's ready. */
 #define MAKE_TIMEOUT_MS 180000
 
@@ -35,6 +37,10 @@ void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, stru
 	/* a guest saved with a payload disk restores only with one */
 	if (cfg->payload)
 		strbuf_addf(key, "payload-disk %llu\n", PAYLOAD_DISK_SIZE);
+	if (cfg->swap_disk)
+		strbuf_addf(key, "swap-disk %llu\n", DISK_SWAP_SIZE);
+	if (cfg->data_disk)
+		strbuf_addf(key, "data-disk %llu\n", DISK_DATA_SIZE);
 }
 
 /* Reads what the two streams hold now into the buffers; 1 if the VM's
@@ -54,12 +60,24 @@ static int drain(int fd, struct strbuf *into, int wait_ms)
 	return 0;
 }
 
+/* An empty image NAME of `size` bytes in dir, for *cfg_path. 0 or -1. */
+static int empty_disk(const struct strbuf *dir, const char *name, unsigned long long size, const char **cfg_path,
+		      struct strbuf *path, struct strbuf *err)
+{
+	strbuf_addf(path, "%s/empty-%s.img", dir->buf, name);
+	if (disks_make_empty(path->buf, size, err))
+		return -1;
+	*cfg_path = path->buf;
+	return 0;
+}
+
 /* Boots, waits for the agent's ready record, saves. */
 static int make(const struct backend_ops *b, const struct vm_config *cfg, const char *base,
 		struct snapshot *s, struct strbuf *err)
 {
 	struct vm_config c = *cfg;
-	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT, disk = STRBUF_INIT;
+	struct strbuf bootdir = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf disks[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
 	struct vm *vm = NULL;
 	double t0 = clock_now_s();
 	int r = -1, ready = 0;
@@ -68,20 +86,12 @@ static int make(const struct backend_ops *b, const struct vm_config *cfg, const 
 	fs_mkdirs(bootdir.buf);
 	c.run_dir = bootdir.buf;
 	c.restore = NULL;
-	if (cfg->payload) {
-		/* booted with an empty disk of the size every payload disk has;
-		 * the guest probes it and never reads it */
-		strbuf_addf(&disk, "%s/empty-payload.img", bootdir.buf);
-		int fd = open(disk.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || ftruncate(fd, (off_t)PAYLOAD_DISK_SIZE)) {
-			strbuf_addf(err, "cannot make %s: %s", disk.buf, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
-		close(fd);
-		c.payload = disk.buf;
-	}
+	/* booted with empty disks of the sizes every run's disks have; the
+	 * guest probes them and never reads them */
+	if ((cfg->payload && empty_disk(&bootdir, "payload", PAYLOAD_DISK_SIZE, &c.payload, &disks[0], err)) ||
+	    (cfg->swap_disk && empty_disk(&bootdir, "swap", DISK_SWAP_SIZE, &c.swap_disk, &disks[1], err)) ||
+	    (cfg->data_disk && empty_disk(&bootdir, "disk", DISK_DATA_SIZE, &c.data_disk, &disks[2], err)))
+		goto out;
 	if (b->start(&c, &vm, err))
 		goto out;
 	while (!ready) {
@@ -128,11 +138,13 @@ out:
 	}
 	if (!r)
 		s->made_seconds = clock_now_s() - t0;
-	if (disk.len)
-		unlink(disk.buf);
+	for (int i = 0; i < 3; i++) {
+		if (disks[i].len)
+			unlink(disks[i].buf);
+		strbuf_release(&disks[i]);
+	}
 	strbuf_release(&bootdir);
 	strbuf_release(&tmp);
-	strbuf_release(&disk);
 	return r;
 }
 

@@ -12,6 +12,7 @@
 
 #include "backend/qemu.h"
 #include "lib/child.h"
+#include "proto/disks.h"
 #include "proto/payload.h"
 
 #define SOCKETS(d) \
@@ -113,7 +114,28 @@ static void test_payload_disk(void **state)
 		    "-display\nnone\n-no-reboot\n-kernel\n/k/bzImage\n-initrd\n/i/i386.cpio\n"
 		    "-append\n" GUEST_CMDLINE " " PAYLOAD_CMDLINE " x=1\n" SOCKETS("/s") "-device\npvpanic\n"
 		    "-drive\nif=none,id=payload,format=raw,readonly=on,file=/r/case[memory=64M,,order=1]/i386/payload.img\n"
-		    "-device\nvirtio-blk-pci,drive=payload\n");
+		    "-device\nvirtio-blk-pci,drive=payload,serial=payload\n");
+}
+
+static void test_swap_and_data_disks(void **state)
+{
+	struct target t = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
+	struct vm_config cfg = { .target = &t, .initrd = "/i", .memory = 128ull << 20,
+				 .swap_disk = "/r/swap.img", .data_disk = "/r/d,isk.img" };
+	char **argv = qemu_argv(&cfg, "tcg", "/s");
+	struct strbuf all = STRBUF_INIT;
+
+	(void)state;
+	for (size_t i = 0; argv[i]; i++)
+		strbuf_addf(&all, "%s\n", argv[i]);
+	/* writable, each found by its serial; no payload, no payload flag */
+	assert_non_null(strstr(all.buf, "-drive\nif=none,id=" DISK_SWAP_SERIAL ",format=raw,file=/r/swap.img\n"
+				 "-device\nvirtio-blk-pci,drive=" DISK_SWAP_SERIAL ",serial=" DISK_SWAP_SERIAL "\n"
+				 "-drive\nif=none,id=" DISK_DATA_SERIAL ",format=raw,file=/r/d,,isk.img\n"
+				 "-device\nvirtio-blk-pci,drive=" DISK_DATA_SERIAL ",serial=" DISK_DATA_SERIAL "\n"));
+	assert_null(strstr(all.buf, PAYLOAD_CMDLINE));
+	qemu_argv_free(argv);
+	strbuf_release(&all);
 }
 
 static void test_memory_and_overrides(void **state)
@@ -186,6 +208,7 @@ int main(void)
 		cmocka_unit_test_setup(test_i386_bzimage_tcg, setup),
 		cmocka_unit_test_setup(test_restore, setup),
 		cmocka_unit_test_setup(test_payload_disk, setup),
+		cmocka_unit_test_setup(test_swap_and_data_disks, setup),
 		cmocka_unit_test_setup(test_memory_and_overrides, setup),
 		cmocka_unit_test_setup(test_start_writes_the_command_line, setup),
 	};
