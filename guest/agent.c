@@ -25,6 +25,7 @@
 #include "guest/chan.h"
 #include "guest/collect.h"
 #include "guest/files.h"
+#include "guest/modules.h"
 #include "guest/payload.h"
 #include "guest/plan_read.h"
 #include "guest/plan_run.h"
@@ -78,32 +79,10 @@ static void reserve_memory(void)
 	mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
-/* Modules the image carries for the harness's sake, loaded in name order
- * from dir: /lib/modules/boot (pvpanic), and PAYLOAD_MODULES_DIR (the
- * payload disk's driver) when the guest was booted for a payload. A kernel
- * without them just lacks what they give. */
-static void load_modules_in(const char *dir)
-{
-	struct dirent **names;
-	int n = scandir(dir, &names, NULL, alphasort);
-
-	for (int i = 0; i < n; i++) {
-		char *path = NULL;
-		int fd;
-
-		if (names[i]->d_name[0] != '.' && asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0 &&
-		    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-			if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-				fprintf(stderr, "oomtest-init: finit_module %s: %s\n", path, strerror(errno));
-			close(fd);
-		}
-		free(path);
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
-}
-
+/* Modules the image carries for the harness's sake are loaded from
+ * /lib/modules/boot (pvpanic), and from PAYLOAD_MODULES_DIR (the virtio
+ * disk's driver) when the guest was booted with disks. A kernel without
+ * them just lacks what they give. */
 static int booted_for_payload(void)
 {
 	struct buf cmdline = { 0 };
@@ -148,9 +127,9 @@ int main(void)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	load_modules_in("/lib/modules/boot");
+	modules_load_dir("/lib/modules/boot");
 	if (booted_for_payload())
-		load_modules_in(PAYLOAD_MODULES_DIR);
+		modules_load_dir(PAYLOAD_MODULES_DIR);
 	uname(&u);
 	send_rec("ready", S(OOMTEST_PROTO_VERSION), S(u.release), S(u.machine), S(pvpanic_bound() ? "1" : "0"), NULL);
 

@@ -3,6 +3,7 @@
 #include "guest/cgroup.h"
 #include "guest/chan.h"
 #include "guest/collect.h"
+#include "guest/disks.h"
 #include "guest/files.h"
 #include "guest/payload.h"
 #include "guest/plan_read.h"
@@ -127,6 +128,10 @@ void run_line(struct plan_line *l)
 
 	if (!strcmp(cmd, "payload") && l->n == 1) {
 		payload_run();
+	} else if (!strcmp(cmd, "swap") && l->n == 1) {
+		disks_swap_on();
+	} else if (!strcmp(cmd, "disk") && l->n == 1) {
+		disks_mount();
 	} else if (!strcmp(cmd, "mount") && l->n == 2) {
 		if ((r = cgroup_mount(l->f[1])))
 			send_err("mount %s: %s", l->f[1], strerror(-r));

@@ -12,9 +12,10 @@
  *   from PAYLOAD_HEADER_SIZE:        the archive ("070701" newc, ending in
  *                                    TRAILER!!!), unpacked over / in order
  *
- * A guest booted for a payload has PAYLOAD_CMDLINE on its kernel command
- * line: the agent then loads /lib/modules/payload/ (the virtio modules, in
- * name order) before it says ready. The plan's first line "payload" tells it
+ * A guest booted with a payload (or swap or data disk: proto/disks.h) has
+ * PAYLOAD_CMDLINE on its kernel command line: the agent then loads
+ * /lib/modules/payload/ (the virtio modules, in name order) before it says
+ * ready. The plan's first line "payload" tells it
  * to unpack the disk before anything else. */
 #ifndef OOMTEST_PROTO_PAYLOAD_H
 #define OOMTEST_PROTO_PAYLOAD_H

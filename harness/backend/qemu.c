@@ -126,7 +126,8 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	size_t argc = 0;
 
 	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1" : GUEST_CMDLINE);
-	if (cfg->payload)
+	/* the agent loads the virtio disk's driver for any of the disks */
+	if (cfg->payload || cfg->swap_disk || cfg->data_disk)
 		strbuf_addstr(&append, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&append, " %s", cfg->extra_cmdline);

@@ -128,12 +128,14 @@ static void test_swap_and_data_disks(void **state)
 	(void)state;
 	for (size_t i = 0; argv[i]; i++)
 		strbuf_addf(&all, "%s\n", argv[i]);
-	/* writable, each found by its serial; no payload, no payload flag */
+	/* writable, each found by its serial; with no payload the agent is
+	 * still told to load the virtio disk's driver */
 	assert_non_null(strstr(all.buf, "-drive\nif=none,id=" DISK_SWAP_SERIAL ",format=raw,file=/r/swap.img\n"
 				 "-device\nvirtio-blk-pci,drive=" DISK_SWAP_SERIAL ",serial=" DISK_SWAP_SERIAL "\n"
 				 "-drive\nif=none,id=" DISK_DATA_SERIAL ",format=raw,file=/r/d,,isk.img\n"
 				 "-device\nvirtio-blk-pci,drive=" DISK_DATA_SERIAL ",serial=" DISK_DATA_SERIAL "\n"));
-	assert_null(strstr(all.buf, PAYLOAD_CMDLINE));
+	assert_non_null(strstr(all.buf, GUEST_CMDLINE " " PAYLOAD_CMDLINE "\n"));
+	assert_null(strstr(all.buf, "id=payload"));
 	qemu_argv_free(argv);
 	strbuf_release(&all);
 }
