@@ -336,6 +336,11 @@ static int domain_xml(struct vm *vm, const struct vm_config *cfg, struct strbuf 
 	struct strbuf path = STRBUF_INIT;
 	int r;
 
+	if (needs_upload() && (cfg->swap_disk || cfg->data_disk)) {
+		strbuf_addstr(err, "swap and disk need a libvirt host that reads this host's files: they are "
+			      "written during the run, and an uploaded copy would be the host's own");
+		return -1;
+	}
 	if (needs_upload()) {
 		char *k = upload(vm->conn, cfg->target->kernel, err), *i = k ? upload(vm->conn, cfg->initrd, err) : NULL;
 		char *p = i && cfg->payload ? upload(vm->conn, cfg->payload, err) : NULL;

@@ -1,6 +1,7 @@
 /* libvirt_xml: domain, pool and volume XML through xmlTextWriter. */
 #include "backend/libvirt_xml.h"
 #include "lib/utf8.h"
+#include "proto/disks.h"
 #include "proto/payload.h"
 
 #include <libxml/xmlwriter.h>
@@ -120,7 +121,8 @@ static void os(struct xml_doc *d, const struct vm_config *cfg)
 	struct strbuf cmdline = STRBUF_INIT;
 
 	strbuf_addstr(&cmdline, GUEST_CMDLINE);
-	if (cfg->payload)
+	/* the agent loads the virtio disk's driver for any of the disks */
+	if (cfg->payload || cfg->swap_disk || cfg->data_disk)
 		strbuf_addstr(&cmdline, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
@@ -137,17 +139,22 @@ static void os(struct xml_doc *d, const struct vm_config *cfg)
 	strbuf_release(&cmdline);
 }
 
-/* The run's payload (proto/payload.h), read-only, on the first virtio disk. */
-static void payload_disk(struct xml_doc *d, const char *path)
+/* A raw image as a virtio disk with a serial the agent finds it by: the
+ * run's payload (proto/payload.h), read-only, on the first; its swap and
+ * data disks (proto/disks.h). */
+static void virtio_disk(struct xml_doc *d, const char *path, const char *dev, const char *serial, int readonly)
 {
 	open_elem(d, "disk");
 	attr(d, "type", "file");
 	attr(d, "device", "disk");
 	empty_elem(d, "driver", "name", "qemu", "type", "raw");
 	empty_elem(d, "source", "file", path, NULL, NULL);
-	empty_elem(d, "target", "dev", "vda", "bus", "virtio");
-	open_elem(d, "readonly");
-	close_elem(d);
+	empty_elem(d, "target", "dev", dev, "bus", "virtio");
+	leaf(d, "serial", serial);
+	if (readonly) {
+		open_elem(d, "readonly");
+		close_elem(d);
+	}
 	close_elem(d);
 }
 
@@ -157,7 +164,11 @@ static void devices(struct xml_doc *d, const struct vm_config *cfg)
 	serial(d, "0");
 	serial(d, "1");
 	if (cfg->payload)
-		payload_disk(d, cfg->payload);
+		virtio_disk(d, cfg->payload, "vda", "payload", 1);
+	if (cfg->swap_disk)
+		virtio_disk(d, cfg->swap_disk, "vdb", DISK_SWAP_SERIAL, 0);
+	if (cfg->data_disk)
+		virtio_disk(d, cfg->data_disk, "vdc", DISK_DATA_SERIAL, 0);
 	empty_elem(d, "controller", "type", "usb", "model", "none");
 	empty_elem(d, "memballoon", "model", "none", NULL, NULL);
 	open_elem(d, "panic");

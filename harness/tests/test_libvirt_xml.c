@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "backend/libvirt_xml.h"
+#include "proto/disks.h"
 #include "proto/payload.h"
 
 static struct target tgt(const char *arch, const char *kernel)
@@ -141,6 +142,25 @@ static void test_read_back(void **state)
 	virDomainDestroy(d);
 	virDomainFree(d);
 	cfg.payload = NULL;
+
+	/* swap and data disks: writable, with the serials the agent looks for */
+	cfg.swap_disk = "/r/swap.img";
+	cfg.data_disk = "/r/disk.img";
+	strbuf_reset(&xml);
+	assert_int_equal(libvirt_domain_xml(&cfg, "oomtest-t4", "qemu", &xml), 0);
+	assert_xpath(&xml, "string(/domain/devices/disk[serial='" DISK_SWAP_SERIAL "']/source/@file)", "/r/swap.img");
+	assert_xpath(&xml, "string(/domain/devices/disk[serial='" DISK_DATA_SERIAL "']/source/@file)", "/r/disk.img");
+	assert_xpath(&xml, "string(count(/domain/devices/disk/readonly))", "0");
+	d = virDomainCreateXML(c, xml.buf, 0);
+	assert_non_null(d);
+	back = virDomainGetXMLDesc(d, 0);
+	assert_non_null(strstr(back, "<serial>" DISK_SWAP_SERIAL "</serial>"));
+	assert_non_null(strstr(back, "<target dev='vdc' bus='virtio'/>"));
+	assert_non_null(strstr(back, " " PAYLOAD_CMDLINE " vm.x=&quot;1&quot;</cmdline>"));
+	free(back);
+	virDomainDestroy(d);
+	virDomainFree(d);
+	cfg.swap_disk = cfg.data_disk = NULL;
 
 	/* i386 is i686 to libvirt */
 	t = tgt("i386", "/k/bzImage");
