@@ -71,6 +71,7 @@ pvpanic_dir() {
 pvdir=$(pvpanic_dir)
 
 # A run that brings its own files gets them on a virtio disk (proto/payload.h):
+# (and ext4's modules go to disk-modules/ beside the image, the same way)
 # where the target has virtio_blk as a module, it and the modules it needs go
 # to lib/modules/payload/ as NN-NAME.ko, NN giving the load order
 # (dependencies first). Built in, or absent, nothing goes there and the
@@ -78,8 +79,9 @@ pvdir=$(pvpanic_dir)
 # Debian package's or a kernel build tree's (the built .ko files modules.order
 # lists); neither has a modules.dep, so depmod writes one into a scratch
 # basedir whose lib/modules/REL links to those files.
-payload_modules() {	# STAGE_DIR
-	local rel tree moddir line path seen="" n=1 m f
+payload_modules() {	# STAGE_DIR MODULE...
+	local dest=$1 rel tree moddir line path seen="" n=1 m f
+	shift
 	local PATH=$PATH:/usr/sbin:/sbin	# depmod, modprobe
 	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null || true)
 	[ -n "$rel" ] || return 0
@@ -107,8 +109,7 @@ payload_modules() {	# STAGE_DIR
 	fi
 	touch "$moddir/modules.order"
 	if [ -d "$moddir/kernel" ] && depmod -b "$scratch" "$rel" 2> "$scratch/depmod.log"; then
-		# virtio_pci is the transport, not a dependency of virtio_blk
-		for m in virtio_pci virtio_blk; do
+		for m in "$@"; do
 			# "insmod PATH" per module to load, "builtin NAME"; not found: fails
 			modprobe -C "$scratch/modprobe.d" -d "$scratch" -S "$rel" --show-depends "$m" 2> /dev/null || true
 		done > "$scratch/depends"
@@ -120,7 +121,7 @@ payload_modules() {	# STAGE_DIR
 			seen="$seen $path"
 			m=$(basename "$path")
 			m=${m%%.ko*}
-			f=$1/$(printf '%02d' "$n")-$m.ko
+			f=$dest/$(printf '%02d' "$n")-$m.ko
 			case $path in
 			*.ko) cp "$path" "$f" ;;
 			*.ko.xz) xz -dc "$path" > "$f" ;;
@@ -136,7 +137,7 @@ payload_modules() {	# STAGE_DIR
 
 img=$out/initramfs.cpio
 if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$agent" -nt "$img" ] || [ "$hog" -nt "$img" ] ||
-   [ "$0" -nt "$img" ]; then
+   [ "$0" -nt "$img" ] || [ ! -d "$out/disk-modules" ]; then
 	stage=$out/stage
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot,lib/modules/payload}
@@ -157,7 +158,13 @@ if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$age
 		done
 		n=$((n + 1))
 	done
-	payload_modules "$stage/lib/modules/payload"
+	# virtio_pci is the transport, not a dependency of virtio_blk
+	payload_modules "$stage/lib/modules/payload" virtio_pci virtio_blk
+	# a case's disk (proto/disks.h): its filesystem's modules travel in the
+	# payload of the runs that have one, not in every guest's RAM
+	rm -rf "$out/disk-modules"
+	mkdir -p "$out/disk-modules"
+	payload_modules "$out/disk-modules" ext4
 	(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$img.tmp"
 	mv "$img.tmp" "$img"
 	rm -rf "$stage"

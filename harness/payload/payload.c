@@ -1,5 +1,6 @@
 /* payload: a case's programs, files, modules and packages, per target. */
 #include "payload/payload.h"
+#include "proto/disks.h"
 #include "lib/child.h"
 #include "payload/debian.h"
 #include "payload/elf.h"
@@ -8,6 +9,7 @@
 #include "proto/payload.h"
 #include "target/modcheck.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
@@ -404,6 +406,40 @@ static enum payload_verdict add_files(struct gather *g)
 	return v;
 }
 
+/* A case's disk needs its filesystem's modules where the target has them
+ * as modules: images/build-initramfs.sh put them, in load order, in the
+ * target's disk-modules directory (empty when they are built in). */
+static enum payload_verdict add_disk_modules(struct gather *g)
+{
+	struct strbuf dir = STRBUF_INIT, host = STRBUF_INIT, guest = STRBUF_INIT;
+	enum payload_verdict v = PAYLOAD_READY;
+	struct dirent **names;
+	int n;
+
+	strbuf_addf(&dir, "%s/targets/%s/disk-modules", g->state, g->t->name);
+	n = scandir(dir.buf, &names, NULL, alphasort);
+	if (n < 0)
+		v = fail(g, g->c->disk_line, PAYLOAD_ERROR, "%s: %s (prepare the target again: make)", dir.buf,
+			 strerror(errno));
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && v == PAYLOAD_READY) {
+			strbuf_reset(&host);
+			strbuf_reset(&guest);
+			strbuf_addf(&host, "%s/%s", dir.buf, names[i]->d_name);
+			strbuf_addf(&guest, "%s/%s", DISK_MODULES_DIR, names[i]->d_name);
+			if (manifest_add_file(g->m, guest.buf, host.buf, 0644, "the disk's filesystem"))
+				v = fail(g, g->c->disk_line, PAYLOAD_ERROR, "%s: cannot be added", host.buf);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	strbuf_release(&dir);
+	strbuf_release(&host);
+	strbuf_release(&guest);
+	return v;
+}
+
 enum payload_verdict payload_gather(const char *root, const char *state, const struct oomcase *c,
 				    const struct target *t, struct manifest *m, struct strbuf *why)
 {
@@ -414,6 +450,8 @@ enum payload_verdict payload_gather(const char *root, const char *state, const s
 	v = add_packages(&g);
 	if (v == PAYLOAD_READY)
 		v = add_files(&g);
+	if (v == PAYLOAD_READY && c->disk)
+		v = add_disk_modules(&g);
 	for (size_t i = 0; i < c->nsteps && v == PAYLOAD_READY; i++) {
 		const struct case_step *s = &c->steps[i];
 

@@ -16,7 +16,9 @@
 #include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
+#include "case/casefile.h"
 #include "payload/disks.h"
+#include "payload/payload.h"
 #include "proto/disks.h"
 
 static char dir[] = "/tmp/oomtest-disks-XXXXXX";
@@ -110,6 +112,51 @@ static void test_data(void **state)
 	strbuf_release(&out);
 }
 
+/* A case's disk brings its filesystem's modules, in the load order the
+ * target's disk-modules directory gives; a case without one does not. */
+static void test_disk_modules(void **state)
+{
+	static const char text[] = "[case]\ndisk = 64M\n[step s]\nrun = hog --max 1M\n[expect]\noom.count == 0\n";
+	struct target t = { .name = "x86_64", .arch = "x86_64", .release = "6.1.0-test" };
+	struct strbuf p = STRBUF_INIT, st = STRBUF_INIT, why = STRBUF_INIT;
+	struct manifest m = MANIFEST_INIT;
+	struct oomcase c;
+
+	(void)state;
+	strbuf_addf(&st, "%s/state", dir);
+	path_in(&p, "state/targets/x86_64/disk-modules");
+	assert_int_equal(fs_mkdirs(p.buf), 0);
+	path_in(&p, "state/targets/x86_64/disk-modules/02-ext4.ko");
+	assert_int_equal(fs_write_atomic(p.buf, "ext4", 4), 0);
+	path_in(&p, "state/targets/x86_64/disk-modules/01-jbd2.ko");
+	assert_int_equal(fs_write_atomic(p.buf, "jbd2", 4), 0);
+	assert_int_equal(case_parse(&c, "t.case", text, strlen(text), &why), 0);
+	assert_int_equal(payload_gather(dir, st.buf, &c, &t, &m, &why), PAYLOAD_READY);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.v[0].guest, DISK_MODULES_DIR "/01-jbd2.ko");
+	assert_string_equal(m.v[1].guest, DISK_MODULES_DIR "/02-ext4.ko");
+	assert_string_equal(m.v[0].host, p.buf);
+	manifest_release(&m);
+	/* no disk, no modules */
+	m = (struct manifest)MANIFEST_INIT;
+	c.disk = 0;
+	assert_int_equal(payload_gather(dir, st.buf, &c, &t, &m, &why), PAYLOAD_READY);
+	assert_int_equal(m.n, 0);
+	manifest_release(&m);
+	/* a target prepared before disks existed: said, with the case's line */
+	m = (struct manifest)MANIFEST_INIT;
+	c.disk = 64ull << 20;
+	t.name = "i386";
+	assert_int_equal(payload_gather(dir, st.buf, &c, &t, &m, &why), PAYLOAD_ERROR);
+	assert_non_null(strstr(why.buf, "t.case:2: "));
+	assert_non_null(strstr(why.buf, "disk-modules"));
+	manifest_release(&m);
+	case_release(&c);
+	strbuf_release(&p);
+	strbuf_release(&st);
+	strbuf_release(&why);
+}
+
 static void test_find_tool(void **state)
 {
 	(void)state;
@@ -125,6 +172,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap),
 		cmocka_unit_test(test_data),
+		cmocka_unit_test(test_disk_modules),
 		cmocka_unit_test(test_find_tool),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
