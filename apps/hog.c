@@ -1,14 +1,16 @@
 /* hog: allocates and writes memory in chunks until told to stop or killed.
- *   hog [--kind anon|shmem|mlock|thp] [--chunk SIZE] [--interval MS]
- *       [--max SIZE] [--hold] [--name COMM]
+ *   hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] [--interval MS]
+ *       [--max SIZE] [--dir DIR] [--hold] [--name COMM]
  * SIZE takes K, M, G suffixes and an optional iB, as case files do; the
  * options are apps/hog_args's, which the harness checks too. The kind says
  * what memory each chunk is: anon (malloc), shmem (a shared mapping of one
- * memfd), mlock (anonymous and locked), thp (anonymous, huge-page-aligned, with
- * MADV_HUGEPAGE). Prints one progress line per chunk; exits 0 when --max
+ * memfd), file (written to a file in --dir, the case's disk by default, and
+ * read back at --max: page cache), mlock (anonymous and locked), thp
+ * (anonymous, huge-page-aligned, with MADV_HUGEPAGE). Prints one progress line per chunk; exits 0 when --max
  * is reached (then waits for a signal if --hold), 2 on a bad argument, 3
- * when memory cannot be had (malloc, mmap, mlock fail), 4 when the kernel
- * lacks the kind (no MADV_HUGEPAGE; no memfd and no tmpfs). */
+ * when memory cannot be had (malloc, mmap, mlock fail; file: the disk is
+ * full), 4 when the kernel lacks the kind (no MADV_HUGEPAGE; no memfd and no
+ * tmpfs; file: no such directory, or one O_TMPFILE cannot be made in). */
 #define _FILE_OFFSET_BITS 64	/* i386: a memfd past 2G */
 
 #include <errno.h>
@@ -41,18 +43,25 @@ struct hog {
 	size_t page;
 	size_t thp;			/* thp: the kernel's huge page (2M; 4M on i386 without PAE) */
 	unsigned long long chunk;	/* bytes per chunk (thp: whole huge pages) */
+	int file_fd;			/* file: the file written */
+	char *file_buf;			/* file: what is written, FILE_BUF_SIZE bytes */
 };
+
+/* file: what one write(2) takes at most */
+#define FILE_BUF_SIZE (1u << 20)
 
 static void usage(FILE *f)
 {
 	fputs("usage: " HOG_USAGE "\n"
 	      "  allocate and write SIZE blocks (default 128K) until --max or death;\n"
 	      "  --kind: anon (malloc, the default), shmem (one memfd, each block a shared\n"
-	      "    mapping of it), mlock (anonymous blocks, mlock()ed), thp (anonymous blocks\n"
+	      "    mapping of it), file (blocks written to one file in --dir, default\n"
+	      "    " HOG_FILE_DIR ", read back at --max: page cache), mlock (anonymous\n"
+	      "    blocks, mlock()ed), thp (anonymous blocks\n"
 	      "    with MADV_HUGEPAGE, SIZE rounded up to whole huge pages: 2M, 4M on i386\n"
 	      "    without PAE);\n"
 	      "  --hold: then wait for a signal; --name: the process name the kernel reports;\n"
-	      "  exits 0 at --max, 2 on a bad argument, 3 when memory cannot be had,\n"
+	      "  exits 0 at --max, 2 on a bad argument, 3 when memory (file: disk) cannot be had,\n"
 	      "  4 when the kernel lacks the kind\n", f);
 }
 
@@ -256,9 +265,57 @@ static int take_thp(struct hog *h)
 	return 0;
 }
 
+/* file: one file in --dir, unnamed (O_TMPFILE) so that it goes with the
+ * hog; its pages are page cache, reclaimable once written back. */
+static int open_file(struct hog *h)
+{
+	h->file_fd = open(h->a->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (h->file_fd < 0) {
+		printf("hog: file: %s: %s\n", h->a->dir, strerror(errno));
+		return EXIT_KIND_UNSUPPORTED;
+	}
+	h->file_buf = malloc(FILE_BUF_SIZE);
+	if (!h->file_buf)
+		return no_memory(h, "malloc");
+	memset(h->file_buf, 0xa5, FILE_BUF_SIZE);
+	return 0;
+}
+
+static int take_file(struct hog *h)
+{
+	for (unsigned long long left = h->a->chunk; left;) {
+		size_t n = left < FILE_BUF_SIZE ? (size_t)left : FILE_BUF_SIZE;
+		ssize_t w = write(h->file_fd, h->file_buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return no_memory(h, "write");
+		left -= (unsigned long long)w;
+	}
+	return 0;
+}
+
+/* file: at --max, all of it read back from its start. */
+static int reread_file(struct hog *h)
+{
+	unsigned long long got = 0;
+	ssize_t n;
+
+	while ((n = pread(h->file_fd, h->file_buf, FILE_BUF_SIZE, (off_t)got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return no_memory(h, "read");
+		got += (unsigned long long)n;
+	}
+	printf("hog: file: read back %llu\n", got);
+	return 0;
+}
+
 static int take_chunk(struct hog *h)
 {
 	switch (h->a->kind) {
+	case HOG_KIND_FILE: return take_file(h);
 	case HOG_KIND_SHMEM: return take_shmem(h);
 	case HOG_KIND_MLOCK: return take_mlock(h);
 	case HOG_KIND_THP: return take_thp(h);
@@ -270,7 +327,7 @@ static int take_chunk(struct hog *h)
 int main(int argc, char **argv)
 {
 	struct hog_args a;
-	struct hog h = { .a = &a, .shm_fd = -1 };
+	struct hog h = { .a = &a, .shm_fd = -1, .file_fd = -1 };
 	size_t bad;
 	int rc;
 	enum hog_args_error e = hog_args_parse(&a, (size_t)argc, argv, SIZE_MAX, &bad);
@@ -294,6 +351,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (a.kind == HOG_KIND_MLOCK)
 		raise_memlock_limit();
+	if (a.kind == HOG_KIND_FILE && (rc = open_file(&h)))
+		return rc;
 	h.chunk = a.chunk;
 	if (a.kind == HOG_KIND_THP) {
 		h.thp = thp_size();
@@ -313,6 +372,8 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 	}
+	if (a.kind == HOG_KIND_FILE && (rc = reread_file(&h)))
+		return rc;
 	printf("hog: reached max %llu\n", h.total);
 	if (a.hold)
 		for (;;)

@@ -32,6 +32,7 @@ static const char *const kind_names[] = {
 	[HOG_KIND_SHMEM] = "shmem",
 	[HOG_KIND_MLOCK] = "mlock",
 	[HOG_KIND_THP] = "thp",
+	[HOG_KIND_FILE] = "file",
 };
 #define KIND_COUNT (sizeof(kind_names) / sizeof(kind_names[0]))
 
@@ -68,6 +69,8 @@ static enum hog_args_error parse_value(struct hog_args *a, const char *opt, cons
 			return HOG_ARGS_BAD_KIND;
 	} else if (!strcmp(opt, "--name")) {
 		a->name = v;
+	} else if (!strcmp(opt, "--dir")) {
+		a->dir = v;
 	} else if (!strcmp(opt, "--interval")) {
 		if (parse_ms(v, &a->interval_ms))
 			return HOG_ARGS_BAD_INTERVAL;
@@ -89,12 +92,13 @@ enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const 
 				   unsigned long long size_max, size_t *bad)
 {
 	static const char *const with_value[] = { "--chunk", "--interval", "--kind", "--max", "--name",
-						  NULL };
+						  "--dir", NULL };
 	size_t chunk_at = 0, kind_at = 0;
 
 	memset(a, 0, sizeof(*a));
 	a->kind = HOG_KIND_ANON;
 	a->chunk = 128ULL << 10;
+	a->dir = HOG_FILE_DIR;
 	for (size_t i = 1; i < argc; i++) {
 		const char *opt = argv[i];
 		size_t k = 0;
@@ -142,7 +146,7 @@ const char *hog_args_strerror(enum hog_args_error e)
 	case HOG_ARGS_ZERO_CHUNK: return "a chunk of 0 bytes";
 	case HOG_ARGS_CHUNK_TOO_BIG: return "a chunk larger than one malloc can take (on i386: 4G less 1 byte)";
 	case HOG_ARGS_BAD_INTERVAL: return "not a whole number of milliseconds";
-	case HOG_ARGS_BAD_KIND: return "not a kind of memory (anon, shmem, mlock or thp)";
+	case HOG_ARGS_BAD_KIND: return "not a kind of memory (anon, shmem, file, mlock or thp)";
 	case HOG_ARGS_THP_CHUNK_TOO_BIG:
 		return "a thp chunk too large: rounded up to 2M, it and 2M more must fit one mapping"
 		       " (on i386: at most 4G less 4M)";

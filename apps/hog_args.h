@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
-#define HOG_USAGE "hog [--kind anon|shmem|mlock|thp] [--chunk SIZE] [--interval MS] [--max SIZE] [--hold] [--name COMM]"
+#define HOG_USAGE "hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] [--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM]"
+/* Where --kind file writes its file unless --dir says: the case's disk. */
+#define HOG_FILE_DIR "/mnt/disk"
 /* The largest block every guest's malloc can take: i386's size_t. */
 #define HOG_GUEST_SIZE_MAX 0xffffffffULL
 /* A transparent huge page on x86: thp chunks are whole ones, each mapped
@@ -19,6 +21,7 @@ enum hog_kind {
 	HOG_KIND_SHMEM,	/* a MAP_SHARED part of one memfd, written */
 	HOG_KIND_MLOCK,	/* anonymous, written, then mlock()ed */
 	HOG_KIND_THP,	/* anonymous, 2M-aligned, MADV_HUGEPAGE, written */
+	HOG_KIND_FILE,	/* written to one file in --dir (page cache), read back at --max */
 };
 
 struct hog_args {
@@ -29,6 +32,7 @@ struct hog_args {
 	long interval_ms;		/* between blocks */
 	int hold;			/* at max, wait for a signal */
 	const char *name;		/* the process name to take; NULL: keep */
+	const char *dir;		/* file: where its file is; default HOG_FILE_DIR */
 	int help;			/* --help or -h: the rest is not read */
 };
 
@@ -55,7 +59,7 @@ enum hog_args_error hog_args_parse(struct hog_args *a, size_t argc, char *const 
 				   unsigned long long size_max, size_t *bad);
 /* "unknown option", "needs a value", ...: for "'ARG': %s". */
 const char *hog_args_strerror(enum hog_args_error e);
-/* "anon", "shmem", "mlock", "thp": as --kind takes it. */
+/* "anon", "shmem", "mlock", "thp", "file": as --kind takes it. */
 const char *hog_kind_name(enum hog_kind k);
 
 #endif

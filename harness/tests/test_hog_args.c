@@ -153,6 +153,7 @@ static void test_kinds(void **state)
 		{ "shmem", HOG_KIND_SHMEM },
 		{ "mlock", HOG_KIND_MLOCK },
 		{ "thp", HOG_KIND_THP },
+		{ "file", HOG_KIND_FILE },
 	};
 	struct hog_args a;
 	size_t bad = 99;
@@ -167,6 +168,25 @@ static void test_kinds(void **state)
 		assert_string_equal(hog_kind_name(a.kind), kinds[i].word);
 	}
 	assert_string_equal(hog_kind_name((enum hog_kind)99), "unknown");
+}
+
+/* file: the case's disk unless --dir names another directory */
+static void test_file_dir(void **state)
+{
+	(void)state;
+	struct hog_args a;
+	size_t bad;
+	char *deflt[] = { "hog", "--kind", "file", "--max", "64M" };
+	char *dir[] = { "hog", "--dir", "/tmp", "--kind", "file" };
+	char *missing[] = { "hog", "--kind", "file", "--dir" };
+
+	assert_int_equal(hog_args_parse(&a, ARGC(deflt), deflt, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_string_equal(a.dir, HOG_FILE_DIR);
+	assert_string_equal(a.dir, "/mnt/disk");
+	assert_int_equal(hog_args_parse(&a, ARGC(dir), dir, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_string_equal(a.dir, "/tmp");
+	assert_int_equal(a.kind, HOG_KIND_FILE);
+	expect_error(missing, ARGC(missing), NO_LIMIT, HOG_ARGS_MISSING, 3);
 }
 
 /* Only thp rounds; every other kind keeps the chunk to the byte. */
@@ -208,7 +228,7 @@ static void test_bad_kind(void **state)
 	expect_error(single_dash, ARGC(single_dash), NO_LIMIT, HOG_ARGS_UNKNOWN, 1);
 	/* the message names every kind, as the case file's error shows it */
 	assert_string_equal(hog_args_strerror(HOG_ARGS_BAD_KIND),
-			    "not a kind of memory (anon, shmem, mlock or thp)");
+			    "not a kind of memory (anon, shmem, file, mlock or thp)");
 }
 
 /* thp chunks are whole 2M pages, whichever of --chunk and --kind comes
@@ -288,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_chunk_limit),
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_file_dir),
 		cmocka_unit_test(test_kind_keeps_chunk),
 		cmocka_unit_test(test_bad_kind),
 		cmocka_unit_test(test_thp_rounding),
