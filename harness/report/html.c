@@ -154,7 +154,8 @@ static void entry_section(xmlNodePtr body, const struct report *r, size_t idx)
 	html_el(sec, "h3", "Console");
 	xmlNodePtr links = html_el(sec, "p", NULL);
 	static const char *const files[] = { "console.log", "agent.log", "facts.json", "events.json",
-					     "memory.tsv", "plan.txt", "result.json" };
+					     "memory.tsv", "timeline.tsv", "timeline-events.tsv", "plan.txt",
+					     "result.json" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		xmlNodePtr a = html_el(links, "a", files[i]);
 		set_file_href(a, rel, files[i]);

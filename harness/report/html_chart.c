@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/html_timeline.h"
 #include "report/html_tree.h"
 
 static const char *const snap_colors[] = { "#1e88e5", "#e53935", "#43a047", "#8e24aa" };
@@ -83,7 +84,7 @@ static void free_charts(struct zone_chart *zs, size_t nz)
 	free(zs);
 }
 
-static xmlNodePtr svg_text(xmlNodePtr svg, double x, double y, const char *anchor, const char *s)
+xmlNodePtr html_svg_text(xmlNodePtr svg, double x, double y, const char *anchor, const char *s)
 {
 	xmlNodePtr t = html_el(svg, "text", s);
 	html_setf(t, "x", "%.1f", x);
@@ -93,7 +94,7 @@ static xmlNodePtr svg_text(xmlNodePtr svg, double x, double y, const char *ancho
 	return t;
 }
 
-static xmlNodePtr svg_line(xmlNodePtr svg, double x1, double y1, double x2, double y2)
+xmlNodePtr html_svg_line(xmlNodePtr svg, double x1, double y1, double x2, double y2)
 {
 	xmlNodePtr l = html_el(svg, "line", NULL);
 	html_setf(l, "x1", "%.1f", x1);
@@ -104,10 +105,8 @@ static xmlNodePtr svg_line(xmlNodePtr svg, double x1, double y1, double x2, doub
 	return l;
 }
 
-/* A <figure> of class `cls` holding a W x H <svg> with its two axes;
- * returns the svg. */
-static xmlNodePtr chart_open(xmlNodePtr parent, const char *cls, double W, double H, double left, double bottom,
-			     double top, double right, const char *label, xmlNodePtr *fig)
+xmlNodePtr html_chart_open(xmlNodePtr parent, const char *cls, double W, double H, double left, double bottom,
+			   double top, double right, const char *label, xmlNodePtr *fig)
 {
 	*fig = html_el(parent, "figure", NULL);
 	html_set(*fig, "class", cls);
@@ -118,8 +117,8 @@ static xmlNodePtr chart_open(xmlNodePtr parent, const char *cls, double W, doubl
 	html_setf(svg, "viewBox", "0 0 %.0f %.0f", W, H);
 	html_set(svg, "role", "img");
 	html_set(svg, "aria-label", label);
-	svg_line(svg, left, H - bottom, W - right, H - bottom);
-	svg_line(svg, left, top, left, H - bottom);
+	html_svg_line(svg, left, H - bottom, W - right, H - bottom);
+	html_svg_line(svg, left, top, left, H - bottom);
 	return svg;
 }
 
@@ -137,7 +136,7 @@ static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
 
 	struct strbuf label = STRBUF_INIT;
 	strbuf_addf(&label, "free blocks per order, zone %s", z->zone);
-	xmlNodePtr fig, svg = chart_open(parent, "chart buddy", W, H, left, bottom, top, 10, label.buf, &fig);
+	xmlNodePtr fig, svg = html_chart_open(parent, "chart buddy", W, H, left, bottom, top, 10, label.buf, &fig);
 	strbuf_release(&label);
 	double plot_h = H - bottom - top, slot = (W - left - 10) / 11;
 	for (double d = 1; d <= max * 10 && d <= 1e9; d *= 10) {
@@ -146,13 +145,13 @@ static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
 			break;
 		char lab[32];
 		snprintf(lab, sizeof(lab), "%.0f", d);
-		svg_text(svg, left - 4, y + 3, "end", lab);
-		svg_line(svg, left - 2, y, left, y);
+		html_svg_text(svg, left - 4, y + 3, "end", lab);
+		html_svg_line(svg, left - 2, y, left, y);
 	}
 	for (int k = 0; k < 11; k++) {
 		char lab[16];
 		snprintf(lab, sizeof(lab), "%d", k);
-		svg_text(svg, left + slot * k + slot / 2, H - bottom + 12, "middle", lab);
+		html_svg_text(svg, left + slot * k + slot / 2, H - bottom + 12, "middle", lab);
 		for (size_t s = 0; s < ns; s++) {
 			double v = z->snaps[s].v[k];
 			double h = log10(v + 1) / lmax * plot_h;
@@ -167,7 +166,7 @@ static void buddy_chart(xmlNodePtr parent, const struct zone_chart *z)
 			html_elf(rect, "title", "%s, order %d: %.0f free blocks", z->snaps[s].name, k, v);
 		}
 	}
-	svg_text(svg, left + (W - left) / 2, H - 2, "middle", "order");
+	html_svg_text(svg, left + (W - left) / 2, H - 2, "middle", "order");
 	xmlNodePtr cap = html_el(fig, "figcaption", NULL);
 	html_elf(cap, "b", "zone %s", z->zone);
 	html_add_text(cap, ": free blocks per order (log scale); ", strlen(": free blocks per order (log scale); "));
@@ -196,8 +195,8 @@ static void memory_chart(xmlNodePtr parent, const struct report_entry *e)
 		if (j == nsteps && nsteps < 5)
 			steps[nsteps++] = e->samples[i].step;
 	}
-	xmlNodePtr fig, svg = chart_open(parent, "chart memory", W, H, left, bottom, top, right,
-					 "resident memory of the steps over time", &fig);
+	xmlNodePtr fig, svg = html_chart_open(parent, "chart memory", W, H, left, bottom, top, right,
+					      "resident memory of the steps over time", &fig);
 	double pw = W - left - right, ph = H - bottom - top;
 	for (int i = 0; i <= 4; i++) {
 		char lab[32];
@@ -206,9 +205,9 @@ static void memory_chart(xmlNodePtr parent, const struct report_entry *e)
 			snprintf(lab, sizeof(lab), "%.1f MiB", (double)kmax * i / 4 / 1024);
 		else
 			snprintf(lab, sizeof(lab), "%.0f kB", (double)kmax * i / 4);
-		svg_text(svg, left - 4, y + 3, "end", lab);
+		html_svg_text(svg, left - 4, y + 3, "end", lab);
 		snprintf(lab, sizeof(lab), "%.2f s", (double)tmax * i / 4 / 1000);
-		svg_text(svg, left + pw * i / 4, H - bottom + 12, "middle", lab);
+		html_svg_text(svg, left + pw * i / 4, H - bottom + 12, "middle", lab);
 	}
 	for (size_t j = 0; j < nsteps; j++) {
 		struct strbuf pts = STRBUF_INIT;
@@ -263,4 +262,6 @@ void html_charts(xmlNodePtr sec, const struct report_entry *e)
 		memory_chart(sec, e);
 	else
 		html_el(sec, "p", "No samples: no step ran long enough to be sampled (every 25 ms while the plan waits).");
+
+	html_timeline_chart(sec, e);
 }

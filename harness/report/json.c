@@ -76,7 +76,8 @@ static json_object *entry_json(const struct report_entry *e)
 	json_object *logs = json_object_new_object();
 	if (e->dir) {
 		static const char *const names[] = { "console.log", "agent.log", "facts.json", "result.json",
-						     "events.json", "memory.tsv", "plan.txt" };
+						     "events.json", "memory.tsv", "timeline.tsv",
+						     "timeline-events.tsv", "plan.txt" };
 		json_put(o, "dir", json_str(e->dir));
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 			struct strbuf p = STRBUF_INIT;

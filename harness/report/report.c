@@ -50,6 +50,14 @@ static void entry_release(struct report_entry *e)
 	for (size_t i = 0; i < e->nsamples; i++)
 		free(e->samples[i].step);
 	free(e->samples);
+	for (size_t i = 0; i < e->npoints; i++)
+		free(e->points[i].series);
+	free(e->points);
+	for (size_t i = 0; i < e->nevents; i++) {
+		free(e->events[i].kind);
+		free(e->events[i].what);
+	}
+	free(e->events);
 }
 
 void report_release(struct report *r)
@@ -103,6 +111,69 @@ static void read_samples(struct report_entry *e, const char *text)
 		free(line);
 		p = end;
 	}
+}
+
+static int is_number(const char *s)
+{
+	return *s && strlen(s) <= 19 && strspn(s, "0123456789") == strlen(s);
+}
+
+/* Splits a row in place at its tabs: 1 when it has exactly n fields, none
+ * of them empty. */
+static int tsv_row(char *line, char **fields, size_t n)
+{
+	size_t k = 0;
+	char *p = line;
+
+	for (;;) {
+		char *tab = strchr(p, '\t');
+		if (k == n || !*p || tab == p)
+			return 0;
+		fields[k++] = p;
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	return k == n;
+}
+
+/* Calls take for each row of a tab-separated text with three non-empty
+ * fields, the header line skipped; other rows are skipped too. */
+static void read_rows(struct report_entry *e, const char *text, void (*take)(struct report_entry *, char **))
+{
+	const char *p = strchr(text, '\n');
+
+	while (p && *++p) {
+		const char *end = strchr(p, '\n');
+		char *line = xstrndup(p, end ? (size_t)(end - p) : strlen(p)), *fields[3];
+		if (tsv_row(line, fields, 3))
+			take(e, fields);
+		free(line);
+		p = end;
+	}
+}
+
+/* timeline.tsv: "ms\tseries\tkb" */
+static void take_point(struct report_entry *e, char **f)
+{
+	if (!is_number(f[0]) || !is_number(f[2]))
+		return;
+	e->points = xrealloc(e->points, (e->npoints + 1) * sizeof(*e->points));
+	e->points[e->npoints++] = (struct report_point){
+		.series = xstrdup(f[1]), .ms = strtoull(f[0], NULL, 10), .kb = strtoull(f[2], NULL, 10),
+	};
+}
+
+/* timeline-events.tsv: "ms\tkind\twhat" */
+static void take_event(struct report_entry *e, char **f)
+{
+	if (!is_number(f[0]))
+		return;
+	e->events = xrealloc(e->events, (e->nevents + 1) * sizeof(*e->events));
+	e->events[e->nevents++] = (struct report_event){
+		.ms = strtoull(f[0], NULL, 10), .kind = xstrdup(f[1]), .what = xstrdup(f[2]),
+	};
 }
 
 static void read_file_in(const char *dir, const char *name, struct strbuf *out)
@@ -194,6 +265,12 @@ void report_add(struct report *r, const struct oomcase *c, const struct target *
 	read_file_in(dir, "memory.tsv", &sb);
 	if (sb.len)
 		read_samples(e, sb.buf);
+	strbuf_reset(&sb);
+	read_file_in(dir, "timeline.tsv", &sb);
+	read_rows(e, sb.buf, take_point);
+	strbuf_reset(&sb);
+	read_file_in(dir, "timeline-events.tsv", &sb);
+	read_rows(e, sb.buf, take_event);
 	strbuf_release(&sb);
 }
 

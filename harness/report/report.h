@@ -1,8 +1,8 @@
 /* report: the result model every report format reads (report/json.c,
  * report/junit.c, report/html.c) — one invocation of `oomtest run`: each
  * case on each target with its verdict, every expectation judged (expected
- * and seen), its facts, OOM events, the steps' memory samples and where its
- * logs are. Built in the parent from the workers' results and the files
+ * and seen), its facts, OOM events, the steps' memory samples, the memory
+ * timeline and where its logs are. Built in the parent from the workers' results and the files
  * they left in each run directory. */
 #ifndef OOMTEST_REPORT_H
 #define OOMTEST_REPORT_H
@@ -32,6 +32,21 @@ struct report_sample {
 	unsigned long long rss_kb;
 };
 
+/* A row of timeline.tsv: a system series (MemFree, MemAvailable, Cached,
+ * Shmem, SwapFree) or a cgroup's ("cgroup:GROUP") at one time. */
+struct report_point {
+	char *series;
+	unsigned long long ms;     /* after the plan began */
+	unsigned long long kb;
+};
+
+/* A row of timeline-events.tsv. */
+struct report_event {
+	unsigned long long ms;
+	char *kind;                /* start, exit, waited, oom_kill, alloc_fail */
+	char *what;                /* a step; "PID COMM" for oom_kill; a comm for alloc_fail */
+};
+
 struct report_entry {
 	char *name;                /* "case" or "case[memory=64M]" */
 	char *case_name;
@@ -52,6 +67,10 @@ struct report_entry {
 	char *events_json;         /* events.json as written, or NULL */
 	struct report_sample *samples;
 	size_t nsamples;
+	struct report_point *points;   /* timeline.tsv; none for a run of before it */
+	size_t npoints;
+	struct report_event *events;   /* timeline-events.tsv */
+	size_t nevents;
 };
 
 struct report {
@@ -69,7 +88,8 @@ void report_init(struct report *r, const char *run_dir, time_t started, size_t p
 void report_release(struct report *r);
 /* Adds one case x target: copies what it needs, every expectation as the
  * worker judged it (res->failed and res->held, so passes are listed too),
- * and reads events.json and memory.tsv from dir (which may be NULL). */
+ * and reads events.json, memory.tsv, timeline.tsv and timeline-events.tsv
+ * from dir (which may be NULL). */
 void report_add(struct report *r, const struct oomcase *c, const struct target *t, const char *host,
 		const struct run_result *res, const char *dir);
 /* Writes a built document atomically; returns 0, or -errno with "writing

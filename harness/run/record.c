@@ -15,12 +15,14 @@ void record_init(struct record_state *st)
 	memset(st, 0, sizeof(*st));
 	strbuf_init(&st->errors);
 	strbuf_init(&st->samples);
+	timeline_init(&st->timeline);
 }
 
 void record_release(struct record_state *st)
 {
 	strbuf_release(&st->errors);
 	strbuf_release(&st->samples);
+	timeline_release(&st->timeline);
 	free(st->release);
 	free(st->machine);
 	for (size_t i = 0; i < st->nleft; i++)
@@ -370,6 +372,8 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 		strbuf_addf(&st->errors, "%s\n", v[1]);
 	} else if (!strcmp(v[0], "done") && n == 1) {
 		st->done = 1;
+	} else if (timeline_apply(&st->timeline, f, v, n)) {
+		/* a sys, cgmem or event record, taken */
 	} else {
 		strbuf_addstr(&st->errors, "malformed agent record: ");
 		for (size_t i = 0; i < len && i < 80; i++)

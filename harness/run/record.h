@@ -1,13 +1,15 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
- * errors, the steps' memory samples, a module's result record (kmod.*),
- * and the whole output of the steps read as TAP (tap.*). */
+ * errors, the steps' memory samples, the memory timeline (run/timeline.h),
+ * a module's result record (kmod.*), and the whole output of the steps
+ * read as TAP (tap.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 
 #include <stddef.h>
 #include "lib/facts.h"
 #include "lib/strbuf.h"
+#include "run/timeline.h"
 
 /* What a TAP step's output may take in memory; past it the lines are
  * dropped and tap.STEP.capped says so. */
@@ -26,6 +28,7 @@ struct record_state {
 	int done;                  /* "done" seen */
 	struct strbuf errors;      /* agent "err" messages, one a line */
 	struct strbuf samples;     /* "STEP\tMS\tRSS_KB\n" from "mem" records */
+	struct timeline timeline;  /* from "sys", "cgmem" and "event" records */
 	char *release;             /* guest uname -r, from ready */
 	char *machine;
 	char **left;               /* steps still running at the end */

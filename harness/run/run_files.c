@@ -53,6 +53,14 @@ void run_files_write_details(const char *dir, const struct klog *k, const struct
 	strbuf_addstr(&data, "step\tms\trss_kb\n");
 	strbuf_addbuf(&data, &rec->samples);
 	write_file(dir, "memory.tsv", &data);
+	strbuf_reset(&data);
+	strbuf_addstr(&data, "ms\tseries\tkb\n");
+	strbuf_addbuf(&data, &rec->timeline.rows);
+	write_file(dir, "timeline.tsv", &data);
+	strbuf_reset(&data);
+	strbuf_addstr(&data, "ms\tkind\twhat\n");
+	strbuf_addbuf(&data, &rec->timeline.events);
+	write_file(dir, "timeline-events.tsv", &data);
 	strbuf_release(&data);
 }
 

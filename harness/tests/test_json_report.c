@@ -125,6 +125,12 @@ static void test_json(void **state)
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "%s/kmod-order0/x86_64/console.log", fx.root);
 	assert_jstr(get(run, "logs"), "console.log", path.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/kmod-order0/x86_64/timeline.tsv", fx.root);
+	assert_jstr(get(run, "logs"), "timeline.tsv", path.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/kmod-order0/x86_64/timeline-events.tsv", fx.root);
+	assert_jstr(get(run, "logs"), "timeline-events.tsv", path.buf);
 	strbuf_release(&path);
 
 	/* the failing one: hostile bytes made valid, the implied check */

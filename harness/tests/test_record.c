@@ -1,5 +1,5 @@
-/* Tests for record.c: the agent protocol, snapshots into facts, and the
- * module's result line. */
+/* Tests for record.c: the agent protocol, snapshots into facts, the
+ * module's result line, and the timeline records handed to timeline.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -234,6 +234,40 @@ static void test_payload_record(void **state)
 	facts_release(&f);
 }
 
+/* sys, cgmem and event records go to the timeline (run/timeline.c); a
+ * malformed one is noted as the others are. */
+static void test_timeline_records(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+
+	record_init(&st);
+	apply(&st, &f, "sys 50 204800 213000 30120 18404 131068");
+	apply(&st, &f, "cgmem hog 50 4");
+	apply(&st, &f, "event 5600 oom_kill 231%20hog");
+	assert_string_equal(st.errors.buf, "");
+	assert_non_null(strstr(st.timeline.rows.buf, "50\tMemFree\t204800\n"));
+	assert_non_null(strstr(st.timeline.rows.buf, "50\tcgroup:hog\t4\n"));
+	assert_string_equal(st.timeline.events.buf, "5600\toom_kill\t231 hog\n");
+	assert_string_equal(facts_get(&f, "timeline.SwapFree.max"), "131068");
+	assert_string_equal(facts_get(&f, "timeline.cgroup.hog.max"), "4");
+	assert_string_equal(facts_get(&f, "timeline.samples"), "1");
+	assert_string_equal(facts_get(&f, "timeline.oom_kills"), "1");
+	size_t rows = st.timeline.rows.len, before = f.n;
+	apply(&st, &f, "sys 100 1 2 3 4");
+	apply(&st, &f, "cgmem hog x 4");
+	apply(&st, &f, "event 5700 oom_kill hog");
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: sys 100 1 2 3 4\n"));
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: cgmem hog x 4\n"));
+	assert_non_null(strstr(st.errors.buf, "malformed agent record: event 5700 oom_kill hog\n"));
+	assert_int_equal(st.timeline.rows.len, rows);
+	assert_int_equal(f.n, before);
+	assert_string_equal(facts_get(&f, "timeline.oom_kills"), "1");
+	record_release(&st);
+	facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_memory_samples),
 		cmocka_unit_test(test_kmod_result_record),
 		cmocka_unit_test(test_payload_record),
+		cmocka_unit_test(test_timeline_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

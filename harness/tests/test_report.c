@@ -125,6 +125,8 @@ static void test_add_empty_dir(void **state)
 	assert_expect(&r.v[0].expects[0], "oom.count == 2", 5, "== 2", NULL, 0);
 	assert_null(r.v[0].events_json);
 	assert_int_equal(r.v[0].nsamples, 0);
+	assert_int_equal(r.v[0].npoints, 0);
+	assert_int_equal(r.v[0].nevents, 0);
 	assert_int_equal(r.v[0].facts.n, 0);
 	assert_null(r.v[1].dir);
 	assert_int_equal(r.v[1].nexpects, 0);
@@ -344,11 +346,66 @@ static void test_show_case(void **state)
 	strbuf_release(&out);
 }
 
+/* timeline.tsv and timeline-events.tsv: rows of three fields, numbers
+ * where numbers go; anything else skipped. */
+static void test_add_timeline(void **state)
+{
+	(void)state;
+	struct report r;
+	struct oomcase c;
+	struct run_result res;
+	char *dir = run_dir_for("timeline");
+	static const char points[] = "ms\tseries\tkb\n"
+				     "0\tMemFree\t204800\n"
+				     "0\tcgroup:hog\t4\n"
+				     "x\tMemFree\t1\n"
+				     "50\tMemFree\t-1\n"
+				     "50\t\t1\n"
+				     "50\tMemFree\n"
+				     "50\tMemFree\t1\t2\n"
+				     "\n"
+				     "50\tSwap Free\t131068";
+	static const char events[] = "ms\tkind\twhat\n"
+				     "5600\toom_kill\t231 hog\n"
+				     "5650\texit\t\n"
+				     "-1\tstart\thog\n"
+				     "5700\tnew_kind\tx\n";
+
+	write_in(dir, "timeline.tsv", points, sizeof(points) - 1);
+	write_in(dir, "timeline-events.tsv", events, sizeof(events) - 1);
+	parse_case(&c, "cases/timeline.case", fail_case);
+	run_result_init(&res);
+	res.verdict = V_PASS;
+	report_init(&r, fx.root, 0, 1);
+	report_add(&r, &c, &fx.t, NULL, &res, dir);
+	const struct report_entry *e = &r.v[0];
+	assert_int_equal(e->npoints, 3);
+	assert_string_equal(e->points[0].series, "MemFree");
+	assert_int_equal(e->points[0].ms, 0);
+	assert_int_equal(e->points[0].kb, 204800);
+	assert_string_equal(e->points[1].series, "cgroup:hog");
+	assert_int_equal(e->points[1].kb, 4);
+	assert_string_equal(e->points[2].series, "Swap Free");
+	assert_int_equal(e->points[2].ms, 50);
+	assert_int_equal(e->points[2].kb, 131068);
+	/* a kind the report does not know is kept (and not drawn) */
+	assert_int_equal(e->nevents, 2);
+	assert_int_equal(e->events[0].ms, 5600);
+	assert_string_equal(e->events[0].kind, "oom_kill");
+	assert_string_equal(e->events[0].what, "231 hog");
+	assert_string_equal(e->events[1].kind, "new_kind");
+	report_release(&r);
+	run_result_release(&res);
+	case_release(&c);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_entries),
 		cmocka_unit_test(test_add_empty_dir),
+		cmocka_unit_test(test_add_timeline),
 		cmocka_unit_test(test_seen_is_the_workers),
 		cmocka_unit_test(test_read_log),
 		cmocka_unit_test(test_show_case),

@@ -1,5 +1,6 @@
 /* Tests for run_files.c: result.json's shape, facts.json, plan.txt,
- * events.json and memory.tsv in a run directory. */
+ * events.json, memory.tsv, timeline.tsv and timeline-events.tsv in a run
+ * directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,25 @@ static void test_run_files_written(void **state)
 	read_run_file(dir, "events.json", &text);
 	json_object_put(parse_back(&text));
 	assert_int_equal(text.buf[text.len - 1], '\n');
+	/* no timeline records: the two files hold their headers */
+	read_run_file(dir, "timeline.tsv", &text);
+	assert_string_equal(text.buf, "ms\tseries\tkb\n");
+	read_run_file(dir, "timeline-events.tsv", &text);
+	assert_string_equal(text.buf, "ms\tkind\twhat\n");
+	/* with them: a row per series, a row per event, memory.tsv as it was */
+	static const char *const lines[] = { "sys 50 204800 213000 30120 18404 131068", "cgmem hog 50 4",
+					     "event 5600 oom_kill 231%20hog", "event 5650 exit hog" };
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		record_apply(&rec, &r.facts, lines[i], strlen(lines[i]));
+	run_files_write_details(dir, k, &rec);
+	read_run_file(dir, "timeline.tsv", &text);
+	assert_string_equal(text.buf, "ms\tseries\tkb\n50\tMemFree\t204800\n50\tMemAvailable\t213000\n"
+				      "50\tCached\t30120\n50\tShmem\t18404\n50\tSwapFree\t131068\n"
+				      "50\tcgroup:hog\t4\n");
+	read_run_file(dir, "timeline-events.tsv", &text);
+	assert_string_equal(text.buf, "ms\tkind\twhat\n5600\toom_kill\t231 hog\n5650\texit\thog\n");
+	read_run_file(dir, "memory.tsv", &text);
+	assert_string_equal(text.buf, "step\tms\trss_kb\nhog\t100\t2048\n");
 
 	/* a log that opens, and a place that cannot be written */
 	int fd = run_files_open_log(dir, "console.log");
