@@ -35,7 +35,7 @@ ARCHES := x86_64 i386
 GUEST_BINS := $(foreach a,$(ARCHES),$(B)/guest/$(a)/oomtest-init $(B)/guest/$(a)/hog)
 # programs that cases bring along themselves (run = ../build/guest/${arch}/NAME):
 # built for every arch, never put in the base image
-USER_APPS := pipe_leak tap_meminfo
+USER_APPS := pipe_leak tap_meminfo fragment
 USER_APP_BINS := $(foreach a,$(ARCHES),$(foreach p,$(USER_APPS),$(B)/guest/$(a)/$(p)))
 GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
 m32_i386 := -m32
@@ -72,6 +72,10 @@ $(B)/guest/%/hog: $(HOG_SRCS) apps/hog_args.h harness/lib/units.h
 $(B)/guest/%/pipe_leak: apps/pipe_leak.c harness/lib/units.c harness/lib/units.h
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) $(m32_$*) apps/pipe_leak.c harness/lib/units.c -o $@
+
+$(B)/guest/%/fragment: apps/fragment.c harness/lib/units.c harness/lib/units.h
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) $(m32_$*) apps/fragment.c harness/lib/units.c -o $@
 
 $(B)/guest/%/tap_meminfo: apps/tap_meminfo.c
 	@mkdir -p $(@D)
