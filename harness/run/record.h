@@ -1,7 +1,8 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
  * errors, the steps' memory samples, a module's result record (kmod.*),
- * and the whole output of the steps read as TAP (tap.*). */
+ * the steps' wait conditions (wait.*), and the whole output of the steps
+ * read as TAP (tap.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 

@@ -80,7 +80,7 @@ static void test_step_run_module(void **state)
 		case_release(&only_rmmod);
 	}
 	fails_with("[step s]\nbackground = no\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'background' in [step s] needs run or module\n");
 	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
 		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
@@ -220,7 +220,7 @@ static void test_oom_score_adj(void **state)
 	fails_with("[step s]\nsleep = 1\noom_score_adj = 5\n" EXPECT,
 		   "t.case:3: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\noom_score_adj = 5\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\nrun = hog\noom_score_adj = 1\noom_score_adj = 2\n" EXPECT,
 		   "t.case:4: duplicate key 'oom_score_adj' in [step s] (first at line 3)\n");
@@ -251,7 +251,7 @@ static void test_tap(void **state)
 	fails_with("[step a]\nsleep = 1\n\ntap = no\n" EXPECT,
 		   "t.case:4: 'tap' in [step a] needs run\n");
 	fails_with("[step a]\ntap = yes\n" EXPECT,
-		   "t.case:1: [step a] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step a] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'tap' in [step a] needs run\n");
 	fails_with("[step a]\nrun = hog\ntap = yes\ntap = yes\n" EXPECT,
 		   "t.case:4: duplicate key 'tap' in [step a] (first at line 3)\n");
