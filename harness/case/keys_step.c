@@ -140,6 +140,8 @@ static void set_wait(struct parser *p, const char *key, const char *val)
 	if (case_wait_parse(w, val, s->name, &msg)) {
 		case_error(p, "%s", msg.buf);
 		free(w);
+	} else if (p->subst_failed) {	/* a ${unknown}: reported once already */
+		case_wait_free(w);
 	} else {
 		w->line = p->line;
 		s->wait = w;

@@ -58,6 +58,8 @@ int case_wait_split_file(const char *s, char **file, char **key)
 	size_t n = 0, take = 2;
 	const char *p = s;
 
+	int whole = 0;
+
 	for (;;) {
 		size_t len = strcspn(p, ".");
 
@@ -66,12 +68,12 @@ int case_wait_split_file(const char *s, char **file, char **key)
 		words = xrealloc(words, (n + 1) * sizeof(*words));
 		words[n++] = xstrndup(p, len);
 		if (!p[len]) {
-			p += len;
+			whole = 1;
 			break;
 		}
 		p += len + 1;
 	}
-	if (*p || n < 2) {
+	if (!whole || n < 2) {
 		lexer_free_words(words, n);
 		return -1;
 	}
