@@ -33,7 +33,6 @@ static size_t pattern_words(const char *pattern, char *const *words, size_t n)
 
 	for (const char *p = pattern; *p; k++) {
 		size_t len = strcspn(p, ".");
-
 		int any = len == 1 && *p == '*';
 
 		if (k >= n || (!any && (strlen(words[k]) != len || strncmp(p, words[k], len))))
@@ -57,8 +56,7 @@ int case_wait_split_file(const char *s, char **file, char **key)
 	char **words = NULL;
 	size_t n = 0, take = 2;
 	const char *p = s;
-
-	int whole = 0;
+	int whole = 0;	/* every word read, up to the end */
 
 	for (;;) {
 		size_t len = strcspn(p, ".");
