@@ -6,6 +6,7 @@
 #include "case/casefile.h"
 #include "case/lexer.h"
 #include "case/params.h"
+#include "case/wait.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,7 @@ void case_release(struct oomcase *c)
 		free(s->write_path);
 		free(s->write_value);
 		free(s->host_path);
+		case_wait_free(s->wait);
 	}
 	free(c->steps);
 	for (i = 0; i < c->nexpects; i++)

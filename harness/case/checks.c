@@ -1,8 +1,10 @@
 /* checks: what can only be checked once the whole file is read: cgroups,
- * steps and modules named before (or without) their section, keys that
- * need others, required keys and sections, files in the way of programs. */
+ * steps and modules named before (or without) their section (wait
+ * conditions' too), keys that need others, required keys and sections,
+ * files in the way of programs. */
 #include "case/checks.h"
 #include "case/keys_files.h"
+#include "case/wait.h"
 #include "proto/collect.h"
 
 #include <string.h>
@@ -83,6 +85,70 @@ static void check_rmmod(struct parser *p, size_t si)
 	strbuf_release(&known);
 }
 
+/* wait = exit STEP: an earlier step (or this one) that starts something
+ * in the background; a foreground one has ended before the wait begins. */
+static void check_wait_exit(struct parser *p, size_t si, const struct case_wait *w)
+{
+	const struct oomcase *c = p->c;
+	size_t j;
+
+	for (j = 0; j < c->nsteps; j++)
+		if (!strcmp(c->steps[j].name, w->step))
+			break;
+	if (j == c->nsteps)
+		case_error_at(p, w->line, "wait '%s' names no [step %s]", w->text_form, w->step);
+	else if (j > si)
+		case_error_at(p, w->line, "wait '%s' names a later step (allowed: this step or an earlier one)",
+			      w->text_form);
+	else if (!p->sl[j].run && !p->sl[j].module && j == si)
+		case_error_at(p, w->line, "wait '%s': [step %s] starts nothing to wait for (allowed: exit STEP, "
+			      "naming a step with background = yes)", w->text_form, w->step);
+	else if (!p->sl[j].run && !p->sl[j].module)
+		case_error_at(p, w->line, "wait '%s' names a step with no run or module", w->text_form);
+	else if (!c->steps[j].background)
+		case_error_at(p, w->line, "wait '%s': [step %s] is not in the background, and a foreground "
+			      "step is already waited for (allowed: a step with background = yes)", w->text_form,
+			      w->step);
+}
+
+/* wait and wait_max of step si; the bound goes into the wait. */
+static void check_wait(struct parser *p, size_t si)
+{
+	struct case_step *s = &p->c->steps[si];
+	const struct step_lines *l = &p->sl[si];
+	struct case_wait *w = s->wait;
+	struct strbuf what = STRBUF_INIT;
+
+	if (l->wait_max && !l->wait)
+		case_error_at(p, l->wait_max, "'wait_max' in [step %s] needs wait", s->name);
+	if (l->sleep && l->wait)
+		case_error_at(p, l->sleep > l->wait ? l->sleep : l->wait,
+			      "[step %s] has both sleep and wait (allowed: one of them)", s->name);
+	if (l->wait_max_ms > p->c->timeout_ms) {
+		struct strbuf max = STRBUF_INIT, timeout = STRBUF_INIT;
+
+		case_add_duration(&max, l->wait_max_ms);
+		case_add_duration(&timeout, p->c->timeout_ms);
+		case_error_at(p, l->wait_max, "'wait_max' %s in [step %s] is over the case's timeout %s",
+			      max.buf, s->name, timeout.buf);
+		strbuf_release(&max);
+		strbuf_release(&timeout);
+	}
+	if (!w)
+		return;
+	if (l->wait_max_ms)
+		w->max_ms = l->wait_max_ms;
+	strbuf_addf(&what, "wait '%s'", w->text_form);
+	if (w->kind == WAIT_EXIT)
+		check_wait_exit(p, si, w);
+	else if (w->kind == WAIT_OUTPUT && !l->run && !l->module)
+		case_error_at(p, w->line, "wait '%s' in [step %s] needs run or module (the output it "
+			      "watches is this step's)", w->text_form, s->name);
+	else if (w->group)
+		check_cgroup_ref(p, w->line, what.buf, w->group);
+	strbuf_release(&what);
+}
+
 void case_check_all(struct parser *p)
 {
 	const struct oomcase *c = p->c;
@@ -97,9 +163,9 @@ void case_check_all(struct parser *p)
 		const struct step_lines *l = &p->sl[i];
 		int starts = l->run || l->module;
 
-		if (!starts && !l->sleep && !l->collect && !l->rmmod && !l->write)
-			case_error_at(p, s->line, "[step %s] does nothing (needs run, module, write, sleep, collect or rmmod)",
-				      s->name);
+		if (!starts && !l->sleep && !l->wait && !l->collect && !l->rmmod && !l->write)
+			case_error_at(p, s->line, "[step %s] does nothing (needs run, module, write, sleep, wait, "
+				      "collect or rmmod)", s->name);
 		if (l->cgroup && !starts)
 			case_error_at(p, l->cgroup, "'cgroup' in [step %s] needs run or module", s->name);
 		if (l->background && !starts)
@@ -116,6 +182,7 @@ void case_check_all(struct parser *p)
 			check_cgroup_ref(p, l->cgroup, "'cgroup'", s->cgroup);
 		if (s->rmmod)
 			check_rmmod(p, i);
+		check_wait(p, i);
 		for (k = 0; k < s->ncollect; k++) {
 			const char *arg;
 			const struct proto_collector *col = proto_collector_find(s->collect[k], &arg);

@@ -81,7 +81,8 @@ void case_print_help(struct strbuf *out)
 	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "<file>", "string", "(none)",
 		    "any key with a '.', e.g. memory.max = 1M: written to that cgroup file, value as is");
 
-	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, write, sleep, collect or rmmod\n");
+	strbuf_addstr(out, "\n[step NAME]  steps run in file order; each needs run, module, write, sleep, wait, collect\n"
+		"          or rmmod\n");
 	strbuf_addf(out, "  %-13s %-9s %-11s %s\n", "KEY", "TYPE", "DEFAULT", "HELP");
 	help_keys(out, case_keys_step);
 	strbuf_addstr(out, "  programs: ");
@@ -103,7 +104,30 @@ void case_print_help(struct strbuf *out)
 		"  tap:      the program's output is read as TAP or KTAP\n");
 	strbuf_addstr(out,
 		"  collect:  cgroup:NAME names a [cgroup]; proc:STEP a step with run or module,\n"
-		"            this one or an earlier one\n");
+		"            this one or an earlier one\n"
+		"  wait:     after the step's program starts (or ends), its module loads and its\n"
+		"            write, the agent watches the condition until it holds or wait_max\n"
+		"            passes; then collect and rmmod. One of:\n"
+		"            exit            this step (run or module, background = yes) ended\n"
+		"            exit STEP       that step did (this one or an earlier one, background)\n"
+		"            output \"TEXT\"   this step printed a line holding TEXT (one word\n"
+		"                            needs no quotes); the step needs run or module\n"
+		"            oom_kill        one OOM kill more than when the step began\n"
+		"            oom_kill GROUP  ...in that [cgroup] (its oom_kill count)\n"
+		"            cgroup GROUP FILE[.KEY] OP NUMBER\n"
+		"                            a file of that [cgroup], or the line KEY of a keyed\n"
+		"                            one, compared as a number: cgroup hog\n"
+		"                            memory.events.high > 0, cgroup hog memory.current >= 8M\n"
+		"                            OP: == != < <= > >=; NUMBER: a whole number or a size\n"
+		"                            (K M G: in bytes). FILE is the first two words\n"
+		"                            (memory.events, memory.oom_control), or more for the\n"
+		"                            longer names (memory.swap.*, memory.zswap.*,\n"
+		"                            memory.memsw.*, memory.kmem.*, memory.kmem.tcp.*,\n"
+		"                            memory.events.local, memory.oom.group, ...): the\n"
+		"                            split of the facts cgroup.GROUP.FILE.KEY\n"
+		"            Facts: wait.STEP.met (1 or 0), wait.STEP.ms (how long it took). A wait\n"
+		"            that did not hold fails the run, unless an expectation speaks of\n"
+		"            wait.STEP.met; not with sleep\n");
 
 	strbuf_addstr(out,
 		"\n[expect]  one expectation per line, in order; may appear more than once;\n"

@@ -3,6 +3,7 @@
 #include "case/keys_step.h"
 #include "case/lexer.h"
 #include "case/programs.h"
+#include "case/wait.h"
 #include "lib/units.h"
 #include "proto/collect.h"
 
@@ -126,6 +127,34 @@ static void set_sleep(struct parser *p, const char *key, const char *val)
 	case_set_duration(p, key, val, &cur_step(p)->sleep_ms);
 }
 
+/* The condition's grammar is case/wait's; the steps and groups it names,
+ * wait_max and what the step runs are checked at the end (case/checks). */
+static void set_wait(struct parser *p, const char *key, const char *val)
+{
+	struct case_step *s = cur_step(p);
+	struct strbuf msg = STRBUF_INIT;
+	struct case_wait *w = xmalloc(sizeof(*w));
+
+	(void)key;
+	p->sl[p->cur].wait = p->line;
+	if (case_wait_parse(w, val, s->name, &msg)) {
+		case_error(p, "%s", msg.buf);
+		free(w);
+	} else if (p->subst_failed) {	/* a ${unknown}: reported once already */
+		case_wait_free(w);
+	} else {
+		w->line = p->line;
+		s->wait = w;
+	}
+	strbuf_release(&msg);
+}
+
+static void set_wait_max(struct parser *p, const char *key, const char *val)
+{
+	p->sl[p->cur].wait_max = p->line;
+	case_set_duration(p, key, val, &p->sl[p->cur].wait_max_ms);
+}
+
 /* "buddyinfo meminfo vmstat cgroup:NAME proc:STEP", from the collector table. */
 void case_add_collect_list(struct strbuf *out)
 {
@@ -167,6 +196,8 @@ static void set_collect(struct parser *p, const char *key, const char *val)
 	s->ncollect = keep;
 }
 
+_Static_assert(CASE_WAIT_MAX_MS == 30000L, "wait_max's default in the key table says 30s");
+
 const struct case_key case_keys_step[] = {
 	{ "run", "argv", "(none)", "a program and its arguments, split on whitespace; \"quotes\" group (programs: below)", NULL, case_set_run },
 	{ "module", "module", "(none)", "load a module, then its key=value parameters (not with run; modules: below)", NULL, case_set_module },
@@ -174,7 +205,9 @@ const struct case_key case_keys_step[] = {
 	{ "rmmod", "module", "(none)", "unload this module after the rest of the step: oom_trigger or a module step's", NULL, set_rmmod },
 	{ "cgroup", "name", "(none)", "run the program or module load in this [cgroup NAME]", NULL, set_step_cgroup },
 	{ "background", "bool", "no", "do not wait for the program to exit (" BOOL_HELP ")", NULL, set_background },
-	{ "sleep", "duration", "(none)", "wait this long after starting the step", NULL, set_sleep },
+	{ "sleep", "duration", "(none)", "wait this long after starting the step (not with wait)", NULL, set_sleep },
+	{ "wait", "condition", "(none)", "after the step's action, wait until it holds (forms: below)", NULL, set_wait },
+	{ "wait_max", "duration", "30s", "with wait: past this the run fails; at most the case's timeout", NULL, set_wait_max },
 	{ "collect", "items", "(none)", "then snapshot: ", case_add_collect_list, set_collect },
 	{ "oom_score_adj", "integer", "(none)", "-1000 to 1000, for the program or module load (with run or module)", NULL, set_oom_score_adj },
 	{ "tap", "bool", "no", "with run: the program's output is read as TAP/KTAP; its results become facts", NULL, set_tap },

@@ -31,9 +31,11 @@ enum section { SEC_NONE, SEC_SKIP, SEC_CASE, SEC_PARAMS, SEC_SYSCTL, SEC_FILES, 
 
 /* Where each key of a step was set (0: not set), for the checks at the end;
  * a key counts as set even when its value was bad, so one mistake gives
- * one message. */
+ * one message. wait_max_ms: wait_max's value (0: none or bad), put into
+ * the step's wait at the end, as wait may come after it. */
 struct step_lines {
-	int run, module, cgroup, background, sleep, collect, score, write, rmmod, tap;
+	int run, module, cgroup, background, sleep, collect, score, write, rmmod, tap, wait, wait_max;
+	long wait_max_ms;
 };
 
 /* A parameter: from [params], or [case] memory (with literal sizes). */

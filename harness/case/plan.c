@@ -1,8 +1,40 @@
-/* plan: case -> agent plan lines. */
+/* plan: case -> agent plan lines (proto/proto.h). */
 #include "case/plan.h"
+#include "case/wait.h"
 #include "run/record.h"
 
 #include <string.h>
+
+/* "arm STEP KIND ARGS...": before the step's action, so that the agent
+ * takes the condition's baseline (an OOM kill count, the output so far)
+ * before anything the step does can change it. */
+static void add_arm(struct strbuf *out, const struct case_step *s)
+{
+	const struct case_wait *w = s->wait;
+
+	strbuf_addstr(out, "arm");
+	record_add_field(out, s->name);
+	record_add_field(out, case_wait_kind_name(w->kind));
+	switch (w->kind) {
+	case WAIT_EXIT:
+		record_add_field(out, w->step);
+		break;
+	case WAIT_OUTPUT:
+		record_add_field(out, w->text);
+		break;
+	case WAIT_OOM_KILL:
+		record_add_field(out, w->group ? w->group : "-");
+		break;
+	case WAIT_CGROUP:
+		record_add_field(out, w->group);
+		record_add_field(out, w->file);
+		record_add_field(out, w->key ? w->key : "-");
+		record_add_field(out, expect_op_name(w->op));
+		strbuf_addf(out, " %lld", w->value);
+		break;
+	}
+	strbuf_addch(out, '\n');
+}
 
 int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 {
@@ -42,6 +74,8 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 	}
 	for (size_t i = 0; i < c->nsteps; i++) {
 		const struct case_step *s = &c->steps[i];
+		if (s->wait)
+			add_arm(out, s);
 		if (s->kind != STEP_NONE) {
 			strbuf_addstr(out, s->kind == STEP_RUN ? "run" : "module");
 			record_add_field(out, s->name);
@@ -60,6 +94,11 @@ int plan_build(const struct oomcase *c, struct strbuf *out, struct strbuf *err)
 			record_add_field(out, s->write_path);
 			record_add_field(out, s->write_value);
 			strbuf_addch(out, '\n');
+		}
+		if (s->wait) {
+			strbuf_addstr(out, "wait");
+			record_add_field(out, s->name);
+			strbuf_addf(out, " %ld\n", s->wait->max_ms);
 		}
 		if (s->sleep_ms > 0)
 			strbuf_addf(out, "sleep %ld\n", s->sleep_ms);

@@ -1,5 +1,6 @@
 /* plan: turns a parsed case into the line plan the guest agent runs
- * (mounts, cgroups and their files, steps, sleeps, collects, "end"). */
+ * (mounts, cgroups and their files, steps, wait conditions, sleeps,
+ * collects, "end"). */
 #ifndef OOMTEST_PLAN_H
 #define OOMTEST_PLAN_H
 

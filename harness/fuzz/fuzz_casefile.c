@@ -1,7 +1,8 @@
 /* fuzz_casefile: case_parse_all on arbitrary bytes (every combination of
  * [params]), then judging what parsed against a small fact table and the
  * input as console; checks that errors are well-formed "fuzz.case:LINE:
- * message" lines and that each parsed case is consistent. */
+ * message" lines and that each parsed case is consistent (a step's wait
+ * names what exists). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,47 @@ static int has_cgroup(const struct oomcase *c, const char *name)
 	return 0;
 }
 
+static int step_index(const struct oomcase *c, const char *name)
+{
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (!strcmp(c->steps[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* A parsed wait names what exists, with the fields its kind needs. */
+static void check_wait(const struct oomcase *c, size_t si)
+{
+	const struct case_step *s = &c->steps[si];
+	const struct case_wait *w = s->wait;
+	int j;
+
+	if (!w->text_form || w->line <= 0 || w->max_ms <= 0 || s->sleep_ms)
+		abort();
+	switch (w->kind) {
+	case WAIT_EXIT:
+		j = w->step ? step_index(c, w->step) : -1;
+		if (j < 0 || (size_t)j > si || c->steps[j].kind == STEP_NONE || !c->steps[j].background)
+			abort();
+		break;
+	case WAIT_OUTPUT:
+		if (!w->text || !*w->text || !w->step || strcmp(w->step, s->name) || s->kind == STEP_NONE)
+			abort();
+		break;
+	case WAIT_OOM_KILL:
+		if (w->group && !has_cgroup(c, w->group))
+			abort();
+		break;
+	case WAIT_CGROUP:
+		if (!w->group || !has_cgroup(c, w->group) || !w->file || !strchr(w->file, '.') ||
+		    (w->key && !*w->key) || w->op < OP_EQ || w->op > OP_GE || w->value < 0)
+			abort();
+		break;
+	default:
+		abort();
+	}
+}
+
 static void check_case(const struct oomcase *c, const uint8_t *data, size_t size)
 {
 	struct facts f = FACTS_INIT;
@@ -50,8 +92,11 @@ static void check_case(const struct oomcase *c, const uint8_t *data, size_t size
 
 		if ((s->kind == STEP_NONE) != !s->argc || (s->argv && s->argv[s->argc]))
 			abort();
-		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect && !s->rmmod && !s->write_path)
+		if (s->kind == STEP_NONE && !s->sleep_ms && !s->ncollect && !s->rmmod && !s->write_path &&
+		    !s->wait)
 			abort();
+		if (s->wait)
+			check_wait(c, i);
 		if (s->write_path && (!s->write_value || strstr(s->write_path, "/..") || strstr(s->write_path, "//") ||
 				      (strncmp(s->write_path, "/proc/", 6) && strncmp(s->write_path, "/sys/", 5))))
 			abort();

@@ -1,6 +1,7 @@
 /* judge: from how a run ended and what it produced to a verdict. */
 #include "run/judge.h"
 #include "case/expect.h"
+#include "case/wait.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,63 @@ static void judge_unexpected_panic(const struct oomcase *c, struct run_result *r
 	add_implied_failure(res, "no unexpected kernel panic (implied; expect panic to decide)", "panic == 0", &seen);
 }
 
+/* Does an expectation judged on t speak of the fact? */
+static int expects_fact(const struct oomcase *c, const struct target *t, const char *fact)
+{
+	for (size_t i = 0; i < c->nexpects; i++) {
+		if (!expect_selects(c->expects[i].selector, t->name, t->arch, t->release))
+			continue;
+		for (const struct expectation *l = &c->expects[i]; l; l = l->or_next)
+			if (!strcmp(l->fact, fact))
+				return 1;
+	}
+	return 0;
+}
+
+/* A step's wait that did not hold within its bound fails the run, unless
+ * the case's own expectations speak of wait.STEP.met. A plan the agent did
+ * not finish (a panic) may have no waited record: that is not the wait's
+ * failure. */
+static void judge_waits(const struct oomcase *c, const struct target *t, struct run_result *res)
+{
+	struct strbuf fact = STRBUF_INIT, text = STRBUF_INIT, want = STRBUF_INIT, seen = STRBUF_INIT;
+	const char *done = facts_get(&res->facts, "agent.done");
+
+	for (size_t i = 0; i < c->nsteps; i++) {
+		const struct case_step *s = &c->steps[i];
+		const char *met, *ms;
+
+		if (!s->wait)
+			continue;
+		strbuf_reset(&fact);
+		strbuf_addf(&fact, "wait.%s.met", s->name);
+		met = facts_get(&res->facts, fact.buf);
+		if ((met && !strcmp(met, "1")) || expects_fact(c, t, fact.buf) ||
+		    (!met && done && strcmp(done, "1")))
+			continue;
+		strbuf_reset(&text);
+		strbuf_addf(&text, "step %s: wait \"%s\" ", s->name, s->wait->text_form);
+		strbuf_reset(&want);
+		strbuf_addf(&want, "%s == 1", fact.buf);
+		strbuf_reset(&fact);
+		strbuf_addf(&fact, "wait.%s.ms", s->name);
+		ms = facts_get(&res->facts, fact.buf);
+		if (met) {
+			strbuf_addstr(&text, "did not hold within ");
+			case_add_duration(&text, s->wait->max_ms);
+			strbuf_addf(&seen, "wait.%s.met %s after %s ms", s->name, met, ms ? ms : "?");
+		} else {
+			strbuf_addstr(&text, "gave no result");
+			strbuf_addf(&seen, "no waited record for step %s", s->name);
+		}
+		add_implied_failure(res, text.buf, want.buf, &seen);
+	}
+	strbuf_release(&fact);
+	strbuf_release(&text);
+	strbuf_release(&want);
+	strbuf_release(&seen);
+}
+
 void run_judge(const struct oomcase *c, const struct target *t, const char *console,
 	       size_t console_len, struct run_result *res)
 {
@@ -173,6 +231,7 @@ void run_judge(const struct oomcase *c, const struct target *t, const char *cons
 	strbuf_release(&seen);
 	judge_unexpected_crash(c, console, console_len, res);
 	judge_unexpected_panic(c, res);
+	judge_waits(c, t, res);
 	res->verdict = res->nfailed ? V_FAIL : V_PASS;
 }
 

@@ -1,7 +1,8 @@
 /* judge: a run's result and its verdict — how the run ended (interrupted,
  * silent, a boot failure, a timeout, an agent error, a guest that stopped
  * early), the case's expectations against the facts, and the checks the
- * harness holds without being asked (no unexpected oops, BUG or panic). */
+ * harness holds without being asked (no unexpected oops, BUG or panic; a
+ * step's wait condition held). */
 #ifndef OOMTEST_JUDGE_H
 #define OOMTEST_JUDGE_H
 

@@ -316,6 +316,24 @@ static int is_module_name(const char *s)
 	return *s && strspn(s, ok) == strlen(s);
 }
 
+/* "waited STEP MS met|timeout" -> wait.STEP.ms, wait.STEP.met (1 or 0);
+ * 0 for a malformed one. */
+static int waited(struct facts *f, char **v)
+{
+	struct strbuf name = STRBUF_INIT;
+	int met = !strcmp(v[3], "met");
+
+	if (!is_module_name(v[1]) || !is_uint(v[2]) || (!met && strcmp(v[3], "timeout")))
+		return 0;
+	strbuf_addf(&name, "wait.%s.ms", v[1]);
+	facts_set(f, name.buf, v[2]);
+	strbuf_reset(&name);
+	strbuf_addf(&name, "wait.%s.met", v[1]);
+	facts_set(f, name.buf, met ? "1" : "0");
+	strbuf_release(&name);
+	return 1;
+}
+
 void record_apply(struct record_state *st, struct facts *f, const char *line, size_t len)
 {
 	char **v;
@@ -368,6 +386,8 @@ void record_apply(struct record_state *st, struct facts *f, const char *line, si
 		kmod_result(f, v[1], v[2]);
 	} else if (!strcmp(v[0], "payload") && n == 2 && is_uint(v[1])) {
 		facts_set(f, "payload.unpack_ms", v[1]);
+	} else if (!strcmp(v[0], "waited") && n == 4 && waited(f, v)) {
+		/* facts set */
 	} else if (!strcmp(v[0], "err") && n == 2) {
 		strbuf_addf(&st->errors, "%s\n", v[1]);
 	} else if (!strcmp(v[0], "done") && n == 1) {

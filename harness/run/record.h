@@ -1,8 +1,8 @@
 /* record: the agent's records (proto/proto.h) turned into facts and run
  * state: steps' pids and exits, snapshots of /proc and cgroup files, agent
  * errors, the steps' memory samples, the memory timeline (run/timeline.h),
- * a module's result record (kmod.*), and the whole output of the steps
- * read as TAP (tap.*). */
+ * a module's result record (kmod.*), the steps' wait conditions (wait.*),
+ * and the whole output of the steps read as TAP (tap.*). */
 #ifndef OOMTEST_RECORD_H
 #define OOMTEST_RECORD_H
 

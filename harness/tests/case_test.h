@@ -17,7 +17,7 @@
 #include "case/casefile.h"
 
 #define KNOWN_CASE "(known: description targets memory timeout cmdline needs packages)"
-#define KNOWN_STEP "(known: run module write rmmod cgroup background sleep collect oom_score_adj tap)"
+#define KNOWN_STEP "(known: run module write rmmod cgroup background sleep wait wait_max collect oom_score_adj tap)"
 #define SECTIONS_LIST "[case] [params] [sysctl] [files] [cgroup NAME] [step NAME] [expect] [expect SELECTOR]"
 #define SECTIONS "(known: " SECTIONS_LIST ")"
 #define DURATION_HELP "a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"

@@ -1,5 +1,6 @@
 /* test_case_checks: the checks after the last line: references between
- * sections, keys that need others. Run from harness/tests. */
+ * sections (wait conditions' too), keys that need others. Run from
+ * harness/tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -42,10 +43,77 @@ static void test_references(void **state)
 		   "t.case:2: unknown collect item 'slabinfo' " COLLECT_HELP "\n");
 }
 
+#define HOG "[cgroup hog]\nversion = 2\n[step hog]\nrun = hog\ncgroup = hog\nbackground = yes\n"
+
+/* What a wait names and needs, checked once the whole file is read. */
+static void test_wait_references(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	/* a cgroup defined after the step whose wait names it; a step that
+	 * only waits does something; wait_max up to the case's timeout */
+	parses("[step hog]\nrun = hog\nbackground = yes\ncgroup = late\n"
+	       "[step look]\nwait = cgroup late memory.events.high > 0\nwait_max = 90s\n"
+	       "[step gone]\nwait = oom_kill late\n"
+	       "[cgroup late]\nversion = 2\n[case]\ntimeout = 90s\n" EXPECT, &c);
+	assert_int_equal(c.steps[1].wait->max_ms, 90000);
+	assert_int_equal(c.steps[2].wait->max_ms, CASE_WAIT_MAX_MS);
+	assert_string_equal(c.steps[2].wait->group, "late");
+	case_release(&c);
+	/* exit: this background step, or an earlier one, run or module */
+	parses("[step m]\nmodule = oom_trigger\nbackground = yes\nwait = exit\n"
+	       "[step w]\nwait = exit m\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].wait->step, "m");
+	assert_string_equal(c.steps[1].wait->step, "m");
+	case_release(&c);
+
+	fails_with(HOG "[step a]\nwait = exit nope\n" EXPECT,
+		   "t.case:8: wait 'exit nope' names no [step nope]\n");
+	fails_with("[step a]\nwait = exit b\n[step b]\nrun = hog\nbackground = yes\n" EXPECT,
+		   "t.case:2: wait 'exit b' names a later step (allowed: this step or an earlier one)\n");
+	fails_with("[step a]\nwrite = /proc/sys/vm/drop_caches 3\n[step b]\nwait = exit a\n" EXPECT,
+		   "t.case:4: wait 'exit a' names a step with no run or module\n");
+	fails_with("[step a]\nwrite = /proc/sys/vm/drop_caches 3\nwait = exit\n" EXPECT,
+		   "t.case:3: wait 'exit': [step a] starts nothing to wait for (allowed: exit STEP, "
+		   "naming a step with background = yes)\n");
+	fails_with("[step a]\nrun = hog\nwait = exit\n" EXPECT,
+		   "t.case:3: wait 'exit': [step a] is not in the background, and a foreground step is "
+		   "already waited for (allowed: a step with background = yes)\n");
+	fails_with("[step a]\nrun = hog\nbackground = no\n[step b]\nwait = exit a\n" EXPECT,
+		   "t.case:5: wait 'exit a': [step a] is not in the background, and a foreground step is "
+		   "already waited for (allowed: a step with background = yes)\n");
+	fails_with("[step a]\nwait = output \"chunk 1\"\n" EXPECT,
+		   "t.case:2: wait 'output \"chunk 1\"' in [step a] needs run or module (the output it "
+		   "watches is this step's)\n");
+	fails_with(HOG "[step a]\nwait = oom_kill nope\n" EXPECT,
+		   "t.case:8: wait 'oom_kill nope' names no [cgroup nope] (defined: hog)\n");
+	fails_with("[step a]\nwait = cgroup nope memory.current > 1\n" EXPECT,
+		   "t.case:2: wait 'cgroup nope memory.current > 1' names no [cgroup nope] (defined: none)\n");
+	/* wait_max needs wait, and stays within the case's timeout */
+	fails_with(HOG "wait_max = 5s\n" EXPECT,
+		   "t.case:7: 'wait_max' in [step hog] needs wait\n");
+	fails_with(HOG "wait = exit\nwait_max = 61s\n" EXPECT,
+		   "t.case:8: 'wait_max' 61s in [step hog] is over the case's timeout 60s\n");
+	fails_with("[case]\ntimeout = 1500ms\n" HOG "wait = exit\nwait_max = 2s\n" EXPECT,
+		   "t.case:10: 'wait_max' 2s in [step hog] is over the case's timeout 1500ms\n");
+	/* sleep or wait, not both: said at the second of them */
+	fails_with(HOG "sleep = 1s\nwait = exit\n" EXPECT,
+		   "t.case:8: [step hog] has both sleep and wait (allowed: one of them)\n");
+	fails_with(HOG "wait = exit\nsleep = 1s\n" EXPECT,
+		   "t.case:8: [step hog] has both sleep and wait (allowed: one of them)\n");
+	/* every error of a file at once, in line order */
+	fails_with("[step a]\nwait = exit z\nwait_max = 2m\n[step b]\nwait_max = 1s\nsleep = 1s\n" EXPECT,
+		   "t.case:2: wait 'exit z' names no [step z]\n"
+		   "t.case:3: 'wait_max' 120s in [step a] is over the case's timeout 60s\n"
+		   "t.case:5: 'wait_max' in [step b] needs wait\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_wait_references),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* test_case_keys_step: the [step NAME] keys: run, module (bare names; host
  * paths are test_case_programs'), write, rmmod, sleep, background,
- * oom_score_adj, tap and their errors. Run from harness/tests. */
+ * oom_score_adj, tap, wait and wait_max (the references a wait makes are
+ * test_case_checks') and their errors. Run from harness/tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -80,7 +81,7 @@ static void test_step_run_module(void **state)
 		case_release(&only_rmmod);
 	}
 	fails_with("[step s]\nbackground = no\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'background' in [step s] needs run or module\n");
 	fails_with("[step s]\nsleep = 1\ncgroup = g\nbackground = yes\n[cgroup g]\nversion = 1\n" EXPECT,
 		   "t.case:3: 'cgroup' in [step s] needs run or module\n"
@@ -220,7 +221,7 @@ static void test_oom_score_adj(void **state)
 	fails_with("[step s]\nsleep = 1\noom_score_adj = 5\n" EXPECT,
 		   "t.case:3: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\noom_score_adj = 5\n" EXPECT,
-		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step s] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'oom_score_adj' in [step s] needs run or module\n");
 	fails_with("[step s]\nrun = hog\noom_score_adj = 1\noom_score_adj = 2\n" EXPECT,
 		   "t.case:4: duplicate key 'oom_score_adj' in [step s] (first at line 3)\n");
@@ -251,7 +252,7 @@ static void test_tap(void **state)
 	fails_with("[step a]\nsleep = 1\n\ntap = no\n" EXPECT,
 		   "t.case:4: 'tap' in [step a] needs run\n");
 	fails_with("[step a]\ntap = yes\n" EXPECT,
-		   "t.case:1: [step a] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		   "t.case:1: [step a] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		   "t.case:2: 'tap' in [step a] needs run\n");
 	fails_with("[step a]\nrun = hog\ntap = yes\ntap = yes\n" EXPECT,
 		   "t.case:4: duplicate key 'tap' in [step a] (first at line 3)\n");
@@ -284,6 +285,175 @@ static void test_rmmod(void **state)
 		   "digits, _ and -)\n");
 }
 
+#define BG "[cgroup hog]\nversion = 2\n[step hog]\nrun = hog\ncgroup = hog\nbackground = yes\n"
+
+/* Every form of wait = CONDITION, with the fields each one fills. */
+static void test_wait_forms(void **state)
+{
+	const struct case_wait *w;
+	struct oomcase c;
+
+	(void)state;
+	parses(BG "wait = exit\n[step look]\nwait = exit hog\nwait_max = 1500ms\n" EXPECT, &c);
+	w = c.steps[0].wait;
+	assert_non_null(w);
+	assert_int_equal(w->kind, WAIT_EXIT);
+	assert_string_equal(w->step, "hog");	/* exit alone: this step */
+	assert_null(w->group);
+	assert_string_equal(w->text_form, "exit");
+	assert_int_equal(w->max_ms, CASE_WAIT_MAX_MS);
+	assert_int_equal(w->line, 7);
+	w = c.steps[1].wait;
+	assert_int_equal(w->kind, WAIT_EXIT);
+	assert_string_equal(w->step, "hog");
+	assert_int_equal(w->max_ms, 1500);
+	assert_int_equal(w->line, 9);
+	assert_int_equal(c.steps[1].kind, STEP_NONE);	/* a step that only waits */
+	assert_int_equal(c.steps[1].sleep_ms, 0);
+	case_release(&c);
+
+	/* output: "quoted" text with spaces, or one bare word; wait_max first */
+	parses(BG "wait_max = 2m\nwait = output \"chunk 3 total\"\n"
+	       "[step two]\nrun = hog\nwait = output hog:\n[case]\ntimeout = 5m\n" EXPECT, &c);
+	w = c.steps[0].wait;
+	assert_int_equal(w->kind, WAIT_OUTPUT);
+	assert_string_equal(w->step, "hog");
+	assert_string_equal(w->text, "chunk 3 total");
+	assert_string_equal(w->text_form, "output \"chunk 3 total\"");
+	assert_int_equal(w->max_ms, 120000);
+	w = c.steps[1].wait;
+	assert_string_equal(w->step, "two");
+	assert_string_equal(w->text, "hog:");
+	case_release(&c);
+
+	parses(BG "[step a]\nwait = oom_kill\n[step b]\nwait = oom_kill hog\n" EXPECT, &c);
+	assert_int_equal(c.steps[1].wait->kind, WAIT_OOM_KILL);
+	assert_null(c.steps[1].wait->group);
+	assert_int_equal(c.steps[2].wait->kind, WAIT_OOM_KILL);
+	assert_string_equal(c.steps[2].wait->group, "hog");
+	case_release(&c);
+
+	parses(BG "[step a]\nwait = cgroup hog memory.events.high > 0\n"
+	       "[step b]\nwait = cgroup hog memory.current >= 8M\n"
+	       "[step c]\nwait = cgroup hog memory.oom_control.under_oom == 1\n"
+	       "[step d]\nwait = cgroup   hog   memory.swap.events.max   !=   4096\n"
+	       "[step e]\nwait = cgroup hog memory.swap.current < 1G\n"
+	       "[step f]\nwait = cgroup hog cpu.stat.nr_throttled <= 2k\n" EXPECT, &c);
+	w = c.steps[1].wait;
+	assert_int_equal(w->kind, WAIT_CGROUP);
+	assert_string_equal(w->group, "hog");
+	assert_string_equal(w->file, "memory.events");
+	assert_string_equal(w->key, "high");
+	assert_int_equal(w->op, OP_GT);
+	assert_int_equal(w->value, 0);
+	assert_string_equal(w->text_form, "cgroup hog memory.events.high > 0");
+	w = c.steps[2].wait;
+	assert_string_equal(w->file, "memory.current");
+	assert_null(w->key);
+	assert_int_equal(w->op, OP_GE);
+	assert_int_equal(w->value, 8 << 20);
+	w = c.steps[3].wait;
+	assert_string_equal(w->file, "memory.oom_control");
+	assert_string_equal(w->key, "under_oom");
+	assert_int_equal(w->op, OP_EQ);
+	assert_int_equal(w->value, 1);
+	w = c.steps[4].wait;
+	assert_string_equal(w->file, "memory.swap.events");
+	assert_string_equal(w->key, "max");
+	assert_int_equal(w->op, OP_NE);
+	assert_int_equal(w->value, 4096);
+	assert_string_equal(w->text_form, "cgroup   hog   memory.swap.events.max   !=   4096");
+	w = c.steps[5].wait;
+	assert_string_equal(w->file, "memory.swap.current");
+	assert_null(w->key);
+	assert_int_equal(w->op, OP_LT);
+	assert_int_equal(w->value, 1LL << 30);
+	w = c.steps[6].wait;
+	assert_string_equal(w->file, "cpu.stat");
+	assert_string_equal(w->key, "nr_throttled");
+	assert_int_equal(w->op, OP_LE);
+	assert_int_equal(w->value, 2048);
+	case_release(&c);
+
+	/* ${NAME} in a condition: this run's value */
+	parses("[params]\nn = 5\n" BG "wait = output \"chunk ${n}\"\n" EXPECT, &c);
+	assert_string_equal(c.steps[0].wait->text, "chunk 5");
+	assert_string_equal(c.steps[0].wait->text_form, "output \"chunk 5\"");
+	case_release(&c);
+}
+
+#define WAIT_KNOWN "(known: exit [STEP], output \"TEXT\", oom_kill [GROUP], cgroup GROUP FILE[.KEY] OP NUMBER)"
+
+/* Conditions that are wrong as written: the message is at the wait line. */
+static void test_wait_value_errors(void **state)
+{
+	(void)state;
+	fails_with(BG "[step a]\nwait = flood\n" EXPECT,
+		   "t.case:8: unknown wait condition 'flood' " WAIT_KNOWN "\n");
+	fails_with(BG "[step a]\nwait = \"exit\" \"\n" EXPECT,
+		   "t.case:8: unterminated \"quote\" in 'wait'\n");
+	fails_with(BG "[step a]\nwait = exit hog now\n" EXPECT,
+		   "t.case:8: bad wait 'exit hog now' (allowed: exit, or exit STEP)\n");
+	fails_with(BG "[step a]\nwait = exit h.g\n" EXPECT,
+		   "t.case:8: bad step name 'h.g' in wait 'exit h.g' (allowed: letters, digits, _ and -)\n");
+	fails_with(BG "wait = output chunk 3\n" EXPECT,
+		   "t.case:7: bad wait 'output chunk 3' (allowed: output \"TEXT\": text that is not empty, "
+		   "one word or \"quoted\")\n");
+	fails_with(BG "wait = output\n" EXPECT,
+		   "t.case:7: bad wait 'output' (allowed: output \"TEXT\": text that is not empty, "
+		   "one word or \"quoted\")\n");
+	fails_with(BG "wait = output \"\"\n" EXPECT,
+		   "t.case:7: bad wait 'output \"\"' (allowed: output \"TEXT\": text that is not empty, "
+		   "one word or \"quoted\")\n");
+	fails_with(BG "[step a]\nwait = oom_kill hog hog\n" EXPECT,
+		   "t.case:8: bad wait 'oom_kill hog hog' (allowed: oom_kill, or oom_kill GROUP)\n");
+	fails_with(BG "[step a]\nwait = oom_kill h/g\n" EXPECT,
+		   "t.case:8: bad cgroup name 'h/g' in wait 'oom_kill h/g' (allowed: letters, digits, _ and -)\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.current\n" EXPECT,
+		   "t.case:8: bad wait 'cgroup hog memory.current' (allowed: cgroup GROUP FILE[.KEY] OP NUMBER, "
+		   "e.g. cgroup hog memory.events.high > 0)\n");
+	fails_with(BG "[step a]\nwait = cgroup h:g memory.current > 1\n" EXPECT,
+		   "t.case:8: bad cgroup name 'h:g' in wait 'cgroup h:g memory.current > 1' "
+		   "(allowed: letters, digits, _ and -)\n");
+#define FILE_HELP "(allowed: a cgroup file's name, words of letters, digits, _ and - joined by '.', " \
+	"then .KEY for a line of a keyed file, e.g. memory.current, memory.events.high)"
+	fails_with(BG "[step a]\nwait = cgroup hog memory > 1\n" EXPECT,
+		   "t.case:8: bad cgroup file 'memory' in wait 'cgroup hog memory > 1' " FILE_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory..events > 1\n" EXPECT,
+		   "t.case:8: bad cgroup file 'memory..events' in wait 'cgroup hog memory..events > 1' "
+		   FILE_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog ../memory.max > 1\n" EXPECT,
+		   "t.case:8: bad cgroup file '../memory.max' in wait 'cgroup hog ../memory.max > 1' "
+		   FILE_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max. > 1\n" EXPECT,
+		   "t.case:8: bad cgroup file 'memory.max.' in wait 'cgroup hog memory.max. > 1' "
+		   FILE_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max ~ 1\n" EXPECT,
+		   "t.case:8: bad operator '~' in wait 'cgroup hog memory.max ~ 1' (allowed: == != < <= > >=)\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max = 1\n" EXPECT,
+		   "t.case:8: bad operator '=' in wait 'cgroup hog memory.max = 1' (allowed: == != < <= > >=)\n");
+#define NUMBER_HELP "(allowed: a whole number, or a size with K, M or G suffix, e.g. 8M)"
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max > max\n" EXPECT,
+		   "t.case:8: bad number 'max' in wait 'cgroup hog memory.max > max' " NUMBER_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max > -1\n" EXPECT,
+		   "t.case:8: bad number '-1' in wait 'cgroup hog memory.max > -1' " NUMBER_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max > 8T\n" EXPECT,
+		   "t.case:8: bad number '8T' in wait 'cgroup hog memory.max > 8T' " NUMBER_HELP "\n");
+	/* past what a long long holds */
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max > 9223372036854775808\n" EXPECT,
+		   "t.case:8: bad number '9223372036854775808' in wait 'cgroup hog memory.max > "
+		   "9223372036854775808' " NUMBER_HELP "\n");
+	fails_with(BG "[step a]\nwait = cgroup hog memory.max > 8G\nwait_max = soon\n" EXPECT,
+		   "t.case:9: bad duration 'soon' for 'wait_max' (" DURATION_HELP ")\n");
+	fails_with(BG "wait = exit\nwait = exit\n" EXPECT,
+		   "t.case:8: duplicate key 'wait' in [step hog] (first at line 7)\n");
+	/* an unknown ${NAME}: said once, not again as a bad wait */
+	fails_with(BG "wait = output ${nope}\n" EXPECT,
+		   "t.case:7: unknown parameter '${nope}' (known: none)\n");
+	fails_with("[step a]\nwait = output ${nope}\n" EXPECT,
+		   "t.case:2: unknown parameter '${nope}' (known: none)\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +464,8 @@ int main(void)
 		cmocka_unit_test(test_oom_score_adj),
 		cmocka_unit_test(test_tap),
 		cmocka_unit_test(test_rmmod),
+		cmocka_unit_test(test_wait_forms),
+		cmocka_unit_test(test_wait_value_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,7 +150,7 @@ static void test_errors_file(void **state)
 		"%s:14: 'cgroup' names no [cgroup nosuch] (defined: hog)\n"
 		"%s:15: bad bool 'maybe' for 'background' (allowed: yes no true false 1 0)\n"
 		"%s:19: [step both] has both run and module (allowed: one of them)\n"
-		"%s:21: [step idle] does nothing (needs run, module, write, sleep, collect or rmmod)\n"
+		"%s:21: [step idle] does nothing (needs run, module, write, sleep, wait, collect or rmmod)\n"
 		"%s:22: 'background' in [step idle] needs run or module\n"
 		"%s:25: unknown collect item 'slabinfo' " COLLECT_HELP "\n"
 		"%s:25: collect item 'proc:later' names a later step (allowed: this step or an earlier one)\n"

@@ -1,5 +1,6 @@
 /* Tests for judge.c: expectations against facts, the implied checks (no
- * unexpected oops, BUG or panic) and the verdict from how a run ended. */
+ * unexpected oops, BUG or panic; every wait condition held) and the
+ * verdict from how a run ended. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,6 +268,142 @@ static void test_run_end_verdicts(void **state)
 	strbuf_release(&reason);
 }
 
+#define WAIT_CASE "[cgroup hog]\nversion = 2\n[step hog]\nrun = hog\ncgroup = hog\nbackground = yes\n" \
+	"[step look]\nwait = cgroup hog memory.events.high > 0\n" \
+	"[step gone]\nwait = exit hog\nwait_max = 1500ms\n"
+
+/* A wait that did not hold within its bound fails the run, with a line
+ * that names the step, the condition as written and the bound. */
+static void test_wait_not_held_fails(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct run_result r;
+
+	parse_ok(&c, WAIT_CASE "[expect]\noom.count == 0\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "0");
+	facts_set(&r.facts, "wait.look.ms", "30004");
+	facts_set(&r.facts, "wait.gone.met", "1");
+	facts_set(&r.facts, "wait.gone.ms", "12");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].text,
+			    "step look: wait \"cgroup hog memory.events.high > 0\" did not hold within 30s");
+	assert_int_equal(r.failed[0].line, 0);	/* the harness's: shown by every report */
+	assert_string_equal(r.failed[0].expected, "wait.look.met == 1");
+	assert_string_equal(r.failed[0].seen, "wait.look.met 0 after 30004 ms");
+	assert_int_equal(r.nheld, 1);
+	run_result_release(&r);
+
+	/* both timed out: one line each, in step order; the bound as written */
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "wait.look.met", "0");
+	facts_set(&r.facts, "wait.gone.met", "0");
+	facts_set(&r.facts, "wait.gone.ms", "1501");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 2);
+	assert_string_equal(r.failed[0].seen, "wait.look.met 0 after ? ms");
+	assert_string_equal(r.failed[1].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	assert_string_equal(r.failed[1].seen, "wait.gone.met 0 after 1501 ms");
+	run_result_release(&r);
+
+	/* every wait held */
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "1");
+	facts_set(&r.facts, "wait.gone.met", "1");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	assert_int_equal(r.nfailed, 0);
+	run_result_release(&r);
+
+	/* the plan ran to its end with no waited record: no result is no pass */
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "1");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" gave no result");
+	assert_string_equal(r.failed[0].expected, "wait.gone.met == 1");
+	assert_string_equal(r.failed[0].seen, "no waited record for step gone");
+	run_result_release(&r);
+
+	/* a plan a panic cut short: its expectations decide, not the waits it never reached */
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "agent.done", "0");
+	facts_set(&r.facts, "wait.look.met", "1");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	run_result_release(&r);
+	case_release(&c);
+}
+
+/* A case that expects wait.STEP.met itself decides; on the targets its
+ * [expect SELECTOR] picks. */
+static void test_wait_met_expected_by_case(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct run_result r;
+	const struct target t612 = { .name = "x86_64-6.12", .arch = "x86_64", .release = "6.12.117+deb12-amd64" };
+
+	parse_ok(&c, WAIT_CASE "[expect]\nwait.look.met == 0\n[expect 6.12]\nwait.gone.met == 0 || oom.count == 1\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "0");
+	facts_set(&r.facts, "wait.gone.met", "0");
+	run_judge(&c, &t612, "", 0, &r);
+	assert_int_equal(r.verdict, V_PASS);
+	assert_int_equal(r.nheld, 2);
+	run_result_release(&r);
+
+	/* on 6.1 nothing speaks of wait.gone.met: its timeout fails the run */
+	run_result_init(&r);
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "0");
+	facts_set(&r.facts, "wait.gone.met", "0");
+	run_judge(&c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	run_result_release(&r);
+	case_release(&c);
+}
+
+/* Through judge_run: a run that went to the end with a wait that timed out. */
+static void test_wait_timeout_verdict(void **state)
+{
+	(void)state;
+	struct oomcase c;
+	struct run_result r;
+	const struct run_end e = { .ready = 1, .done = 1, .agent_errors = "", .timeout_ms = 60000 };
+
+	parse_ok(&c, WAIT_CASE "[expect]\noom.count == 0\n");
+	run_result_init(&r);
+	facts_set(&r.facts, "oom.count", "0");
+	facts_set(&r.facts, "vm.exit", "exit 0");
+	facts_set(&r.facts, "agent.done", "1");
+	facts_set(&r.facts, "wait.look.met", "1");
+	facts_set(&r.facts, "wait.gone.met", "0");
+	facts_set(&r.facts, "wait.gone.ms", "1500");
+	judge_run(&e, &c, &t61, "", 0, &r);
+	assert_int_equal(r.verdict, V_FAIL);
+	assert_int_equal(r.nfailed, 1);
+	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	run_result_release(&r);
+	case_release(&c);
+}
+
 static void test_verdict_names(void **state)
 {
 	(void)state;
@@ -286,6 +423,9 @@ int main(void)
 		cmocka_unit_test(test_unexpected_panic_fails),
 		cmocka_unit_test(test_run_end_verdicts),
 		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_wait_not_held_fails),
+		cmocka_unit_test(test_wait_met_expected_by_case),
+		cmocka_unit_test(test_wait_timeout_verdict),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

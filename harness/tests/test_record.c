@@ -1,5 +1,6 @@
 /* Tests for record.c: the agent protocol, snapshots into facts, the
- * module's result line, and the timeline records handed to timeline.c. */
+ * module's result line, the timeline records handed to timeline.c, and
+ * the waited records of wait conditions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,6 +269,45 @@ static void test_timeline_records(void **state)
 	facts_release(&f);
 }
 
+/* "waited STEP MS met|timeout": wait.STEP.ms and wait.STEP.met. */
+static void test_waited_record(void **state)
+{
+	(void)state;
+	struct record_state st;
+	struct facts f = FACTS_INIT;
+
+	record_init(&st);
+	apply(&st, &f, "waited look 1234 met");
+	apply(&st, &f, "waited hog-2 30001 timeout");
+	assert_string_equal(st.errors.buf, "");
+	assert_string_equal(facts_get(&f, "wait.look.ms"), "1234");
+	assert_string_equal(facts_get(&f, "wait.look.met"), "1");
+	assert_string_equal(facts_get(&f, "wait.hog-2.ms"), "30001");
+	assert_string_equal(facts_get(&f, "wait.hog-2.met"), "0");
+	/* a step waited again (a later record) wins */
+	apply(&st, &f, "waited look 7 timeout");
+	assert_string_equal(facts_get(&f, "wait.look.ms"), "7");
+	assert_string_equal(facts_get(&f, "wait.look.met"), "0");
+
+	/* malformed: no fact, each noted */
+	size_t before = f.n;
+	static const char *const bad[] = { "waited look 12 maybe", "waited look -1 met", "waited look x met",
+					   "waited a.b 1 met", "waited %- 1 met", "waited look 1",
+					   "waited look 1 met extra", "waited", NULL };
+	for (size_t i = 0; bad[i]; i++) {
+		struct strbuf want = STRBUF_INIT;
+
+		apply(&st, &f, bad[i]);
+		strbuf_addf(&want, "malformed agent record: %s\n", bad[i]);
+		assert_non_null(strstr(st.errors.buf, want.buf));
+		strbuf_release(&want);
+	}
+	assert_int_equal(f.n, before);
+	assert_null(facts_get(&f, "wait.a.b.ms"));
+	record_release(&st);
+	facts_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_kmod_result_record),
 		cmocka_unit_test(test_payload_record),
 		cmocka_unit_test(test_timeline_records),
+		cmocka_unit_test(test_waited_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
