@@ -194,7 +194,7 @@ static void judge_waits(const struct oomcase *c, const struct target *t, struct 
 		    (!met && done && strcmp(done, "1")))
 			continue;
 		strbuf_reset(&text);
-		strbuf_addf(&text, "step %s: wait \"%s\" ", s->name, s->wait->text_form);
+		strbuf_addf(&text, "step %s: wait = %s: ", s->name, s->wait->text_form);
 		strbuf_reset(&want);
 		strbuf_addf(&want, "%s == 1", fact.buf);
 		strbuf_reset(&fact);

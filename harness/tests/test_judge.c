@@ -292,7 +292,7 @@ static void test_wait_not_held_fails(void **state)
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 1);
 	assert_string_equal(r.failed[0].text,
-			    "step look: wait \"cgroup hog memory.events.high > 0\" did not hold within 30s");
+			    "step look: wait = cgroup hog memory.events.high > 0: did not hold within 30s");
 	assert_int_equal(r.failed[0].line, 0);	/* the harness's: shown by every report */
 	assert_string_equal(r.failed[0].expected, "wait.look.met == 1");
 	assert_string_equal(r.failed[0].seen, "wait.look.met 0 after 30004 ms");
@@ -309,7 +309,7 @@ static void test_wait_not_held_fails(void **state)
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 2);
 	assert_string_equal(r.failed[0].seen, "wait.look.met 0 after ? ms");
-	assert_string_equal(r.failed[1].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	assert_string_equal(r.failed[1].text, "step gone: wait = exit hog: did not hold within 1500ms");
 	assert_string_equal(r.failed[1].seen, "wait.gone.met 0 after 1501 ms");
 	run_result_release(&r);
 
@@ -332,7 +332,7 @@ static void test_wait_not_held_fails(void **state)
 	run_judge(&c, &t61, "", 0, &r);
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 1);
-	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" gave no result");
+	assert_string_equal(r.failed[0].text, "step gone: wait = exit hog: gave no result");
 	assert_string_equal(r.failed[0].expected, "wait.gone.met == 1");
 	assert_string_equal(r.failed[0].seen, "no waited record for step gone");
 	run_result_release(&r);
@@ -375,7 +375,7 @@ static void test_wait_met_expected_by_case(void **state)
 	run_judge(&c, &t61, "", 0, &r);
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 1);
-	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	assert_string_equal(r.failed[0].text, "step gone: wait = exit hog: did not hold within 1500ms");
 	run_result_release(&r);
 	case_release(&c);
 }
@@ -399,7 +399,7 @@ static void test_wait_timeout_verdict(void **state)
 	judge_run(&e, &c, &t61, "", 0, &r);
 	assert_int_equal(r.verdict, V_FAIL);
 	assert_int_equal(r.nfailed, 1);
-	assert_string_equal(r.failed[0].text, "step gone: wait \"exit hog\" did not hold within 1500ms");
+	assert_string_equal(r.failed[0].text, "step gone: wait = exit hog: did not hold within 1500ms");
 	run_result_release(&r);
 	case_release(&c);
 }
