@@ -3,6 +3,7 @@
  * conditions' too), keys that need others, required keys and sections,
  * files in the way of programs. */
 #include "case/checks.h"
+#include "apps/hog_args.h"
 #include "case/keys_files.h"
 #include "case/wait.h"
 #include "proto/collect.h"
@@ -149,6 +150,22 @@ static void check_wait(struct parser *p, size_t si)
 	strbuf_release(&what);
 }
 
+/* hog --kind file writes to the case's disk unless --dir names another
+ * place: without a disk there is no such directory. */
+static void check_hog_file(struct parser *p, size_t si)
+{
+	const struct case_step *s = &p->c->steps[si];
+	struct hog_args a;
+	size_t bad;
+
+	if (s->kind != STEP_RUN || s->host_path || !s->argc || strcmp(s->argv[0], "hog") ||
+	    hog_args_parse(&a, s->argc, s->argv, HOG_GUEST_SIZE_MAX, &bad))
+		return;
+	if (a.kind == HOG_KIND_FILE && !strcmp(a.dir, HOG_FILE_DIR) && !p->c->disk)
+		case_error_at(p, p->sl[si].run, "hog --kind file writes to " HOG_FILE_DIR ": the case needs "
+			      "'disk = SIZE' in [case] (or give the hog --dir)");
+}
+
 void case_check_all(struct parser *p)
 {
 	const struct oomcase *c = p->c;
@@ -183,6 +200,7 @@ void case_check_all(struct parser *p)
 		if (s->rmmod)
 			check_rmmod(p, i);
 		check_wait(p, i);
+		check_hog_file(p, i);
 		for (k = 0; k < s->ncollect; k++) {
 			const char *arg;
 			const struct proto_collector *col = proto_collector_find(s->collect[k], &arg);

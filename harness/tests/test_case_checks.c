@@ -109,11 +109,30 @@ static void test_wait_references(void **state)
 		   "t.case:5: 'wait_max' in [step b] needs wait\n");
 }
 
+/* hog --kind file needs the case's disk, or a --dir of its own */
+static void test_hog_file_needs_disk(void **state)
+{
+	struct oomcase c;
+
+	(void)state;
+	fails_with("[case]\nmemory = 64M\n[step r]\nrun = hog --kind file --max 8M\n" EXPECT,
+		   "t.case:4: hog --kind file writes to /mnt/disk: the case needs 'disk = SIZE' in [case] "
+		   "(or give the hog --dir)\n");
+	/* the disk may come after the step */
+	parses("[step r]\nrun = hog --kind file --max 8M\n[case]\ndisk = 64M\n" EXPECT, &c);
+	case_release(&c);
+	parses("[step r]\nrun = hog --kind file --dir /tmp --max 8M\n" EXPECT, &c);
+	case_release(&c);
+	parses("[step r]\nrun = hog --kind shmem --max 8M\n" EXPECT, &c);
+	case_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_references),
 		cmocka_unit_test(test_wait_references),
+		cmocka_unit_test(test_hog_file_needs_disk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
