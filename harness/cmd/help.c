@@ -19,7 +19,8 @@ static const char overview_tail[] =
 	"\n"
 	"Exit status of run: 0 every run ok, 1 something not ok, 2 usage or case errors.\n"
 	"Results: results/<run-id>/<case>/<target>/ (console.log, agent.log, facts.json,\n"
-	"result.json, events.json, memory.tsv, plan.txt, qemu.cmdline), and per run\n"
+	"result.json, events.json, memory.tsv, timeline.tsv, timeline-events.tsv, plan.txt,\n"
+	"qemu.cmdline), and per run\n"
 	"index.html (the report to read) and report.json; results/latest is the newest run.\n";
 
 static const struct command *table;

@@ -8,6 +8,7 @@
 #include "case/needs.h"
 #include "cmd/common.h"
 #include "case/plan.h"
+#include "case/wait.h"
 #include "run/record.h"
 
 static void size_text(struct strbuf *out, unsigned long long bytes)
@@ -82,6 +83,16 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 	strbuf_addstr(out, "  memory:   ");
 	size_text(out, c->memory);
 	strbuf_addf(out, "\n  timeout:  %ld s\n", c->timeout_ms / 1000);
+	if (c->swap) {
+		strbuf_addstr(out, "  swap:     ");
+		size_text(out, c->swap);
+		strbuf_addstr(out, " on a virtio disk of the run's own (mkswap), on before the steps\n");
+	}
+	if (c->disk) {
+		strbuf_addstr(out, "  disk:     ");
+		size_text(out, c->disk);
+		strbuf_addstr(out, " of ext4 (mke2fs) mounted at " CASE_DISK_MOUNT " before the steps\n");
+	}
 	if (c->cmdline)
 		strbuf_addf(out, "  cmdline:  %s (added to the kernel command line)\n", c->cmdline);
 	strbuf_addstr(out, "  targets:  ");
@@ -145,6 +156,10 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 				    s->write_path);
 		if (s->sleep_ms)
 			strbuf_addf(out, "; then sleep %ld ms", s->sleep_ms);
+		if (s->wait) {
+			strbuf_addf(out, "; then wait for %s, at most ", s->wait->text_form);
+			case_add_duration(out, s->wait->max_ms);
+		}
 		if (s->ncollect) {
 			strbuf_addstr(out, "; collect");
 			for (size_t j = 0; j < s->ncollect; j++)
@@ -168,6 +183,10 @@ void show_case(const struct oomcase *c, const struct target_list *tl, struct str
 		strbuf_addch(out, '\n');
 	}
 	strbuf_addstr(out, "  plus, unless an expectation speaks of them: no kernel panic, no oops or BUG\n");
+	for (size_t i = 0; i < c->nsteps; i++)
+		if (c->steps[i].wait)
+			strbuf_addf(out, "  plus: step %s's wait holds (wait.%s.met == 1)\n", c->steps[i].name,
+				    c->steps[i].name);
 
 	struct strbuf plan = STRBUF_INIT, err = STRBUF_INIT;
 	if (plan_build(c, &plan, &err)) {
