@@ -655,13 +655,27 @@ reports() {
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2400 \
 		--screenshot="$work/rep/report.png" "file://$html" > /dev/null 2>&1
 	mkdir -p build/reports && cp "$work/rep/report.png" build/reports/report.png 2>/dev/null
+	# the memory timeline of a swap run, its kill marked, kept beside it
+	"$oomtest" run -t x86_64 --results "$work/rep/tl" cases/swap-then-kill.case > "$work/rep/tl.tap" || return 1
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
+		--virtual-time-budget=10000 --dump-dom \
+		"file://$root/harness/tests/report-probe.html?src=file://$work/rep/tl/latest/index.html" \
+		2>/dev/null | sed -n '/<pre id="probe">/,/<\/pre>/p' > "$work/rep/tl.probe"
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,2400 \
+		--screenshot="$work/rep/timeline.png" "file://$work/rep/tl/latest/index.html" > /dev/null 2>&1
+	cp "$work/rep/timeline.png" build/reports/timeline.png 2>/dev/null
+	t() { sed -n "s/^$1 //p" "$work/rep/tl.probe"; }
+	grep timeline "$work/rep/tl.probe"
+	[ "$(t timeline-charts)" = 1 ] && [ "$(t timeline-lines-drawn)" -ge 6 ] &&
+	[ "$(t timeline-kill-markers)" -ge 1 ] && [ "$(t timeline-legend-items)" -ge 7 ] &&
+	[ "$(stat -c %s "$work/rep/timeline.png")" -gt 30000 ] || { echo "timeline not drawn as expected"; return 1; }
 	v() { sed -n "s/^$1 //p" "$work/rep/probe"; }
 	[ "$(v sections)" = 4 ] && [ "$(v summary-rows)" = 4 ] && [ "$(v badges-fail)" = 2 ] &&
 	[ "$(v badges-ok)" = 2 ] && [ "$(v external-resources)" = 0 ] &&
 	[ "$(v charts)" -ge 6 ] && [ "$(v charts-visible)" = "$(v charts)" ] &&
 	[ "$(v buddy-charts)" -ge 2 ] && [ "$(v bars-drawn)" -ge 20 ] &&
 	[ "$(v memory-lines-drawn)" -ge 4 ] && [ "$(v oom-marks-with-report)" -ge 4 ] &&
-	[ "$(v expectations-failed)" = 2 ] && [ "$(v events-oom)" -ge 4 ] &&
+	[ "$(v expectations-failed)" = 2 ] && [ "$(v events-oom)" -ge 4 ] && [ "$(v timeline-charts)" = 4 ] &&
 	[ "$(stat -c %s "$work/rep/report.png")" -gt 50000 ] || { echo "rendered page not as expected"; return 1; }
 }
 check "JUnit validates, JSON has its documented shape, Chromium renders the HTML report with its charts" reports
