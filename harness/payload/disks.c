@@ -37,9 +37,11 @@ char *disks_find_tool(const char *name)
 
 int disks_make_empty(const char *path, unsigned long long size, struct strbuf *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	if (fd < 0 || ftruncate(fd, (off_t)size)) {
+	/* the guest writes it, and its machine may run as another user (a
+	 * libvirt daemon's): the image is the run's alone, removed after it */
+	if (fd < 0 || fchmod(fd, 0666) || ftruncate(fd, (off_t)size)) {
 		strbuf_addf(err, "cannot make %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -144,6 +144,7 @@ libvirt_suite() {
 	diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/lv.tap") || return 1
 	test -s "$work"/lres/latest/memcg-v1-kill/i386/domain.xml &&
 	grep -q "<source file=\"$root/build/payloads/" "$work"/lres/latest/tap-meminfo/i386/domain.xml &&
+	grep -q "<serial>oomtest-swap</serial>" "$work"/lres/latest/swap-then-kill/x86_64/domain.xml &&
 	[ -z "$(ls build/payloads)" ] &&
 	grep -q '"vm.exit": "guest panicked (pvpanic)"' "$work"/lres/latest/panic-on-oom/x86_64/facts.json &&
 	[ "$(lv_orphans)" -eq 0 ] && [ "$(qemus)" -eq 0 ]

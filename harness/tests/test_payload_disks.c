@@ -55,6 +55,8 @@ static void test_swap(void **state)
 	/* the nominal size, and sparse: the header is all that was written */
 	assert_true((unsigned long long)st.st_size == DISK_SWAP_SIZE);
 	assert_true((unsigned long long)st.st_blocks * 512 < (1ull << 20));
+	/* writable by the user a libvirt daemon runs the machine as */
+	assert_int_equal(st.st_mode & 0777, 0666);
 	int fd = open(p.buf, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(pread(fd, page, sizeof(page), 0), sizeof(page));
