@@ -814,6 +814,40 @@ CASE
 }
 check "bring your own: another arch or kernel skips with the reason, a missing file is file:line; payload.txt, no disk left, TAP in the report" it_byo
 
+# 11. Real memory: a wait that never holds fails at its bound naming the
+#     condition (no hang); one naming a group that does not exist is a
+#     file:line error that starts nothing; swap and disk too large, too.
+it_wait() {
+	mkdir -p "$work/wait"
+	cat > "$work/wait/never.case" <<'CASE'
+[case]
+targets = x86_64
+[step h]
+run        = hog --max 1M --hold
+background = yes
+wait       = output "never printed"
+wait_max   = 2s
+[step w]
+wait = cgroup nope memory.current > 0
+[expect]
+oom.count == 0
+CASE
+	"$oomtest" run "$work/wait/never.case" > "$work/wait/tap" 2> "$work/wait/err"
+	[ $? -eq 2 ] && grep -q "never.case:9: wait 'cgroup nope memory.current > 0' names no \[cgroup nope\]" "$work/wait/err" &&
+	[ "$(qemus)" -eq 0 ] || { cat "$work/wait/err"; return 1; }
+	sed -i '/^\[step w\]/,/^wait = cgroup/d' "$work/wait/never.case"
+	timed_run "$work/wait/tap" --results "$work/wait/res" "$work/wait/never.case"
+	cat "$work/wait/tap"
+	[ $rc -eq 1 ] && [ "$took" -lt 30 ] &&
+	grep -q 'step h: wait = output \\"never printed\\": did not hold within 2s' "$work/wait/tap" &&
+	grep -q '"wait.h.met": "0"' "$work/wait/res"/latest/never/x86_64/facts.json || return 1
+	printf '[case]\nswap = 5G\ndisk = 20G\n[step s]\nrun = hog --kind file --max 1M\n[expect]\noom.count == 0\n' > "$work/wait/big.case"
+	"$oomtest" run "$work/wait/big.case" > /dev/null 2> "$work/wait/big.err"
+	[ $? -eq 2 ] && grep -q 'big.case:2: swap 5G is out of range' "$work/wait/big.err" &&
+	grep -q 'big.case:3: disk 20G is out of range' "$work/wait/big.err"
+}
+check "wait: a condition that never holds fails at its bound, naming it; a bad wait, swap or disk is file:line" it_wait
+
 # 10. make install into a DESTDIR: the installed oomtest finds its own tree,
 #     keeps its state where it is told, runs a case; the man page is true.
 it_install() {
