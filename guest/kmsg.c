@@ -82,10 +82,12 @@ const char *kmsg_record_event(const char *rec, size_t n, char *what, size_t size
 	if ((at = find_in(msg, eol, ": page allocation failure: ")) ||
 	    (at = find_in(msg, eol, ": vmalloc error: "))) {
 		/* "COMM: page allocation failure: order:N, mode:..." */
-		const char *order = find_in(at, eol, "order:");
-		size_t olen = order ? strcspn(order, ",\n") : 0;
+		const char *order = find_in(at, eol, "order:"), *end = order;
+		/* the record is not a C string: its length bounds every look */
+		while (end && end < eol && *end != ',')
+			end++;
 		snprintf(what, size, "%.*s%s%.*s", (int)(at - msg), msg, order ? " " : "",
-			 (int)(order && order + olen <= eol ? olen : 0), order ? order : "");
+			 (int)(order ? end - order : 0), order ? order : "");
 		return "alloc_fail";
 	}
 	return NULL;
