@@ -61,15 +61,34 @@ static const char *find_in(const char *s, const char *end, const char *what)
 	return NULL;
 }
 
+/* The OOM killer's own words before "Killed process" (mm/oom_kill.c's
+ * "Out of memory", "Memory cgroup out of memory", with "(oom_kill_allocating_task)"
+ * or not), not a module's line that happens to hold them. */
+static int killer_said(const char *msg, const char *at)
+{
+	static const char *const heads[] = { "Out of memory: ", "Memory cgroup out of memory: ",
+					     "Out of memory (oom_kill_allocating_task): " };
+
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		size_t n = strlen(heads[i]);
+		if ((size_t)(at - msg) == n && !memcmp(msg, heads[i], n))
+			return 1;
+	}
+	return 0;
+}
+
 const char *kmsg_record_event(const char *rec, size_t n, char *what, size_t size)
 {
 	const char *msg, *eol, *at;
 
 	if (!size || kernel_text(rec, n, &msg, &eol))
 		return NULL;
-	if ((at = find_in(msg, eol, "Killed process "))) {
+	if ((at = find_in(msg, eol, "Killed process ")) && killer_said(msg, at)) {
 		/* "Killed process PID (COMM) total-vm:..." */
 		const char *pid = at + 15, *open = find_in(pid, eol, " ("), *close = NULL;
+		for (const char *d = pid; d < (open ? open : pid); d++)
+			if (*d < '0' || *d > '9')
+				return NULL;
 		/* a comm may hold ')': the last one closes it */
 		for (const char *p = open ? open + 2 : eol; p < eol; p++)
 			if (*p == ')')

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -113,7 +115,77 @@ static void test_events(void **state)
 	assert_null(event_of("6,1,2,-;oom_reaper: reaped process 123 (hog), now anon-rss:0kB\n", what, sizeof(what)));
 	assert_null(event_of("6,1,2,-;oom_trigger: result fired=1\n", what, sizeof(what)));
 	assert_null(event_of("3,1,2,-;Killed process 12\n", what, sizeof(what)));
+	assert_null(event_of("6,1,2,-;oom_trigger: notifier fired; Killed process 12 (x) quoted\n", what, sizeof(what)));
+	assert_null(event_of("3,1,2,-;Out of memory: Killed process 1x2 (hog)\n", what, sizeof(what)));
+	assert_string_equal(event_of("3,1,2,-;Out of memory (oom_kill_allocating_task): Killed process 9 (allocator) "
+				     "total-vm:1kB\n", what, sizeof(what)), "oom_kill");
+	assert_string_equal(what, "9 allocator");
 	assert_null(event_of("no record", what, sizeof(what)));
+}
+
+/* The kernel's count of a fixture's kills: oom.N.kills summed, and the
+ * first victim's "PID COMM", from its .facts golden file. */
+static int golden_kills(const char *facts, char *first, size_t size)
+{
+	FILE *f = fopen(facts, "r");
+	char line[512], pid[32] = "", comm[64] = "";
+	int kills = 0, n;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "oom.%*d.kills = %d", &n) == 1)
+			kills += n;
+		else if (!pid[0] && sscanf(line, "oom.1.victim.pid = %31s", pid) == 1)
+			;
+		else if (!comm[0])
+			sscanf(line, "oom.1.victim.comm = %63[^\n]", comm);
+	}
+	fclose(f);
+	snprintf(first, size, "%s %s", pid, comm);
+	return kills;
+}
+
+/* Real guests' consoles (fixtures/klog/guest-*.log), each line as the
+ * kernel's /dev/kmsg record: the kills found are the ones the OOM reports
+ * count, the first names the first victim, and the module's line that
+ * quotes "Killed process" is none of them. */
+static void test_events_of_real_logs(void **state)
+{
+	DIR *d = opendir("fixtures/klog");
+	struct dirent *e;
+	int logs = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		char path[512], rec[1024], what[64], first[128] = "", want_first[128], line[1024];
+		size_t len = strlen(e->d_name);
+		int kills = 0, seq = 0;
+
+		if (strncmp(e->d_name, "guest-", 6) || len < 4 || strcmp(e->d_name + len - 4, ".log"))
+			continue;
+		snprintf(path, sizeof(path), "fixtures/klog/%s", e->d_name);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f)) {
+			const char *text = strstr(line, "] ");
+			if (line[0] != '[' || !text)
+				continue;
+			int n = snprintf(rec, sizeof(rec), "6,%d,0,-;%s", seq++, text + 2);
+			const char *kind = kmsg_record_event(rec, (size_t)n, what, sizeof(what));
+			if (kind && !strcmp(kind, "oom_kill") && kills++ == 0)
+				snprintf(first, sizeof(first), "%s", what);
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "fixtures/klog/%s.facts", e->d_name);
+		int want = golden_kills(path, want_first, sizeof(want_first));
+		if (kills != want || (want && strcmp(first, want_first)))
+			fail_msg("%s: %d kills, first '%s'; the reports say %d, first '%s'", e->d_name, kills, first,
+				 want, want_first);
+		logs++;
+	}
+	closedir(d);
+	assert_true(logs >= 10);
 }
 
 int main(void)
@@ -122,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_last_kernel_record_wins),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_events_of_real_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
