@@ -97,9 +97,11 @@ $(B)/san/%.o: %.c $(HARNESS_HDRS)
 # The sanitizer objects are kept between builds (not intermediate files).
 .SECONDARY: $(SAN_OBJS)
 
-$(B)/tests/%: harness/tests/%.c $(SAN_OBJS)
+# the tests' shared helpers (case_test.h, ...) are rebuilt into each test
+TEST_HDRS := $(wildcard harness/tests/*.h)
+$(B)/tests/%: harness/tests/%.c $(SAN_OBJS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $^ -o $@ -lcmocka $(HOST_LIBS)
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $(filter-out %.h,$^) -o $@ -lcmocka $(HOST_LIBS)
 
 # Tests of the agent's modules (test_guest_*.c) link them, but its main,
 # instead of the harness.
@@ -109,9 +111,9 @@ $(B)/san/guest/%.o: guest/%.c $(wildcard guest/*.h proto/*.h) harness/lib/clock.
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) -c $< -o $@
 
-$(B)/tests/test_guest_%: harness/tests/test_guest_%.c $(GUEST_TEST_OBJS)
+$(B)/tests/test_guest_%: harness/tests/test_guest_%.c $(GUEST_TEST_OBJS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $^ -o $@ -lcmocka
+	$(CC) $(CFLAGS_COMMON) $(SAN_FLAGS) $(filter-out %.h,$^) -o $@ -lcmocka
 
 $(B)/fuzz/%: harness/fuzz/%.c $(HARNESS_SRCS)
 	@mkdir -p $(@D)

@@ -16,7 +16,7 @@
 
 #include "case/casefile.h"
 
-#define KNOWN_CASE "(known: description targets memory timeout cmdline needs packages)"
+#define KNOWN_CASE "(known: description targets memory timeout cmdline needs swap disk packages)"
 #define KNOWN_STEP "(known: run module write rmmod cgroup background sleep wait wait_max collect oom_score_adj tap)"
 #define SECTIONS_LIST "[case] [params] [sysctl] [files] [cgroup NAME] [step NAME] [expect] [expect SELECTOR]"
 #define SECTIONS "(known: " SECTIONS_LIST ")"

@@ -88,8 +88,8 @@ static void test_step_run_module(void **state)
 		   "t.case:4: 'background' in [step s] needs run or module\n");
 }
 
-#define HOG_BAD(arg, why) "t.case:2: bad hog argument '" arg "': " why " (usage: hog [--kind anon|shmem|mlock|thp] [--chunk SIZE] " \
-	"[--interval MS] [--max SIZE] [--hold] [--name COMM])\n"
+#define HOG_BAD(arg, why) "t.case:2: bad hog argument '" arg "': " why " (usage: hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] " \
+	"[--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM])\n"
 #define NOT_A_SIZE "not a size (a whole number of bytes with optional K, M or G suffix, e.g. 128K)"
 
 /* The hog's arguments are checked as the hog checks them, here and now. */
@@ -108,7 +108,7 @@ static void test_run_hog_arguments(void **state)
 	fails_with("[step s]\nrun = hog --hold --chunk\n" EXPECT, HOG_BAD("--chunk", "needs a value"));
 	fails_with("[step s]\nrun = hog --size 1M\n" EXPECT, HOG_BAD("--size", "unknown option"));
 	fails_with("[step s]\nrun = hog --kind hugetlb\n" EXPECT,
-		   HOG_BAD("hugetlb", "not a kind of memory (anon, shmem, mlock or thp)"));
+		   HOG_BAD("hugetlb", "not a kind of memory (anon, shmem, file, mlock or thp)"));
 	fails_with("[step s]\nrun = hog --chunk 4095M --kind thp\n" EXPECT,
 		   HOG_BAD("4095M", "a thp chunk too large: rounded up to 2M, it and 2M more must fit one mapping "
 			   "(on i386: at most 4G less 4M)"));
@@ -116,8 +116,8 @@ static void test_run_hog_arguments(void **state)
 		   HOG_BAD("1s", "not a whole number of milliseconds"));
 	/* a parameter's bad value: once, with the run it makes */
 	fails_all_with("[params]\nsize = 1M 2X\n[step s]\nrun = hog --chunk ${size}\n" EXPECT,
-		   "t.case:4: with size=2X: bad hog argument '2X': " NOT_A_SIZE " (usage: hog [--kind anon|shmem|mlock|thp] [--chunk SIZE] "
-		   "[--interval MS] [--max SIZE] [--hold] [--name COMM])\n");
+		   "t.case:4: with size=2X: bad hog argument '2X': " NOT_A_SIZE " (usage: hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] "
+		   "[--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM])\n");
 
 	parses("[step s]\nrun = hog --chunk 128KiB --max 4G --interval 10 --hold --name \"a b\"\n" EXPECT, &c);
 	assert_int_equal(c.steps[0].kind, STEP_RUN);
