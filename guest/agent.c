@@ -83,15 +83,15 @@ static void reserve_memory(void)
  * /lib/modules/boot (pvpanic), and from PAYLOAD_MODULES_DIR (the virtio
  * disk's driver) when the guest was booted with disks. A kernel without
  * them just lacks what they give. */
-static int booted_for_payload(void)
-{
-	struct buf cmdline = { 0 };
-	int found;
+/* The kernel command line, read once: what the harness tells the agent
+ * before any channel exists (proto/proto.h). */
+static struct buf cmdline;
 
+static void read_cmdline(void)
+{
 	buf_reserve(&cmdline, 4096);
-	found = !read_file("/proc/cmdline", &cmdline) && payload_cmdline_has(cmdline.p);
-	free(cmdline.p);
-	return found;
+	if (read_file("/proc/cmdline", &cmdline))
+		cmdline.p[0] = '\0';
 }
 
 /* Whether a pvpanic driver has a device: then QEMU hears of a panic. */
@@ -121,14 +121,17 @@ int main(void)
 
 	setup_mounts();
 	reserve_memory();
-	if (chan_open("/dev/ttyS1") < 0) {
-		fprintf(stderr, "oomtest-init: no agent channel /dev/ttyS1: %s\n", strerror(errno));
+	char chan_dev[64] = "(oomtest.chan= unusable)";
+	read_cmdline();
+	/* first: the channel's driver may be one of them (virtio_console) */
+	modules_load_dir("/lib/modules/boot");
+	if (chan_device(cmdline.p, chan_dev, sizeof(chan_dev)) || chan_open(chan_dev) < 0) {
+		fprintf(stderr, "oomtest-init: no agent channel %s: %s\n", chan_dev, strerror(errno));
 		reboot(RB_POWER_OFF);
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	modules_load_dir("/lib/modules/boot");
-	if (booted_for_payload())
+	if (payload_cmdline_has(cmdline.p))
 		modules_load_dir(PAYLOAD_MODULES_DIR);
 	uname(&u);
 	send_rec("ready", S(OOMTEST_PROTO_VERSION), S(u.release), S(u.machine), S(pvpanic_bound() ? "1" : "0"), NULL);

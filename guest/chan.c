@@ -8,10 +8,38 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 static int chan = -1;
+
+int chan_device(const char *cmdline, char *out, size_t size)
+{
+	static const char key[] = "oomtest.chan=", sep[] = " \t\n";
+	const char *name = "ttyS1";
+	size_t len = 5;
+
+	for (const char *w = cmdline + strspn(cmdline, sep); *w; w += strspn(w, sep)) {
+		size_t wl = strcspn(w, sep), n;
+		if (wl > sizeof(key) - 1 && !memcmp(w, key, sizeof(key) - 1)) {
+			n = wl - (sizeof(key) - 1);
+			const char *v = w + sizeof(key) - 1;
+			int ok = 1;
+			for (size_t i = 0; i < n; i++)
+				ok &= (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+				      (v[i] >= '0' && v[i] <= '9');
+			if (!ok)
+				return -1;
+			name = v;
+			len = n;
+		}
+		w += wl;
+	}
+	if (snprintf(out, size, "/dev/%.*s", (int)len, name) >= (int)size)
+		return -1;
+	return 0;
+}
 
 int chan_open(const char *tty)
 {

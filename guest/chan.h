@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <string.h>
 
+/* The channel's device from the kernel command line: /dev/NAME for the
+ * last "oomtest.chan=NAME" (NAME letters and digits: hvc0 on arm64's virt
+ * machine), else /dev/ttyS1, the second serial port. -1 for a bad NAME or
+ * one that does not fit out. */
+int chan_device(const char *cmdline, char *out, size_t size);
 /* Opens tty as the channel, raw at 115200 baud; returns -1 (errno set) if
  * it cannot. */
 int chan_open(const char *tty);
