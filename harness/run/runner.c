@@ -58,7 +58,7 @@ struct run_ctx {
 	struct strbuf plan;
 	int plan_sent;
 	int plan_error;            /* errno of a failed plan write; 0: none */
-	int agent_spoke;            /* a record other than "mem" since the last look */
+	int agent_spoke;            /* a record other than a sample since the last look */
 	double t0, t_ready;
 	struct stream con, agent;
 };
@@ -76,11 +76,25 @@ static void log_write(struct run_ctx *x, struct stream *s, const char *p, size_t
 	}
 }
 
+/* The agent's periodic samples (a step's VmRSS, the system's memory, a
+ * cgroup's usage) say that it lives, not that the guest does anything. */
+int runner_is_sample(const char *l, size_t len)
+{
+	static const char *const kinds[] = { "mem ", "sys ", "cgmem " };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = strlen(kinds[i]);
+		if (len >= n && !memcmp(l, kinds[i], n))
+			return 1;
+	}
+	return 0;
+}
+
 static void agent_line(struct run_ctx *x, const char *l, size_t len)
 {
 	int was_ready = x->rec.ready;
 
-	if (len < 4 || memcmp(l, "mem ", 4))
+	if (!runner_is_sample(l, len))
 		x->agent_spoke = 1;
 	record_apply(&x->rec, &x->res->facts, l, len);
 	if (!was_ready && x->rec.ready) {

@@ -33,6 +33,10 @@ struct run_request {
 /* Set from a signal handler: the current run stops at once. */
 extern volatile sig_atomic_t runner_interrupted;
 
+/* Whether an agent record line is a periodic sample (mem, sys, cgmem):
+ * those do not count against --silence. */
+int runner_is_sample(const char *line, size_t len);
+
 /* Runs it; always fills res (never fails itself). */
 void run_one(const struct run_request *rq, struct run_result *res);
 

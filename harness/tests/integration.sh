@@ -530,7 +530,7 @@ libvirt_upload() {
 		grep -q "<initrd>/[^<]*/oomtest-[0-9a-f]\{16\}-initramfs.cpio</initrd>" "$work"/lvup/latest/*/$a/domain.xml || return 1
 		# a run's payload travels as a volume of its own, removed with the guest
 		local vol
-		vol=$(sed -n 's|.*<source file="\([^"]*/oomtest-[0-9a-f]\{16\}-[0-9a-f]\{16\}-[0-9]*\.img\)"/>.*|\1|p' \
+		vol=$(sed -n 's|.*<source file="\([^"]*/oomtest-[0-9a-f]\{16\}-[0-9a-f]\{16\}-[0-9]*-payload\.img\)"/>.*|\1|p' \
 			"$work"/lvup/latest/tap-meminfo/$a/domain.xml)
 		[ -n "$vol" ] && [ ! -e "$vol" ] || { echo "payload volume '$vol' of $a missing from the XML or left behind"; return 1; }
 	done
@@ -841,6 +841,39 @@ CASE
 	[ $rc -eq 1 ] && [ "$took" -lt 30 ] &&
 	grep -q 'step h: wait = output \\"never printed\\": did not hold within 2s' "$work/wait/tap" &&
 	grep -q '"wait.h.met": "0"' "$work/wait/res"/latest/never/x86_64/facts.json || return 1
+	# every kind of condition, met: the next OOM kill in a group and in the
+	# whole guest, a step's exit, a cgroup value
+	cat > "$work/wait/forms.case" <<'CASE'
+[case]
+targets = x86_64
+memory  = 128M
+[cgroup g]
+version    = 2
+memory.max = 1M
+[step h]
+run        = hog --chunk 128K --name h
+cgroup     = g
+background = yes
+wait       = oom_kill g
+[step gone]
+wait = exit h
+[step events]
+wait = cgroup g memory.events.oom_kill >= 1
+[step big]
+run        = hog --chunk 1M --name big
+background = yes
+wait       = oom_kill
+[expect]
+wait.h.met == 1
+wait.gone.met == 1
+wait.events.met == 1
+wait.big.met == 1
+step.h.exit == signal:9
+step.big.exit == signal:9
+oom.count >= 2
+CASE
+	"$oomtest" run --results "$work/wait/res" "$work/wait/forms.case" > "$work/wait/forms.tap" ||
+		{ cat "$work/wait/forms.tap"; return 1; }
 	printf '[case]\nswap = 5G\ndisk = 20G\n[step s]\nrun = hog --kind file --max 1M\n[expect]\noom.count == 0\n' > "$work/wait/big.case"
 	"$oomtest" run "$work/wait/big.case" > /dev/null 2> "$work/wait/big.err"
 	[ $? -eq 2 ] && grep -q 'big.case:2: swap 5G is out of range' "$work/wait/big.err" &&

@@ -349,10 +349,25 @@ static void test_stream_end_after_guest_end(void **state)
 	remove_dir(dir);
 }
 
+/* --silence: samples keep coming from an agent whose guest does nothing */
+static void test_samples_are_not_output(void **state)
+{
+	(void)state;
+	assert_int_equal(runner_is_sample("mem hog 25 1024", 15), 1);
+	assert_int_equal(runner_is_sample("sys 50 1 2 3 4 5", 16), 1);
+	assert_int_equal(runner_is_sample("cgmem g 50 4", 12), 1);
+	assert_int_equal(runner_is_sample("event 50 start hog", 18), 0);
+	assert_int_equal(runner_is_sample("out hog x", 9), 0);
+	assert_int_equal(runner_is_sample("memo", 4), 0);
+	assert_int_equal(runner_is_sample("sys", 3), 0);
+	assert_int_equal(runner_is_sample("", 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_to_the_end),
+		cmocka_unit_test(test_samples_are_not_output),
 		cmocka_unit_test(test_guest_ends_before_ready),
 		cmocka_unit_test(test_guest_does_not_start),
 		cmocka_unit_test(test_overlong_line_keeps_what_follows),
