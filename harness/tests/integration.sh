@@ -863,11 +863,14 @@ wait = cgroup g memory.events.oom_kill >= 1
 run        = hog --chunk 1M --name big
 background = yes
 wait       = oom_kill
+[step end]
+wait = exit big
 [expect]
 wait.h.met == 1
 wait.gone.met == 1
 wait.events.met == 1
 wait.big.met == 1
+wait.end.met == 1
 step.h.exit == signal:9
 step.big.exit == signal:9
 oom.count >= 2
