@@ -32,7 +32,7 @@ static const char *const arm64_zones[] = { "DMA", "DMA32", "Normal", "Movable", 
 	.machine = "pc", .machine_is_default = 1, .cpu = NULL, .libvirt_cpu_mode = NULL, \
 	.libvirt_acpi = 1, .chan = ARCH_CHAN_SERIAL, .panic_device = "pvpanic", \
 	.libvirt_panic = "isa", .console_dev = "ttyS0", .console_arg = "console=ttyS0,115200", \
-	.agent_dev = "ttyS1", .cmdline_extra = "noisapnp no_timer_check", .kernel = ARCH_KERNEL_X86, \
+	.agent_dev = "ttyS1", .cmdline_extra = "noisapnp no_timer_check", .kernel = ARCH_KERNEL_X86, .image_magic = NULL, .image_magic_at = 0, \
 	.kdir_image = "arch/x86/boot/bzImage", .qemu_package = "qemu-system-x86"
 
 const struct arch_ops arch_x86_64 = {
@@ -104,7 +104,10 @@ const struct arch_ops arch_arm64 = {
 	.console_arg = "console=ttyAMA0",
 	.agent_dev = "hvc0",
 	.cmdline_extra = "",
-	.kernel = ARCH_KERNEL_ARM64,
+	.kernel = ARCH_KERNEL_IMAGE,
+	/* Documentation/arch/arm64/booting.rst */
+	.image_magic = "ARM\x64",
+	.image_magic_at = 56,
 	.kdir_image = "arch/arm64/boot/Image",
 	.zones = arm64_zones,
 };

@@ -8,12 +8,13 @@
 #ifndef OOMTEST_TARGET_ARCH_H
 #define OOMTEST_TARGET_ARCH_H
 
+#include <stddef.h>
 #include "lib/strbuf.h"
 
 /* How QEMU is given its kernels. */
 enum arch_kernel {
 	ARCH_KERNEL_X86,       /* a bzImage, or an ELF vmlinux with a PVH entry note */
-	ARCH_KERNEL_ARM64,     /* an Image ("ARM\x64" at offset 56), or one gzip'd (vmlinuz) */
+	ARCH_KERNEL_IMAGE,     /* an Image (image_magic at image_magic_at), or one gzip'd */
 };
 
 /* How the agent channel reaches the guest. */
@@ -61,6 +62,8 @@ struct arch_ops {
 	const char *agent_dev;           /* the agent channel's device: ttyS1, hvc0 */
 	const char *cmdline_extra;       /* kernel arguments of its own; "" */
 	enum arch_kernel kernel;
+	const char *image_magic;         /* ARCH_KERNEL_IMAGE: its Image header's magic, "ARM\x64" */
+	size_t image_magic_at;           /* and where it is: 56 */
 	const char *kdir_image;          /* a build tree's image: arch/x86/boot/bzImage */
 	const char *const *zones;        /* its kernels' zones that hold memory, low to high */
 };

@@ -15,8 +15,6 @@
 #define BZ_XLOADFLAGS_AT 0x236
 #define BZ_XLF_KERNEL_64 0x1
 #define BZ_VERSION_XLF  0x020c  /* 2.12: xloadflags */
-/* arm64 Image header (Documentation/arch/arm64/booting.rst) */
-#define ARM64_MAGIC_AT  56
 
 /* An ELF program header, the fields read here. */
 struct elf_phdr {
@@ -175,6 +173,18 @@ static void identify_elf(const unsigned char *b, size_t len, struct kimage *out)
 	out->arch = arch_for_elf(out->elf_machine, out->elf_class);
 }
 
+/* The arch whose Image header magic the head has; NULL: none. */
+static const struct arch_ops *image_arch(const unsigned char *b, size_t len)
+{
+	for (size_t i = 0; arch_table[i]; i++) {
+		const struct arch_ops *a = arch_table[i];
+		size_t n = a->image_magic ? strlen(a->image_magic) : 0;
+		if (n && len >= a->image_magic_at + n && !memcmp(b + a->image_magic_at, a->image_magic, n))
+			return a;
+	}
+	return NULL;
+}
+
 void kimage_identify(const void *head, size_t len, struct kimage *out)
 {
 	const unsigned char *b = head;
@@ -186,9 +196,8 @@ void kimage_identify(const void *head, size_t len, struct kimage *out)
 		out->kind = KIMAGE_BZIMAGE;
 		if (len >= BZ_XLOADFLAGS_AT + 2 && u16le(b + BZ_VERSION_AT) >= BZ_VERSION_XLF)
 			out->arch = u16le(b + BZ_XLOADFLAGS_AT) & BZ_XLF_KERNEL_64 ? &arch_x86_64 : &arch_i386;
-	} else if (len >= ARM64_MAGIC_AT + 4 && !memcmp(b + ARM64_MAGIC_AT, "ARM\x64", 4)) {
-		out->kind = KIMAGE_ARM64_IMAGE;
-		out->arch = &arch_arm64;
+	} else if ((out->arch = image_arch(b, len))) {
+		out->kind = KIMAGE_IMAGE;
 	} else if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		out->kind = KIMAGE_GZIP;
 	}
@@ -209,14 +218,14 @@ void kimage_describe(const struct kimage *k, struct strbuf *out)
 		else
 			strbuf_addstr(out, "an ELF file of no valid class");
 		break;
-	case KIMAGE_ARM64_IMAGE:
+	case KIMAGE_IMAGE:
 		strbuf_addf(out, "an Image for %s", k->arch->name);
 		break;
 	case KIMAGE_GZIP:
 		strbuf_addstr(out, "gzip data");
 		break;
 	default:
-		strbuf_addstr(out, "not a kernel image (neither a bzImage, an ELF vmlinux nor an arm64 Image)");
+		strbuf_addstr(out, "not a kernel image (neither a bzImage, an ELF vmlinux nor an Image)");
 		break;
 	}
 }
@@ -228,7 +237,7 @@ static int kind_of(const struct arch_ops *a, enum kimage_kind kind)
 		return 1;
 	if (a->kernel == ARCH_KERNEL_X86)
 		return kind == KIMAGE_BZIMAGE;
-	return kind == KIMAGE_ARM64_IMAGE || kind == KIMAGE_GZIP;
+	return kind == KIMAGE_IMAGE || kind == KIMAGE_GZIP;
 }
 
 enum kimage_fit kimage_fits(const struct kimage *k, const struct arch_ops *a)

@@ -1,7 +1,7 @@
 /* kimage: what is read from a kernel image file. What it is, from its
  * first bytes: an x86 bzImage (and, from boot protocol 2.12 on, whether
- * it is 64-bit), an ELF vmlinux (its machine and class), an arm64 Image
- * or gzip data, and whether it can be a kernel of an arch; the release it
+ * it is 64-bit), an ELF vmlinux (its machine and class), an Image (arm64's:
+ * the arch table's magic) or gzip data, and whether it can be a kernel of an arch; the release it
  * names; an ELF kernel's PVH note and where its segments end. Reads
  * hostile input: every offset is checked against the bytes there are. */
 #ifndef OOMTEST_TARGET_KIMAGE_H
@@ -12,7 +12,7 @@
 #include "target/arch.h"
 
 /* The release a kernel image names (bzImage header, else the banner of
- * a vmlinux or an arm64 Image). Returns 0, or -errno (-ENOENT when the
+ * a vmlinux or an Image). Returns 0, or -errno (-ENOENT when the
  * image names none: gzip data names none that is read). */
 int kimage_release(const char *path, struct strbuf *out);
 /* Whether an ELF kernel carries the PVH entry note QEMU boots it by. */
@@ -28,7 +28,7 @@ enum kimage_kind {
 	KIMAGE_UNKNOWN,
 	KIMAGE_BZIMAGE,        /* "HdrS" at 0x202 */
 	KIMAGE_ELF,            /* "\177ELF" */
-	KIMAGE_ARM64_IMAGE,    /* "ARM\x64" at 56 */
+	KIMAGE_IMAGE,          /* an arch's image_magic at its image_magic_at */
 	KIMAGE_GZIP,           /* 1f 8b: its contents are not unpacked here */
 };
 

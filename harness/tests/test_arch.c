@@ -56,6 +56,7 @@ static void test_x86_64(void **state)
 	assert_string_equal(a->agent_dev, "ttyS1");
 	assert_string_equal(a->cmdline_extra, "noisapnp no_timer_check");
 	assert_int_equal(a->kernel, ARCH_KERNEL_X86);
+	assert_null(a->image_magic);
 	assert_string_equal(a->kdir_image, "arch/x86/boot/bzImage");
 	assert_list(a->zones, "DMA DMA32 Normal Movable");
 }
@@ -93,6 +94,7 @@ static void test_i386(void **state)
 	assert_string_equal(a->agent_dev, "ttyS1");
 	assert_string_equal(a->cmdline_extra, "noisapnp no_timer_check");
 	assert_int_equal(a->kernel, ARCH_KERNEL_X86);
+	assert_null(a->image_magic);
 	assert_string_equal(a->kdir_image, "arch/x86/boot/bzImage");
 	assert_list(a->zones, "DMA Normal HighMem Movable");
 }
@@ -128,7 +130,9 @@ static void test_arm64(void **state)
 	assert_string_equal(a->console_arg, "console=ttyAMA0");
 	assert_string_equal(a->agent_dev, "hvc0");
 	assert_string_equal(a->cmdline_extra, "");
-	assert_int_equal(a->kernel, ARCH_KERNEL_ARM64);
+	assert_int_equal(a->kernel, ARCH_KERNEL_IMAGE);
+	assert_memory_equal(a->image_magic, "ARM\x64", 5);
+	assert_int_equal(a->image_magic_at, 56);
 	assert_string_equal(a->kdir_image, "arch/arm64/boot/Image");
 	assert_list(a->zones, "DMA DMA32 Normal Movable");
 }

@@ -198,7 +198,7 @@ static void test_real_heads(void **state)
 	assert_describes(&k, "an ELF vmlinux for x86_64");
 	/* an EFI stub's "MZ" first, the Image header's magic at 56 */
 	identify_fixture("image-6.1.0-50-cloud-arm64.head", &k);
-	assert_int_equal(k.kind, KIMAGE_ARM64_IMAGE);
+	assert_int_equal(k.kind, KIMAGE_IMAGE);
 	assert_ptr_equal(k.arch, &arch_arm64);
 	assert_describes(&k, "an Image for arm64");
 	identify_fixture("image-6.1.0-50-cloud-arm64.head.gz", &k);
@@ -216,7 +216,7 @@ static void test_small_heads(void **state)
 	(void)state;
 	kimage_identify(b, 0, &k);
 	assert_int_equal(k.kind, KIMAGE_UNKNOWN);
-	assert_describes(&k, "not a kernel image (neither a bzImage, an ELF vmlinux nor an arm64 Image)");
+	assert_describes(&k, "not a kernel image (neither a bzImage, an ELF vmlinux nor an Image)");
 	/* an ELF file too short for e_machine, and one of no valid class */
 	kimage_identify("\177ELF\2\1", 6, &k);
 	assert_int_equal(k.kind, KIMAGE_ELF);
@@ -268,7 +268,7 @@ static void test_fits(void **state)
 {
 	struct kimage bz64 = { KIMAGE_BZIMAGE, &arch_x86_64, 0, 0 }, bz_old = { KIMAGE_BZIMAGE, NULL, 0, 0 };
 	struct kimage elf32 = { KIMAGE_ELF, &arch_i386, 3, 32 }, elf_odd = { KIMAGE_ELF, NULL, 243, 64 };
-	struct kimage image = { KIMAGE_ARM64_IMAGE, &arch_arm64, 0, 0 }, gz = { KIMAGE_GZIP, NULL, 0, 0 };
+	struct kimage image = { KIMAGE_IMAGE, &arch_arm64, 0, 0 }, gz = { KIMAGE_GZIP, NULL, 0, 0 };
 	struct kimage elf_arm = { KIMAGE_ELF, &arch_arm64, 183, 64 }, junk = { KIMAGE_UNKNOWN, NULL, 0, 0 };
 
 	(void)state;
