@@ -4,6 +4,11 @@
  * percent-encoded so it may hold any byte: '%', bytes <= 0x20 and >= 0x7f
  * become %XX, and the empty field is "%-". Shared by guest/ and harness/run/record.c.
  *
+ * The agent's channel is the device the kernel command line names:
+ *   oomtest.chan=DEV   /dev/DEV (ttyS1 on x86: the second serial port;
+ *                      hvc0 on arm64: a virtio console port), given by
+ *                      every backend (harness/target/arch.c says which)
+ *
  * agent -> harness:  ready VERSION RELEASE MACHINE PVPANIC (1: a pvpanic device is bound)
  *                    start STEP PID | exit STEP STATUS | left STEP
  *                    out STEP LINE
@@ -42,6 +47,8 @@
 #define OOMTEST_PROTO_H
 
 #define OOMTEST_PROTO_VERSION "1"
+/* the kernel argument naming the agent channel's device: oomtest.chan=DEV */
+#define OOMTEST_CHAN_ARG "oomtest.chan="
 
 static inline int proto_needs_escape(unsigned char c)
 {

@@ -57,11 +57,9 @@ struct backend_ops {
 	void (*destroy)(struct vm *vm);
 };
 
-/* The kernel command line every backend boots with, before the case's.
- * no_timer_check: a guest whose vCPU waits for a busy host CPU can fail
- * the IO-APIC timer check at boot and panic ("IO-APIC + timer doesn't
- * work"); the check is for broken hardware timers, which QEMU's are not. */
-#define GUEST_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp no_timer_check"
+/* Every backend boots a guest with its arch's kernel command line
+ * (arch_guest_cmdline in target/arch.h), then PAYLOAD_CMDLINE when it
+ * has a disk, then the case's. */
 
 extern const struct backend_ops backend_qemu;
 extern const struct backend_ops backend_libvirt;

@@ -1,9 +1,9 @@
 /* backend_libvirt: runs the guest as a transient domain of a libvirt
  * daemon (--connect URI), local or remote. The domain is started paused
- * with VIR_DOMAIN_START_AUTODESTROY (it dies with our connection), both
- * serial ports are opened as virDomainOpenConsole streams before it runs,
- * so not a byte is lost, and each stream is bridged to a socket the runner
- * polls like the QEMU backend's. How the guest ended comes from lifecycle
+ * with VIR_DOMAIN_START_AUTODESTROY (it dies with our connection), the
+ * console and the agent channel are opened as virDomainOpenConsole
+ * streams before it runs, so not a byte is lost, and each stream is
+ * bridged to a socket the runner polls like the QEMU backend's. How the guest ended comes from lifecycle
  * events; a <panic> device reports a pvpanic panic. */
 #include "backend/backend.h"
 #include "backend/bridge.h"
@@ -11,6 +11,7 @@
 #include "lib/fs.h"
 #include "lib/hash.h"
 #include "run/results.h"
+#include "target/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -320,8 +321,7 @@ static const char *domain_type(struct vm *vm, const char *arch)
 
 	if (is_local_uri(conn_uri) && strcmp(accel, "kvm"))
 		return "qemu";
-	caps = virConnectGetDomainCapabilities(vm->conn, NULL, strcmp(arch, "i386") ? "x86_64" : "i686", NULL,
-					       "kvm", 0);
+	caps = virConnectGetDomainCapabilities(vm->conn, NULL, arch_of(arch)->libvirt, NULL, "kvm", 0);
 	if (!caps)
 		return "qemu";
 	free(caps);
@@ -421,7 +421,8 @@ static int lv_start(const struct vm_config *cfg, struct vm **out, struct strbuf 
 		last_error(err, "domain events");
 		goto fail;
 	}
-	if (bridge_open(vm, &vm->con, "serial0", 0, err) || bridge_open(vm, &vm->agent, "serial1", 1, err))
+	if (bridge_open(vm, &vm->con, "serial0", 0, err) ||
+	    bridge_open(vm, &vm->agent, libvirt_agent_device(arch_of(cfg->target->arch)), 1, err))
 		goto fail;
 	if (virDomainResume(vm->dom) < 0) {
 		last_error(err, "resuming the domain");

@@ -3,6 +3,7 @@
 #include "lib/utf8.h"
 #include "proto/disks.h"
 #include "proto/payload.h"
+#include "target/arch.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
@@ -115,12 +116,12 @@ static void serial(struct xml_doc *d, const char *port)
 	close_elem(d);
 }
 
-static void os(struct xml_doc *d, const struct vm_config *cfg)
+static void os(struct xml_doc *d, const struct vm_config *cfg, const struct arch_ops *a)
 {
 	const struct target *t = cfg->target;
 	struct strbuf cmdline = STRBUF_INIT;
 
-	strbuf_addstr(&cmdline, GUEST_CMDLINE);
+	arch_guest_cmdline(a, &cmdline);
 	/* the agent loads the virtio disk's driver for any of the disks */
 	if (cfg->payload || cfg->swap_disk || cfg->data_disk)
 		strbuf_addstr(&cmdline, " " PAYLOAD_CMDLINE);
@@ -128,8 +129,8 @@ static void os(struct xml_doc *d, const struct vm_config *cfg)
 		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
 	open_elem(d, "os");
 	open_elem(d, "type");
-	attr(d, "arch", strcmp(t->arch, "i386") ? "x86_64" : "i686");
-	attr(d, "machine", "pc");
+	attr(d, "arch", a->libvirt);
+	attr(d, "machine", a->machine);
 	d->failed |= xmlTextWriterWriteString(d->w, X("hvm")) < 0;
 	close_elem(d);
 	leaf(d, "kernel", t->kernel);
@@ -158,11 +159,31 @@ static void virtio_disk(struct xml_doc *d, const char *path, const char *dev, co
 	close_elem(d);
 }
 
-static void devices(struct xml_doc *d, const struct vm_config *cfg)
+/* The agent channel: a second serial port, or a virtio console (libvirt
+ * adds its virtio-serial controller). */
+static void agent_channel(struct xml_doc *d, const struct arch_ops *a)
+{
+	if (a->chan == ARCH_CHAN_SERIAL) {
+		serial(d, "1");
+		return;
+	}
+	open_elem(d, "console");
+	attr(d, "type", "pty");
+	empty_elem(d, "target", "type", "virtio", NULL, NULL);
+	close_elem(d);
+}
+
+const char *libvirt_agent_device(const struct arch_ops *a)
+{
+	/* libvirt's console0 is the first serial port's twin */
+	return a->chan == ARCH_CHAN_SERIAL ? "serial1" : "console1";
+}
+
+static void devices(struct xml_doc *d, const struct vm_config *cfg, const struct arch_ops *a)
 {
 	open_elem(d, "devices");
 	serial(d, "0");
-	serial(d, "1");
+	agent_channel(d, a);
 	if (cfg->payload)
 		virtio_disk(d, cfg->payload, "vda", "payload", 1);
 	if (cfg->swap_disk)
@@ -172,14 +193,16 @@ static void devices(struct xml_doc *d, const struct vm_config *cfg)
 	empty_elem(d, "controller", "type", "usb", "model", "none");
 	empty_elem(d, "memballoon", "model", "none", NULL, NULL);
 	open_elem(d, "panic");
-	attr(d, "model", "isa");
-	empty_elem(d, "address", "type", "isa", "iobase", "0x505");
+	attr(d, "model", a->libvirt_panic);
+	if (!strcmp(a->libvirt_panic, "isa"))
+		empty_elem(d, "address", "type", "isa", "iobase", "0x505");
 	close_elem(d);
 	close_elem(d);
 }
 
 int libvirt_domain_xml(const struct vm_config *cfg, const char *name, const char *type, struct strbuf *out)
 {
+	const struct arch_ops *a = arch_of(cfg->target->arch);
 	struct xml_doc d;
 
 	if (doc_begin(&d))
@@ -190,16 +213,20 @@ int libvirt_domain_xml(const struct vm_config *cfg, const char *name, const char
 	amount(&d, "memory", "KiB", cfg->memory >> 10);
 	amount(&d, "currentMemory", "KiB", cfg->memory >> 10);
 	leaf(&d, "vcpu", "1");
-	os(&d, cfg);
-	open_elem(&d, "features");
-	open_elem(&d, "acpi");
-	close_elem(&d);
-	close_elem(&d);
+	os(&d, cfg, a);
+	if (a->libvirt_acpi) {
+		open_elem(&d, "features");
+		open_elem(&d, "acpi");
+		close_elem(&d);
+		close_elem(&d);
+	}
+	if (a->libvirt_cpu_mode)
+		empty_elem(&d, "cpu", "mode", a->libvirt_cpu_mode, NULL, NULL);
 	empty_elem(&d, "clock", "offset", "utc", NULL, NULL);
 	leaf(&d, "on_poweroff", "destroy");
 	leaf(&d, "on_reboot", "destroy");
 	leaf(&d, "on_crash", "destroy");
-	devices(&d, cfg);
+	devices(&d, cfg, a);
 	close_elem(&d);
 	return doc_end(&d, out);
 }

@@ -1,6 +1,7 @@
-/* backend_qemu: runs the guest in a QEMU started directly. The console
- * (ttyS0) and agent channel (ttyS1) are Unix sockets QEMU listens on and
- * waits for before it starts the guest, so not one byte is lost. */
+/* backend_qemu: runs the guest in a QEMU started directly, its machine
+ * as the target's arch says (target/arch.h). The console and the agent
+ * channel are Unix sockets QEMU listens on and waits for before it starts
+ * the guest, so not one byte is lost. */
 #include "backend/qemu.h"
 #include "backend/kvm_cache.h"
 #include "backend/qmp.h"
@@ -9,7 +10,9 @@
 #include "lib/fs.h"
 #include "proto/disks.h"
 #include "proto/payload.h"
+#include "proto/proto.h"
 #include "run/results.h"
+#include "target/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,26 +119,48 @@ static void add_disk(char ***argv, size_t *n, const char *id, const char *path, 
 	strbuf_release(&dev);
 }
 
+/* The agent channel: a second serial port, or a virtio console port on
+ * its own virtio-serial bus. */
+static void add_agent_channel(char ***argv, size_t *n, const char *dir, const struct arch_ops *a)
+{
+	if (a->chan == ARCH_CHAN_SERIAL) {
+		add_socket(argv, n, dir, "agent", "-serial", "chardev:agent");
+		return;
+	}
+	add(argv, n, "-device");
+	add(argv, n, "virtio-serial-pci");
+	add_socket(argv, n, dir, "agent", "-device", "virtconsole,chardev=agent");
+}
+
 char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *sockdir)
 {
 	/* OOMTEST_QEMU_NAIVE=1 (for bench/): QEMU as one would first write it,
 	 * default devices and firmware, no boot-time savings */
 	int naive = getenv("OOMTEST_QEMU_NAIVE") && !strcmp(getenv("OOMTEST_QEMU_NAIVE"), "1");
+	const struct arch_ops *a = arch_of(cfg->target->arch);
 	struct strbuf append = STRBUF_INIT, mib = STRBUF_INIT;
 	char **argv = NULL;
 	size_t argc = 0;
 
-	strbuf_addstr(&append, naive ? "console=ttyS0 loglevel=7 panic=-1" : GUEST_CMDLINE);
+	if (naive)
+		strbuf_addf(&append, "console=%s loglevel=7 panic=-1 " OOMTEST_CHAN_ARG "%s", a->console_dev,
+			    a->agent_dev);
+	else
+		arch_guest_cmdline(a, &append);
 	/* the agent loads the virtio disk's driver for any of the disks */
 	if (cfg->payload || cfg->swap_disk || cfg->data_disk)
 		strbuf_addstr(&append, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&append, " %s", cfg->extra_cmdline);
 	strbuf_addf(&mib, "%llu", cfg->memory >> 20);
-	add(&argv, &argc, qemu_binary(cfg->target->arch));
-	if (!naive) {
+	add(&argv, &argc, arch_qemu_binary(a));
+	if (!naive || !a->machine_is_default) {
 		add(&argv, &argc, "-M");
-		add(&argv, &argc, "pc");
+		add(&argv, &argc, a->machine);
+	}
+	if (a->cpu) {
+		add(&argv, &argc, "-cpu");
+		add(&argv, &argc, a->cpu);
 	}
 	add(&argv, &argc, "-accel");
 	add(&argv, &argc, accel);
@@ -158,12 +183,12 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	add(&argv, &argc, append.buf);
 	/* each a socket QEMU waits on, in this order, before the guest starts */
 	add_socket(&argv, &argc, sockdir, "con", "-serial", "chardev:con");
-	add_socket(&argv, &argc, sockdir, "agent", "-serial", "chardev:agent");
+	add_agent_channel(&argv, &argc, sockdir, a);
 	add_socket(&argv, &argc, sockdir, "qmp", "-mon", "chardev=qmp,mode=control");
 	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
 	 * says GUEST_PANICKED on QMP and shuts down. */
 	add(&argv, &argc, "-device");
-	add(&argv, &argc, "pvpanic");
+	add(&argv, &argc, a->panic_device);
 	if (cfg->payload)
 		add_disk(&argv, &argc, "payload", cfg->payload, 1);
 	if (cfg->swap_disk)
@@ -240,7 +265,8 @@ static int kvm_works(const struct vm_config *probe, const char *state_dir)
 	char *cache;
 	int ok;
 
-	if (!probe || !state_dir || access("/dev/kvm", R_OK | W_OK))
+	if (!probe || !state_dir || access("/dev/kvm", R_OK | W_OK) ||
+	    !arch_is_native(arch_of(probe->target->arch), arch_host_machine()))
 		return 0;
 	cache = kvm_cache_path(state_dir);
 	kvm_cache_key(&key, qemu_binary(probe->target->arch), probe->target->kernel);
@@ -429,15 +455,17 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		free(vm);
 		return -1;
 	}
-	argv = qemu_argv(cfg, accel(), vm->sockdir);
+	/* KVM runs only the host's own arches: another one is emulated */
+	argv = qemu_argv(cfg, arch_is_native(arch_of(t->arch), arch_host_machine()) ? accel() : "tcg",
+			 vm->sockdir);
 	logfd = run_dir_files(cfg, argv);
 	int r = child_start(&vm->qemu, argv, logfd);
 	if (logfd >= 0)
 		close(logfd);
 	qemu_argv_free(argv);
 	if (r) {
-		strbuf_addf(err, "cannot start %s: %s (install qemu-system-x86, or name a QEMU in OOMTEST_QEMU)",
-			    qemu_binary(t->arch), strerror(-r));
+		strbuf_addf(err, "cannot start %s: %s (install %s, or name a QEMU in OOMTEST_QEMU)",
+			    qemu_binary(t->arch), strerror(-r), arch_of(t->arch)->qemu_package);
 		backend_qemu.destroy(vm);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include "case/lexer.h"
 #include "case/params.h"
 #include "lib/units.h"
+#include "target/arch.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -167,7 +168,6 @@ static size_t keep_word(struct parser *p, char **v, size_t keep, size_t i, int o
 
 static void set_needs(struct parser *p, const char *key, const char *val)
 {
-	static const char *const arches[] = { "x86_64", "i386", NULL };
 	char **v;
 	size_t n, i, keep = 0;
 
@@ -199,8 +199,14 @@ static void set_needs(struct parser *p, const char *key, const char *val)
 				ok = 0;
 			}
 		} else if (!strncmp(w, "arch:", 5)) {
-			if (!case_in_list(arches, w + 5)) {
+			/* a target's arch is its own name: an alias would never match */
+			const struct arch_ops *a = arch_find(w + 5);
+			if (!a) {
 				case_error(p, "bad requirement '%s' (known arches: " ARCH_LIST ")", w);
+				ok = 0;
+			} else if (strcmp(a->name, w + 5)) {
+				case_error(p, "bad requirement '%s' (the arch is called %s here: arch:%s)", w,
+					   a->name, a->name);
 				ok = 0;
 			}
 		} else if (!strncmp(w, "memory:", 7)) {

@@ -16,7 +16,8 @@
 #define DURATION_HELP	"a positive whole number with ms, s or m suffix, e.g. 60s; bare: seconds"
 #define BOOL_HELP	"yes no true false 1 0"
 #define NEEDS_LIST	"cgroup-v1 cgroup-v2 kconfig:CONFIG_NAME min-kernel:X.Y max-kernel:X.Y arch:ARCH memory:SIZE"
-#define ARCH_LIST	"x86_64 i386"
+/* the names of target/arch.c's table, in its order (test_arch checks) */
+#define ARCH_LIST	"x86_64 i386 arm64"
 #define SELECTOR_HELP	"one word of letters, digits and _ . + -: a target name, arch or kernel release"
 #define PARAM_HELP	"a lower-case letter, then lower-case letters, digits and _"
 #define PACKAGE_HELP	"a lower-case letter or digit, then one or more of lower-case letters, digits and + . -"

@@ -6,23 +6,20 @@
 #include <string.h>
 
 #include "lib/strbuf.h"
+#include "target/arch.h"
 
 const char *apt_debian_arch(const char *arch)
 {
-	if (!strcmp(arch, "x86_64"))
-		return "amd64";
-	if (!strcmp(arch, "i386"))
-		return "i386";
-	return NULL;
+	const struct arch_ops *a = arch_find(arch);
+
+	return a ? a->debian : NULL;
 }
 
 const char *apt_triplet(const char *arch)
 {
-	if (!strcmp(arch, "x86_64"))
-		return "x86_64-linux-gnu";
-	if (!strcmp(arch, "i386"))
-		return "i386-linux-gnu";
-	return NULL;
+	const struct arch_ops *a = arch_find(arch);
+
+	return a ? a->triplet : NULL;
 }
 
 char *apt_qualified(const char *name, const char *debarch, int native)
@@ -338,21 +335,22 @@ static int in_some_multiarch_dir(const char *path)
 /* Lower is better; -1: not for this arch. */
 static int path_rank(const char *path, const char *pkg, const char *arch)
 {
-	const char *triplet = apt_triplet(arch), *debarch = apt_debian_arch(arch);
-	const char *bits = !strcmp(arch, "i386") ? "32" : "64";
+	const struct arch_ops *a = arch_find(arch);
 	const char *colon = strchr(pkg, ':');
 	struct strbuf lib = STRBUF_INIT, usr_lib = STRBUF_INIT, multilib = STRBUF_INIT, usr_multilib = STRBUF_INIT;
 	int rank = -1;
 
-	strbuf_addf(&lib, "/lib/%s", triplet);
-	strbuf_addf(&usr_lib, "/usr/lib/%s", triplet);
-	strbuf_addf(&multilib, "/lib%s", bits);
-	strbuf_addf(&usr_multilib, "/usr/lib%s", bits);
+	strbuf_addf(&lib, "/lib/%s", a->triplet);
+	strbuf_addf(&usr_lib, "/usr/lib/%s", a->triplet);
+	if (a->multilib) {
+		strbuf_addf(&multilib, "/lib%s", a->multilib);
+		strbuf_addf(&usr_multilib, "/usr/lib%s", a->multilib);
+	}
 	if (in_dir(path, lib.buf) || in_dir(path, usr_lib.buf))
 		rank = 0;
-	else if (in_dir(path, multilib.buf) || in_dir(path, usr_multilib.buf))
+	else if (a->multilib && (in_dir(path, multilib.buf) || in_dir(path, usr_multilib.buf)))
 		rank = 1;
-	else if ((in_dir(path, "/lib") || in_dir(path, "/usr/lib")) && (!colon || !strcmp(colon + 1, debarch)))
+	else if ((in_dir(path, "/lib") || in_dir(path, "/usr/lib")) && (!colon || !strcmp(colon + 1, a->debian)))
 		rank = 2;
 	else if (in_some_multiarch_dir(path))
 		rank = 3;
@@ -406,7 +404,7 @@ char *apt_soname_owner(const char *dpkg_output, const char *arch)
 const char *apt_glibc_package(const char *soname)
 {
 	static const char *const glibc[] = {
-		"ld-linux.so.2", "ld-linux-x86-64.so.2", "libc.so.6", "libm.so.6", "libmvec.so.1",
+		"ld-linux.so.2", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libc.so.6", "libm.so.6", "libmvec.so.1",
 		"libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2", "libutil.so.1",
 		"libanl.so.1", "libBrokenLocale.so.1", "libthread_db.so.1", "libc_malloc_debug.so.0",
 		"libnss_files.so.2", "libnss_dns.so.2", "libmemusage.so", "libpcprofile.so",

@@ -9,9 +9,11 @@
 
 #include <stddef.h>
 
-/* "x86_64" -> "amd64", "i386" -> "i386"; NULL for another arch. */
+/* An arch (any of its names, target/arch.h) as Debian names it: "x86_64"
+ * -> "amd64", "i386" -> "i386", "arm64" -> "arm64"; NULL for none. */
 const char *apt_debian_arch(const char *arch);
-/* "x86_64" -> "x86_64-linux-gnu", "i386" -> "i386-linux-gnu"; NULL otherwise. */
+/* Its multiarch triplet: "x86_64" -> "x86_64-linux-gnu", "i386" ->
+ * "i386-linux-gnu", "arm64" -> "aarch64-linux-gnu"; NULL for none. */
 const char *apt_triplet(const char *arch);
 /* How apt names a package of debarch: "NAME:DEBARCH", or NAME alone when
  * debarch is the host's native arch (native != 0). Malloc'd. */
@@ -52,12 +54,12 @@ void apt_closure_release(struct apt_closure *c);
  * released. */
 void apt_closure_merge(struct apt_closure *into, struct apt_closure *from);
 
-/* The Debian package for a guest of arch ("x86_64", "i386") that ships a
+/* The Debian package for a guest of arch ("x86_64", "i386", ...) that ships a
  * library, from `dpkg -S` output for SONAME in any directory (one line per
  * package and path; diversion and error lines skipped), preferring, in this order, a
  * path in the arch's multiarch directories (/lib/TRIPLET, /usr/lib/TRIPLET),
- * in its multilib ones (/lib32, /usr/lib32 for i386; /lib64, /usr/lib64
- * for x86_64), in /lib or /usr/lib, or in another arch's multiarch
+ * in its multilib ones where it has them (/lib32, /usr/lib32 for i386;
+ * /lib64, /usr/lib64 for x86_64; none for arm64), in /lib or /usr/lib, or in another arch's multiarch
  * directory (a multiarch package is built for each arch). The name is
  * mapped by apt_multiarch_name. Returns it (malloc'd), or NULL when no
  * line fits. */

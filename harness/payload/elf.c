@@ -1,6 +1,7 @@
 /* elf: ELF program headers, PT_INTERP and DT_NEEDED, and "#!" lines,
  * read from untrusted bytes. */
 #include "payload/elf.h"
+#include "target/arch.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -380,13 +381,9 @@ const char *elf_machine_name(unsigned machine)
 
 int elf_arch_matches(const struct elf_info *info, const char *arch)
 {
-	if (!info->is_elf)
-		return 0;
-	if (!strcmp(arch, "x86_64"))
-		return info->elf_class == 64 && info->machine == EM_X86_64;
-	if (!strcmp(arch, "i386"))
-		return info->elf_class == 32 && info->machine == EM_386;
-	return 0;
+	const struct arch_ops *a = arch_find(arch);
+
+	return info->is_elf && a && info->elf_class == a->elf_class && info->machine == a->elf_machine;
 }
 
 void elf_arch_mismatch(const struct elf_info *info, const char *arch, struct strbuf *msg)
@@ -398,8 +395,8 @@ void elf_arch_mismatch(const struct elf_info *info, const char *arch, struct str
 	const char *name = elf_machine_name(info->machine);
 	strbuf_addstr(msg, "ELF is ");
 	/* x32 and the like: the machine alone would read as a match */
-	if ((info->machine == EM_X86_64 && info->elf_class != 64) ||
-	    (info->machine == EM_386 && info->elf_class != 32))
+	const struct arch_ops *of_machine = arch_for_elf_machine(info->machine);
+	if (of_machine && of_machine->elf_class != info->elf_class)
 		strbuf_addf(msg, "%d-bit ", info->elf_class);
 	if (!strcmp(name, "unknown"))
 		strbuf_addf(msg, "for machine %u", info->machine);

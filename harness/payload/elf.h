@@ -30,8 +30,10 @@ void elf_info_release(struct elf_info *info);
 
 /* "x86-64", "i386", "AArch64", ...; "unknown" for a machine not listed. */
 const char *elf_machine_name(unsigned machine);
-/* Whether an ELF file runs on a target arch ("x86_64" or "i386"):
- * 64-bit x86-64, or 32-bit i386. 0 for anything else, and for non-ELF. */
+/* Whether an ELF file runs on a target arch (any of its names,
+ * target/arch.h): the arch's ELF machine and class, e.g. 64-bit x86-64
+ * for x86_64, 32-bit i386 for i386. 0 for anything else, an unknown arch,
+ * and non-ELF. */
 int elf_arch_matches(const struct elf_info *info, const char *arch);
 /* Appends why it does not, e.g. "ELF is x86-64, the target is i386". */
 void elf_arch_mismatch(const struct elf_info *info, const char *arch, struct strbuf *msg);

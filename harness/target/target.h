@@ -7,11 +7,14 @@
 #include <stddef.h>
 #include "lib/strbuf.h"
 
+/* BOOT_BZIMAGE: the image is given to -kernel as it is (a bzImage; on
+ * arm64 an Image or vmlinuz); BOOT_PVH: an x86 ELF vmlinux, through its
+ * PVH entry. */
 enum boot_kind { BOOT_BZIMAGE, BOOT_PVH };
 
 struct target {
 	char *name;                /* e.g. "x86_64" */
-	char *arch;                /* x86_64 | i386 */
+	char *arch;                /* an arch's own name (target/arch.h): x86_64, i386, arm64 */
 	char *release;             /* kernel release (uname -r) */
 	char *kernel;              /* image given to -kernel */
 	char *bzimage;             /* PVH: a bzImage of the same kernel for guests it does not fit in; or NULL */
@@ -27,25 +30,21 @@ struct target_list {
 	char *abi_comment;         /* what targets.list says it was built from */
 };
 
-/* Reads a targets.list; relative paths are taken from root. Returns 0 or
- * -1 with a message in err. */
+/* Reads a targets.list; relative paths are taken from root, an arch may
+ * be given by any of its names. Returns 0 or -1 with a message in err. */
 int targets_load(struct target_list *l, const char *root, const char *path, struct strbuf *err);
-/* A user's kernel: release from KDIR/include/generated/utsrelease.h (or
- * include/config/kernel.release), which must match the image's; PVH
+/* A user's kernel for arch (any of its names): release from
+ * KDIR/include/generated/utsrelease.h (or include/config/kernel.release),
+ * which must match the image's; the image's header must fit the arch
+ * (kimage_check: a mismatch names both; gzip data, whose arch cannot be
+ * read, is taken to be the arch's with a notice on stderr). On x86, PVH
  * boot when the image is an ELF file or a bzImage has a vmlinux of the
  * same release in KDIR, with the bzImage (given, or KDIR's) kept for the
  * guests the vmlinux does not fit in; where there is none, min_memory is
- * what the vmlinux needs. Returns 0 or -1 with err. */
+ * what the vmlinux needs. On arm64 the Image (or vmlinuz) as it is.
+ * Returns 0 or -1 with err. */
 int target_custom(struct target *t, const char *kernel, const char *kdir, const char *arch,
 		  struct strbuf *err);
-/* The release a kernel image names (bzImage header or vmlinux banner).
- * Returns 0, or -errno (-ENOENT when the image names none). */
-int target_image_release(const char *path, struct strbuf *out);
-/* Whether an ELF kernel carries the PVH entry note QEMU boots it by. */
-int target_elf_has_pvh(const char *path);
-/* Where an ELF kernel's PT_LOAD segments end in guest memory (the highest
- * physical address + memsz): QEMU's PVH boot puts them there. 0: none. */
-unsigned long long target_elf_load_end(const char *path);
 /* Guest memory a PVH kernel needs above its segments: the initramfs QEMU
  * puts at the top of memory and the kernel's first allocations. */
 #define PVH_HEADROOM (16ull << 20)
@@ -63,11 +62,12 @@ const struct target *targets_find(const struct target_list *l, const char *name)
 /* A user's kernel's target name, custom-ARCH-XXXXXXXX: a hash of what
  * identifies its build (the image's path, size and mtime, and
  * KDIR/Module.symvers), so two kernels never share a target directory
- * (module, initramfs) nor a snapshot name. Free() it. */
+ * (module, initramfs) nor a snapshot name; ARCH is the arch's own name.
+ * Free() it. */
 char *target_custom_name(const char *arch, const char *kernel, const char *kdir);
 void target_release(struct target *t);
 void targets_release(struct target_list *l);
-int arch_valid(const char *arch);
+/* The QEMU a target of arch runs in (arch_qemu_binary). */
 const char *qemu_binary(const char *arch);
 
 #endif

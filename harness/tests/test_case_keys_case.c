@@ -90,6 +90,11 @@ static void test_needs(void **state)
 	assert_null(c.needs);
 	assert_int_equal(c.nneeds, 0);
 	case_release(&c);
+	/* arm64 is an arch a case may name, as a requirement and a target */
+	parses("[case]\ntargets = arm64\nneeds = arch:arm64\n" EXPECT, &c);
+	assert_string_equal(c.targets[0], "arm64");
+	assert_string_equal(c.needs[0], "arch:arm64");
+	case_release(&c);
 
 	fails_with("[case]\nneeds = cgroup-v3\n" EXPECT,
 		   "t.case:2: unknown requirement 'cgroup-v3' " NEEDS_KNOWN "\n");
@@ -113,9 +118,13 @@ static void test_needs(void **state)
 		   "t.case:2: bad requirement 'min-kernel:6.' (expected min-kernel:X.Y or min-kernel:X.Y.Z)\n"
 		   "t.case:2: bad requirement 'max-kernel:v6.1' (expected max-kernel:X.Y or max-kernel:X.Y.Z)\n"
 		   "t.case:2: bad requirement 'min-kernel:6.x' (expected min-kernel:X.Y or min-kernel:X.Y.Z)\n");
-	fails_with("[case]\nneeds = arch:arm64 arch:\n" EXPECT,
-		   "t.case:2: bad requirement 'arch:arm64' (known arches: x86_64 i386)\n"
-		   "t.case:2: bad requirement 'arch:' (known arches: x86_64 i386)\n");
+	fails_with("[case]\nneeds = arch:arm arch:\n" EXPECT,
+		   "t.case:2: bad requirement 'arch:arm' (known arches: x86_64 i386 arm64)\n"
+		   "t.case:2: bad requirement 'arch:' (known arches: x86_64 i386 arm64)\n");
+	/* a target's arch is the arch's own name: another would match none */
+	fails_with("[case]\nneeds = arch:aarch64 arch:amd64\n" EXPECT,
+		   "t.case:2: bad requirement 'arch:aarch64' (the arch is called arm64 here: arch:arm64)\n"
+		   "t.case:2: bad requirement 'arch:amd64' (the arch is called x86_64 here: arch:x86_64)\n");
 	fails_with("[case]\nneeds = memory:lots\n" EXPECT,
 		   "t.case:2: bad requirement 'memory:lots' (memory:SIZE, SIZE " SIZE_HELP ")\n");
 	fails_with("[case]\nneeds = arch:i386 cgroup-v2 arch:i386\n" EXPECT,

@@ -1,12 +1,14 @@
 /* Tests for libvirt_xml.c: the documents parse to what the hand-written
- * XML said before (fixtures/backend/domain-*.xml), libvirt's test driver
- * reads them back, and every value is escaped. */
+ * XML said before (fixtures/backend/domain-*.xml; arm64's as it should
+ * be), libvirt's test driver reads them back, and every value is
+ * escaped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -16,6 +18,11 @@
 #include "backend/libvirt_xml.h"
 #include "proto/disks.h"
 #include "proto/payload.h"
+#include "target/arch.h"
+
+/* the x86 kernel command line as it always was, and the agent channel's device */
+#define X86_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp no_timer_check " \
+	"oomtest.chan=ttyS1"
 
 static struct target tgt(const char *arch, const char *kernel)
 {
@@ -118,7 +125,7 @@ static void test_read_back(void **state)
 	assert_non_null(strstr(back, "<type arch='x86_64' machine='pc'>hvm</type>"));
 	assert_non_null(strstr(back, "<kernel>/k/vmlinux &amp; &lt;odd&gt;&apos;s</kernel>"));
 	assert_non_null(strstr(back, "<initrd>/i/initramfs.cpio</initrd>"));
-	assert_non_null(strstr(back, "<cmdline>" GUEST_CMDLINE " vm.x=&quot;1&quot;</cmdline>"));
+	assert_non_null(strstr(back, "<cmdline>" X86_CMDLINE " vm.x=&quot;1&quot;</cmdline>"));
 	assert_non_null(strstr(back, "<on_crash>destroy</on_crash>"));
 	assert_non_null(strstr(back, "<memballoon model='none'/>"));
 	assert_non_null(strstr(back, "<panic model='isa'>"));
@@ -175,6 +182,79 @@ static void test_read_back(void **state)
 	strbuf_release(&xml);
 }
 
+static void quiet(void *data, virErrorPtr e)
+{
+	(void)data;
+	(void)e;
+}
+
+/* arm64: the virt board with QEMU's most capable CPU, no ACPI (libvirt
+ * wants UEFI for it there), the PL011 console and a virtio console for
+ * the agent, the PCI pvpanic device. */
+static void test_arm64(void **state)
+{
+	struct target t = tgt("arm64", "/k/Image");
+	struct vm_config cfg = { .target = &t, .initrd = "/i/arm64.cpio", .memory = 128ull << 20,
+				 .extra_cmdline = "vm.x=1" };
+	struct strbuf xml = STRBUF_INIT;
+	unsigned long version = 0;
+	virConnectPtr c = virConnectOpen("test:///default");
+	virDomainPtr d;
+	char *back, *panic;
+
+	(void)state;
+	t.boot = BOOT_BZIMAGE;
+	same_as_fixture(&cfg, "oomtest-3-0-a64", "qemu", "fixtures/backend/domain-arm64-qemu.xml");
+	assert_int_equal(libvirt_domain_xml(&cfg, "oomtest-3-0-a64", "qemu", &xml), 0);
+	assert_xpath(&xml, "concat(/domain/os/type/@arch, ' ', /domain/os/type/@machine)", "aarch64 virt");
+	assert_xpath(&xml, "string(/domain/cpu/@mode)", "maximum");
+	assert_xpath(&xml, "string(count(/domain/features))", "0");
+	assert_xpath(&xml, "string(/domain/os/cmdline)",
+		     "console=ttyAMA0 loglevel=7 panic=-1 cryptomgr.notests oomtest.chan=hvc0 vm.x=1");
+	assert_xpath(&xml, "concat(count(/domain/devices/serial), ' ', /domain/devices/serial/target/@port)", "1 0");
+	assert_xpath(&xml, "concat(count(/domain/devices/console), ' ', /domain/devices/console/target/@type)",
+		     "1 virtio");
+	assert_xpath(&xml, "concat(/domain/devices/panic/@model, ' ', count(/domain/devices/panic/*))", "pvpanic 0");
+	assert_string_equal(libvirt_agent_device(&arch_arm64), "console1");
+	assert_string_equal(libvirt_agent_device(&arch_x86_64), "serial1");
+	assert_string_equal(libvirt_agent_device(&arch_i386), "serial1");
+
+	/* libvirt names the PCI pvpanic device from 9.1 on: an older one
+	 * refuses it, and reads the rest back */
+	assert_non_null(c);
+	assert_int_equal(virGetVersion(&version, NULL, NULL), 0);
+	virSetErrorFunc(NULL, quiet);
+	d = virDomainCreateXML(c, xml.buf, 0);
+	virSetErrorFunc(NULL, NULL);
+	if (version >= 9001000) {
+		assert_non_null(d);
+		virDomainDestroy(d);
+		virDomainFree(d);
+	} else {
+		assert_null(d);
+		assert_non_null(strstr(virGetLastErrorMessage(), "panic model 'pvpanic'"));
+	}
+	panic = strstr(xml.buf, "<panic model=\"pvpanic\"/>");
+	assert_non_null(panic);
+	memset(panic, ' ', strlen("<panic model=\"pvpanic\"/>"));
+	d = virDomainCreateXML(c, xml.buf, 0);
+	assert_non_null(d);
+	back = virDomainGetXMLDesc(d, 0);
+	assert_non_null(back);
+	assert_non_null(strstr(back, "<type arch='aarch64' machine='virt'>hvm</type>"));
+	assert_non_null(strstr(back, "<cpu mode='maximum'/>"));
+	assert_non_null(strstr(back, "<cmdline>console=ttyAMA0 loglevel=7 panic=-1 cryptomgr.notests "
+				     "oomtest.chan=hvc0 vm.x=1</cmdline>"));
+	/* the console's twin of the serial port, then the agent's: console1 */
+	assert_non_null(strstr(back, "<console type='pty'>\n      <target type='serial' port='0'/>\n    </console>\n"
+				     "    <console type='pty'>\n      <target type='virtio' port='0'/>"));
+	free(back);
+	virDomainDestroy(d);
+	virDomainFree(d);
+	virConnectClose(c);
+	strbuf_release(&xml);
+}
+
 static void test_pool_and_volume(void **state)
 {
 	struct strbuf xml = STRBUF_INIT;
@@ -212,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_before),
 		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_arm64),
 		cmocka_unit_test(test_pool_and_volume),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

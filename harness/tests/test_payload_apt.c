@@ -220,10 +220,15 @@ static void test_names(void **state)
 
 	assert_string_equal(apt_debian_arch("x86_64"), "amd64");
 	assert_string_equal(apt_debian_arch("i386"), "i386");
-	assert_null(apt_debian_arch("aarch64"));
+	assert_string_equal(apt_debian_arch("arm64"), "arm64");
+	/* an arch by any of its names (target/arch.h) */
+	assert_string_equal(apt_debian_arch("aarch64"), "arm64");
+	assert_null(apt_debian_arch("sparc"));
 	assert_string_equal(apt_triplet("i386"), "i386-linux-gnu");
 	assert_string_equal(apt_triplet("x86_64"), "x86_64-linux-gnu");
-	assert_null(apt_triplet("amd64"));
+	assert_string_equal(apt_triplet("arm64"), "aarch64-linux-gnu");
+	assert_string_equal(apt_triplet("amd64"), "x86_64-linux-gnu");
+	assert_null(apt_triplet("sparc"));
 	s = apt_qualified("stress-ng", "i386", 0);
 	assert_string_equal(s, "stress-ng:i386");
 	free(s);
@@ -318,13 +323,23 @@ static void test_soname_owner(void **state)
 	free(got);
 	/* deeper directories are not where ld.so looks */
 	assert_null(apt_soname_owner("plug:i386: /usr/lib/i386-linux-gnu/plugins/libp.so.1\n", "i386"));
-	assert_null(apt_soname_owner("libc6:i386: /lib/i386-linux-gnu/libc.so.6\n", "aarch64"));
+	assert_null(apt_soname_owner("libc6:i386: /lib/i386-linux-gnu/libc.so.6\n", "sparc"));
+	/* arm64: its own multiarch dir, then another arch's; it has no multilib dirs */
+	got = apt_soname_owner("libc6:i386: /lib/i386-linux-gnu/libc.so.6\n"
+			       "libc6:arm64: /lib/aarch64-linux-gnu/libc.so.6\n", "arm64");
+	assert_string_equal(got, "libc6");
+	free(got);
+	got = apt_soname_owner("lib64foo1:amd64: /usr/lib64/libfoo.so.1\n", "x86_64");
+	assert_string_equal(got, "libfoo1");
+	free(got);
+	assert_null(apt_soname_owner("lib64foo1:amd64: /usr/lib64/libfoo.so.1\n", "arm64"));
 }
 
 static void test_glibc_package(void **state)
 {
 	(void)state;
 	assert_string_equal(apt_glibc_package("ld-linux.so.2"), "libc6");
+	assert_string_equal(apt_glibc_package("ld-linux-aarch64.so.1"), "libc6");
 	assert_string_equal(apt_glibc_package("libc.so.6"), "libc6");
 	assert_string_equal(apt_glibc_package("libpthread.so.0"), "libc6");
 	assert_null(apt_glibc_package("libz.so.1"));

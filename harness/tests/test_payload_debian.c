@@ -324,8 +324,8 @@ static void test_fetch_arches(void **unused)
 	assert_int_equal(fetch("i386", "Bad_Name", &err), -1);
 	assert_string_equal(err.buf, "'Bad_Name' is not a Debian package name");
 	strbuf_reset(&err);
-	assert_int_equal(fetch("aarch64", "prog", &err), -1);
-	assert_string_equal(err.buf, "no Debian architecture for the target arch 'aarch64'");
+	assert_int_equal(fetch("sparc", "prog", &err), -1);
+	assert_string_equal(err.buf, "no Debian architecture for the target arch 'sparc'");
 	strbuf_release(&err);
 }
 

@@ -421,6 +421,22 @@ static void test_machine_names_and_mismatch(void **state)
 	assert_string_equal(msg.buf, "ELF is 32-bit x86-64, the target is x86_64");
 	strbuf_reset(&msg);
 
+	/* an arm64 program: arm64's, by any of its names */
+	info.elf_class = 64;
+	info.machine = EM_AARCH64;
+	assert_true(elf_arch_matches(&info, "arm64"));
+	assert_true(elf_arch_matches(&info, "aarch64"));
+	assert_false(elf_arch_matches(&info, "x86_64"));
+	assert_false(elf_arch_matches(&info, "sparc"));
+	elf_arch_mismatch(&info, "x86_64", &msg);
+	assert_string_equal(msg.buf, "ELF is AArch64, the target is x86_64");
+	strbuf_reset(&msg);
+	info.elf_class = 32;
+	assert_false(elf_arch_matches(&info, "arm64"));
+	elf_arch_mismatch(&info, "arm64", &msg);
+	assert_string_equal(msg.buf, "ELF is 32-bit AArch64, the target is arm64");
+	strbuf_reset(&msg);
+
 	info.machine = 9999;
 	elf_arch_mismatch(&info, "i386", &msg);
 	assert_string_equal(msg.buf, "ELF is for machine 9999, the target is i386");

@@ -1,6 +1,7 @@
-/* Tests for qemu.c: the QEMU command line a config gives (arch, memory,
- * accelerator, cold boot or restore, the case's kernel arguments) and the
- * files a start leaves in the run directory. No QEMU is started. */
+/* Tests for qemu.c: the QEMU command line a config gives (arch: the x86
+ * pc machine, arm64's virt board; memory, accelerator, cold boot or
+ * restore, the case's kernel arguments) and the files a start leaves in
+ * the run directory. No QEMU is started. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,11 @@
 #include "lib/child.h"
 #include "proto/disks.h"
 #include "proto/payload.h"
+#include "target/arch.h"
+
+/* the x86 kernel command line as it always was, and the agent channel's device */
+#define X86_CMDLINE "console=ttyS0,115200 loglevel=7 panic=-1 cryptomgr.notests noisapnp no_timer_check " \
+	"oomtest.chan=ttyS1"
 
 #define SOCKETS(d) \
 	"-chardev\nsocket,id=con,path=" d "/con,server=on,wait=on\n-serial\nchardev:con\n" \
@@ -64,7 +70,7 @@ static void test_x86_64_pvh_kvm(void **state)
 	assert_argv(&cfg, "kvm",
 		    "qemu-system-x86_64\n-M\npc\n-accel\nkvm\n-m\n128\n-smp\n1\n-nodefaults\n-no-user-config\n"
 		    "-display\nnone\n-no-reboot\n-kernel\n/k/vmlinux\n-initrd\n/i/x86_64.cpio\n"
-		    "-append\n" GUEST_CMDLINE "\n" SOCKETS("/s") "-device\npvpanic\n");
+		    "-append\n" X86_CMDLINE "\n" SOCKETS("/s") "-device\npvpanic\n");
 }
 
 static void test_i386_bzimage_tcg(void **state)
@@ -77,8 +83,55 @@ static void test_i386_bzimage_tcg(void **state)
 	assert_argv(&cfg, "tcg",
 		    "qemu-system-i386\n-M\npc\n-accel\ntcg\n-m\n64\n-smp\n1\n-nodefaults\n-no-user-config\n"
 		    "-display\nnone\n-no-reboot\n-kernel\n/k/bzImage\n-initrd\n/i/i386.cpio\n"
-		    "-append\n" GUEST_CMDLINE " oomtest.x=1 vm.overcommit_memory=2\n" SOCKETS("/s")
+		    "-append\n" X86_CMDLINE " oomtest.x=1 vm.overcommit_memory=2\n" SOCKETS("/s")
 		    "-device\npvpanic\n");
+}
+
+/* QEMU's virt board: the PL011 console, the agent on a virtio console
+ * port, the PCI pvpanic device */
+#define ARM64_SOCKETS(d) \
+	"-chardev\nsocket,id=con,path=" d "/con,server=on,wait=on\n-serial\nchardev:con\n" \
+	"-device\nvirtio-serial-pci\n" \
+	"-chardev\nsocket,id=agent,path=" d "/agent,server=on,wait=on\n-device\nvirtconsole,chardev=agent\n" \
+	"-chardev\nsocket,id=qmp,path=" d "/qmp,server=on,wait=on\n-mon\nchardev=qmp,mode=control\n"
+#define ARM64_CMDLINE "console=ttyAMA0 loglevel=7 panic=-1 cryptomgr.notests oomtest.chan=hvc0"
+
+static void test_arm64_virt(void **state)
+{
+	struct target t = tgt("arm64", "/k/Image", BOOT_BZIMAGE);
+	struct vm_config cfg = { .target = &t, .initrd = "/i/arm64.cpio", .memory = 128ull << 20,
+				 .extra_cmdline = "vm.x=1" };
+
+	(void)state;
+	assert_argv(&cfg, "tcg",
+		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax\n-accel\ntcg\n-m\n128\n-smp\n1\n"
+		    "-nodefaults\n-no-user-config\n-display\nnone\n-no-reboot\n-kernel\n/k/Image\n"
+		    "-initrd\n/i/arm64.cpio\n-append\n" ARM64_CMDLINE " vm.x=1\n" ARM64_SOCKETS("/s")
+		    "-device\npvpanic-pci\n");
+
+	/* its disks are PCI virtio disks too */
+	cfg.payload = "/r/payload.img";
+	cfg.swap_disk = "/r/swap.img";
+	assert_argv(&cfg, "tcg",
+		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax\n-accel\ntcg\n-m\n128\n-smp\n1\n"
+		    "-nodefaults\n-no-user-config\n-display\nnone\n-no-reboot\n-kernel\n/k/Image\n"
+		    "-initrd\n/i/arm64.cpio\n-append\n" ARM64_CMDLINE " " PAYLOAD_CMDLINE " vm.x=1\n"
+		    ARM64_SOCKETS("/s") "-device\npvpanic-pci\n"
+		    "-drive\nif=none,id=payload,format=raw,readonly=on,file=/r/payload.img\n"
+		    "-device\nvirtio-blk-pci,drive=payload,serial=payload\n"
+		    "-drive\nif=none,id=" DISK_SWAP_SERIAL ",format=raw,file=/r/swap.img\n"
+		    "-device\nvirtio-blk-pci,drive=" DISK_SWAP_SERIAL ",serial=" DISK_SWAP_SERIAL "\n");
+
+	/* naive: QEMU has no default machine for it, nor a 64-bit default CPU */
+	cfg.payload = cfg.swap_disk = NULL;
+	cfg.extra_cmdline = NULL;
+	setenv("OOMTEST_QEMU_NAIVE", "1", 1);
+	assert_argv(&cfg, "kvm",
+		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax\n-accel\nkvm\n-m\n128\n-smp\n1\n"
+		    "-display\nnone\n-no-reboot\n-kernel\n/k/Image\n-initrd\n/i/arm64.cpio\n"
+		    "-append\nconsole=ttyAMA0 loglevel=7 panic=-1 oomtest.chan=hvc0\n" ARM64_SOCKETS("/s")
+		    "-device\npvpanic-pci\n");
+	unsetenv("OOMTEST_QEMU_NAIVE");
 }
 
 static void test_restore(void **state)
@@ -112,7 +165,7 @@ static void test_payload_disk(void **state)
 	assert_argv(&cfg, "tcg",
 		    "qemu-system-i386\n-M\npc\n-accel\ntcg\n-m\n64\n-smp\n1\n-nodefaults\n-no-user-config\n"
 		    "-display\nnone\n-no-reboot\n-kernel\n/k/bzImage\n-initrd\n/i/i386.cpio\n"
-		    "-append\n" GUEST_CMDLINE " " PAYLOAD_CMDLINE " x=1\n" SOCKETS("/s") "-device\npvpanic\n"
+		    "-append\n" X86_CMDLINE " " PAYLOAD_CMDLINE " x=1\n" SOCKETS("/s") "-device\npvpanic\n"
 		    "-drive\nif=none,id=payload,format=raw,readonly=on,file=/r/case[memory=64M,,order=1]/i386/payload.img\n"
 		    "-device\nvirtio-blk-pci,drive=payload,serial=payload\n");
 }
@@ -134,7 +187,7 @@ static void test_swap_and_data_disks(void **state)
 				 "-device\nvirtio-blk-pci,drive=" DISK_SWAP_SERIAL ",serial=" DISK_SWAP_SERIAL "\n"
 				 "-drive\nif=none,id=" DISK_DATA_SERIAL ",format=raw,file=/r/d,,isk.img\n"
 				 "-device\nvirtio-blk-pci,drive=" DISK_DATA_SERIAL ",serial=" DISK_DATA_SERIAL "\n"));
-	assert_non_null(strstr(all.buf, GUEST_CMDLINE " " PAYLOAD_CMDLINE "\n"));
+	assert_non_null(strstr(all.buf, X86_CMDLINE " " PAYLOAD_CMDLINE "\n"));
 	assert_null(strstr(all.buf, "id=payload"));
 	qemu_argv_free(argv);
 	strbuf_release(&all);
@@ -165,7 +218,7 @@ static void test_memory_and_overrides(void **state)
 	cfg.extra_cmdline = "x=1";
 	assert_argv(&cfg, "tcg",
 		    "qemu-system-i386\n-accel\ntcg\n-m\n200\n-smp\n1\n-display\nnone\n-no-reboot\n"
-		    "-kernel\n/k/bzImage\n-initrd\n/i\n-append\nconsole=ttyS0 loglevel=7 panic=-1 x=1\n"
+		    "-kernel\n/k/bzImage\n-initrd\n/i\n-append\nconsole=ttyS0 loglevel=7 panic=-1 oomtest.chan=ttyS1 x=1\n"
 		    SOCKETS("/s") "-device\npvpanic\n");
 	unsetenv("OOMTEST_QEMU_NAIVE");
 }
@@ -203,11 +256,63 @@ static void test_start_writes_the_command_line(void **state)
 	strbuf_release(&text);
 }
 
+/* Starts t's guest with a QEMU that is not there: the error, and the
+ * command line it left in qemu.cmdline. */
+static void start_missing_qemu(struct target *t, struct strbuf *err, struct strbuf *cmdline)
+{
+	char dir[] = "/tmp/oomtest-qemu-test.XXXXXX";
+	struct vm_config cfg = { .target = t, .initrd = "/i", .memory = 128ull << 20, .run_dir = dir };
+	struct strbuf path = STRBUF_INIT;
+	struct vm *vm = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	setenv("OOMTEST_QEMU", "/nonexistent/qemu", 1);
+	assert_int_equal(backend_qemu.start(&cfg, &vm, err), -1);
+	unsetenv("OOMTEST_QEMU");
+	assert_null(vm);
+	strbuf_addf(&path, "%s/qemu.cmdline", dir);
+	assert_int_equal(strbuf_read_file(cmdline, path.buf), 0);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	assert_int_equal(child_run(rm, -1), 0);
+	strbuf_release(&path);
+}
+
+/* With KVM chosen, a guest of an arch the host does not run natively is
+ * emulated; the message names the arch's QEMU package. */
+static void test_foreign_arch_is_emulated(void **state)
+{
+	struct target arm = tgt("arm64", "/k/Image", BOOT_BZIMAGE), x86 = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	int arm_native = arch_is_native(&arch_arm64, arch_host_machine());
+	int x86_native = arch_is_native(&arch_x86_64, arch_host_machine());
+
+	(void)state;
+	setenv("OOMTEST_ACCEL", "kvm", 1);
+	backend_qemu.setup(NULL, NULL);
+	unsetenv("OOMTEST_ACCEL");
+	assert_string_equal(backend_qemu.accel(), "kvm");
+	start_missing_qemu(&arm, &err, &text);
+	assert_string_equal(err.buf, "cannot start /nonexistent/qemu: No such file or directory "
+				     "(install qemu-system-arm, or name a QEMU in OOMTEST_QEMU)");
+	assert_non_null(strstr(text.buf, arm_native ? "\n-accel\nkvm\n" : "\n-accel\ntcg\n"));
+	strbuf_reset(&err);
+	strbuf_reset(&text);
+	start_missing_qemu(&x86, &err, &text);
+	assert_non_null(strstr(text.buf, x86_native ? "\n-accel\nkvm\n" : "\n-accel\ntcg\n"));
+	setenv("OOMTEST_ACCEL", "tcg", 1);
+	backend_qemu.setup(NULL, NULL);
+	unsetenv("OOMTEST_ACCEL");
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_x86_64_pvh_kvm, setup),
 		cmocka_unit_test_setup(test_i386_bzimage_tcg, setup),
+		cmocka_unit_test_setup(test_arm64_virt, setup),
+		cmocka_unit_test_setup(test_foreign_arch_is_emulated, setup),
 		cmocka_unit_test_setup(test_restore, setup),
 		cmocka_unit_test_setup(test_payload_disk, setup),
 		cmocka_unit_test_setup(test_swap_and_data_disks, setup),
