@@ -31,15 +31,22 @@ FUZZ_SRCS    := $(wildcard harness/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(FUZZ_SRCS:harness/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-ARCHES := x86_64 i386
+ARCHES := x86_64 i386 arm64
 GUEST_BINS := $(foreach a,$(ARCHES),$(B)/guest/$(a)/oomtest-init $(B)/guest/$(a)/hog)
 # programs that cases bring along themselves (run = ../build/guest/${arch}/NAME):
 # built for every arch, never put in the base image
 USER_APPS := pipe_leak tap_meminfo fragment
 USER_APP_BINS := $(foreach a,$(ARCHES),$(foreach p,$(USER_APPS),$(B)/guest/$(a)/$(p)))
 GUEST_CFLAGS := $(CFLAGS_COMMON) -Os -static
-m32_i386 := -m32
+# each guest arch's compiler: the host's for x86_64, Debian's cross
+# compilers for i386 and arm64 (gcc-multilib, the other way to i386, cannot
+# be installed beside a cross compiler in Debian)
+m32_i386 :=
 m32_x86_64 :=
+m32_arm64 :=
+GUEST_CC_x86_64 := $(CC)
+GUEST_CC_i386 := i686-linux-gnu-gcc
+GUEST_CC_arm64 := aarch64-linux-gnu-gcc
 
 .PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps install man-check
 # With targets fetched, `make` also builds each target's module and initramfs.
@@ -59,27 +66,27 @@ $(B)/oomtest: harness/main.c $(HARNESS_OBJS)
 GUEST_SRCS := $(wildcard guest/*.c) $(PROTO_SRCS) harness/lib/clock.c
 $(B)/guest/%/oomtest-init: $(GUEST_SRCS) $(wildcard guest/*.h proto/*.h) harness/lib/clock.h
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) $(m32_$*) $(GUEST_SRCS) -o $@
 
 # the hog parses sizes as case files do and its options as the case parser
 # checks them (GUEST_CFLAGS has -iquote harness)
 HOG_SRCS := apps/hog.c $(HOG_ARGS_SRCS) harness/lib/units.c
 $(B)/guest/%/hog: $(HOG_SRCS) apps/hog_args.h harness/lib/units.h
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) $(HOG_SRCS) -o $@
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) $(m32_$*) $(HOG_SRCS) -o $@
 
 # sizes are parsed as case files parse them
 $(B)/guest/%/pipe_leak: apps/pipe_leak.c harness/lib/units.c harness/lib/units.h
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) apps/pipe_leak.c harness/lib/units.c -o $@
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) $(m32_$*) apps/pipe_leak.c harness/lib/units.c -o $@
 
 $(B)/guest/%/fragment: apps/fragment.c harness/lib/units.c harness/lib/units.h
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) apps/fragment.c harness/lib/units.c -o $@
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) $(m32_$*) apps/fragment.c harness/lib/units.c -o $@
 
 $(B)/guest/%/tap_meminfo: apps/tap_meminfo.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) $(m32_$*) $< -o $@
+	$(GUEST_CC_$*) $(GUEST_CFLAGS) $(m32_$*) $< -o $@
 
 images:
 	@./images/fetch-targets.sh

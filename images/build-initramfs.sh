@@ -18,7 +18,16 @@ cd "$(dirname "$0")/.."
 state=${OOMTEST_STATE:-build}
 [ $# -eq 4 ] || { echo "usage: $0 NAME ARCH KDIR KERNEL" >&2; exit 2; }
 name=$1 arch=$2 kdir=$3 kernel=$4
-case $arch in x86_64|i386) ;; *) echo "oomtest: unknown arch '$arch' (x86_64, i386)" >&2; exit 2;; esac
+# what Kbuild is told for a module of this arch (harness/target/arch.c has the same)
+case $arch in
+x86_64|i386) kmake=() ;;
+arm64)
+	kmake=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	command -v aarch64-linux-gnu-gcc > /dev/null ||
+		{ echo "oomtest: arm64 needs the cross compiler aarch64-linux-gnu-gcc (package gcc-aarch64-linux-gnu)" >&2; exit 1; }
+	;;
+*) echo "oomtest: unknown arch '$arch' (x86_64, i386, arm64)" >&2; exit 2;;
+esac
 [ -f "$kdir/Makefile" ] || { echo "oomtest: $kdir: not a kernel build directory (no Makefile)" >&2; exit 1; }
 [ -f "$kdir/Module.symvers" ] || {
 	echo "oomtest: $kdir/Module.symvers missing: build the kernel's modules first ('make modules', or 'make'; 'make modules_prepare' does not write it)" >&2
@@ -45,7 +54,7 @@ if [ ! -f "$ko" ] || [ "$(cat "$stamp" 2> /dev/null)" != "$identity" ] ||
 	rm -rf "$kbuild"
 	mkdir -p "$kbuild"
 	cp kmod/oom_trigger.c kmod/Kbuild "$kbuild/"
-	if ! make -s -C "$kdir" M="$(cd "$kbuild" && pwd)" modules > "$kbuild/build.log" 2>&1; then
+	if ! make -s -C "$kdir" "${kmake[@]}" M="$(cd "$kbuild" && pwd)" modules > "$kbuild/build.log" 2>&1; then
 		cat "$kbuild/build.log" >&2
 		echo "oomtest: building kmod/oom_trigger.c against $kdir failed" >&2
 		exit 1
@@ -144,6 +153,9 @@ if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$age
 	cp "$agent" "$stage/init"
 	cp "$hog" "$stage/bin/hog"
 	cp "$ko" "$stage/lib/modules/"
+	# arm64's virt machine: the agent's channel is a virtio console, whose
+	# driver and transport Debian builds as modules; they load first (NN-)
+	[ "$arch" != arm64 ] || payload_modules "$stage/lib/modules/boot" virtio_pci virtio_console pvpanic-pci
 	# loaded in name order: the common part first
 	n=1
 	for m in pvpanic pvpanic-mmio; do

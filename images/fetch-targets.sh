@@ -20,14 +20,14 @@ out=${OOMTEST_STATE:-build}/images
 list=$out/targets.list
 
 # busybox for `oomtest shell`: Debian's static build, one per guest arch,
-# downloaded and unpacked like the kernels (busybox-static:i386 needs the
-# i386 architecture, which the i386 kernel needs too).
+# downloaded and unpacked like the kernels (busybox-static:i386 and :arm64
+# need those architectures; arm64 serves runs on your own arm64 kernel).
 fetch_busybox() {
 	local arch deb dir
-	for arch in x86_64 i386; do
+	for arch in x86_64 i386 arm64; do
 		dir=$out/busybox/$arch
 		[ -x "$dir/busybox" ] && continue
-		deb=busybox-static:$([ $arch = x86_64 ] && echo amd64 || echo i386)
+		case $arch in x86_64) deb=busybox-static:amd64 ;; *) deb=busybox-static:$arch ;; esac
 		mkdir -p "$dir/debs"
 		if ! (cd "$dir/debs" && apt-get download -q "$deb") > "$dir/download.log" 2>&1; then
 			refresh_apt

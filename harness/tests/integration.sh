@@ -787,7 +787,7 @@ CASE
 	# libc come from Debian's packages for each target's arch
 	mkdir -p "$work/byo/bin-x86_64" "$work/byo/bin-i386"
 	printf '#include <stdio.h>\nint main(void) { printf("dynamic %%zu\\n", sizeof(void *)); return 0; }\n' > "$work/byo/dyn.c"
-	gcc "$work/byo/dyn.c" -o "$work/byo/bin-x86_64/dyn" && gcc -m32 "$work/byo/dyn.c" -o "$work/byo/bin-i386/dyn" || return 1
+	gcc "$work/byo/dyn.c" -o "$work/byo/bin-x86_64/dyn" && i686-linux-gnu-gcc "$work/byo/dyn.c" -o "$work/byo/bin-i386/dyn" || return 1
 	cat > "$work/byo/dyn.case" <<'CASE'
 [case]
 description = a dynamic program
