@@ -20,12 +20,14 @@
 #include <sys/reboot.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest/chan.h"
 #include "guest/collect.h"
 #include "guest/files.h"
 #include "guest/modules.h"
+#include "lib/clock.h"
 #include "guest/payload.h"
 #include "guest/plan_read.h"
 #include "guest/plan_run.h"
@@ -113,6 +115,19 @@ static int pvpanic_bound(void)
 	return found;
 }
 
+/* A virtio console's port (hvc0) appears once its driver has heard from
+ * the host, a little after the module is loaded: it is waited for. */
+static int open_channel(const char *dev)
+{
+	uint64_t deadline = clock_now_ms() + 10000;
+	int fd;
+
+	while ((fd = chan_open(dev)) < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO) &&
+	       clock_now_ms() < deadline)
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	return fd;
+}
+
 int main(void)
 {
 	struct plan_line *plan;
@@ -125,7 +140,7 @@ int main(void)
 	read_cmdline();
 	/* first: the channel's driver may be one of them (virtio_console) */
 	modules_load_dir("/lib/modules/boot");
-	if (chan_device(cmdline.p, chan_dev, sizeof(chan_dev)) || chan_open(chan_dev) < 0) {
+	if (chan_device(cmdline.p, chan_dev, sizeof(chan_dev)) || open_channel(chan_dev) < 0) {
 		fprintf(stderr, "oomtest-init: no agent channel %s: %s\n", chan_dev, strerror(errno));
 		reboot(RB_POWER_OFF);
 		return 1;
