@@ -1,5 +1,6 @@
 /* kbuild: a case's Kbuild directory built for a target, cached by content. */
 #include "payload/kbuild.h"
+#include "target/arch.h"
 #include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/hash.h"
@@ -338,9 +339,21 @@ static int run_make(const struct target *t, const char *dir, const char *name, s
 		strbuf_addf(why, "%s: %s", log.buf, strerror(errno));
 		goto out;
 	}
-	char *argv[] = { "make", "-s", "-C", t->kdir, m.buf, "modules", NULL };
+	/* a cross-built module: Kbuild is told the kernel's arch and compiler */
+	const struct arch_ops *a = arch_of(t->arch);
+	const char *prefix = arch_cross_prefix(a, arch_host_machine());
+	struct strbuf karch = STRBUF_INIT, cross = STRBUF_INIT;
+	strbuf_addf(&karch, "ARCH=%s", a->name);
+	strbuf_addf(&cross, "CROSS_COMPILE=%s", prefix);
+	char *argv[] = { "make", "-s", "-C", t->kdir, m.buf, "modules", NULL, NULL, NULL };
+	if (*prefix) {
+		argv[6] = karch.buf;
+		argv[7] = cross.buf;
+	}
 	st = child_run(argv, fd);
 	close(fd);
+	strbuf_release(&karch);
+	strbuf_release(&cross);
 	if (st < 0) {
 		strbuf_addf(why, "make: %s", child_strerror(-st));
 	} else if (st != 0) {

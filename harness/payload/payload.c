@@ -1,6 +1,7 @@
 /* payload: a case's programs, files, modules and packages, per target. */
 #include "payload/payload.h"
 #include "proto/disks.h"
+#include "target/arch.h"
 #include "lib/child.h"
 #include "payload/debian.h"
 #include "payload/elf.h"
@@ -114,10 +115,24 @@ static int is_applet(struct gather *g, const char *name)
 	return 0;
 }
 
+/* The busybox that says which applets the target's has: that one where the
+ * host runs its arch, else the host's own (Debian builds busybox-static
+ * with one configuration for every arch; an arm64 one does not run here). */
+static const char *applet_lister(const struct gather *g, struct strbuf *lister, const char *bb)
+{
+	const char *host = arch_host_machine();
+	const struct arch_ops *own = arch_find(host);
+
+	if (arch_is_native(arch_of(g->t->arch), host) || !own)
+		return bb;
+	strbuf_addf(lister, "%s/images/busybox/%s/busybox", g->state, own->name);
+	return lister->buf;
+}
+
 /* busybox in /bin, with a link per applet where nothing else is. */
 static enum payload_verdict need_busybox(struct gather *g, int line)
 {
-	struct strbuf bb = STRBUF_INIT, link = STRBUF_INIT;
+	struct strbuf bb = STRBUF_INIT, link = STRBUF_INIT, lister = STRBUF_INIT;
 	enum payload_verdict v = PAYLOAD_READY;
 
 	if (g->have_busybox)
@@ -126,8 +141,8 @@ static enum payload_verdict need_busybox(struct gather *g, int line)
 	if (access(bb.buf, X_OK)) {
 		v = fail(g, line, PAYLOAD_ERROR, "busybox for %s is not fetched (run make images): "
 			 "scripts and applets need it", g->t->arch);
-	} else if (read_applets(g, bb.buf)) {
-		v = fail(g, line, PAYLOAD_ERROR, "%s --list gave no applets", bb.buf);
+	} else if (read_applets(g, applet_lister(g, &lister, bb.buf))) {
+		v = fail(g, line, PAYLOAD_ERROR, "%s --list gave no applets", lister.len ? lister.buf : bb.buf);
 	} else if (manifest_add_file(g->m, "/bin/busybox", bb.buf, 0755, "Debian busybox-static")) {
 		v = fail(g, line, PAYLOAD_ERROR, "/bin/busybox is already another file of the payload");
 	} else {
@@ -141,6 +156,7 @@ static enum payload_verdict need_busybox(struct gather *g, int line)
 	}
 	strbuf_release(&bb);
 	strbuf_release(&link);
+	strbuf_release(&lister);
 	return v;
 }
 
