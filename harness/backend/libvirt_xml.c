@@ -192,11 +192,13 @@ static void devices(struct xml_doc *d, const struct vm_config *cfg, const struct
 		virtio_disk(d, cfg->data_disk, "vdc", DISK_DATA_SERIAL, 0);
 	empty_elem(d, "controller", "type", "usb", "model", "none");
 	empty_elem(d, "memballoon", "model", "none", NULL, NULL);
-	open_elem(d, "panic");
-	attr(d, "model", a->libvirt_panic);
-	if (!strcmp(a->libvirt_panic, "isa"))
-		empty_elem(d, "address", "type", "isa", "iobase", "0x505");
-	close_elem(d);
+	if (a->libvirt_panic) {
+		open_elem(d, "panic");
+		attr(d, "model", a->libvirt_panic);
+		if (!strcmp(a->libvirt_panic, "isa"))
+			empty_elem(d, "address", "type", "isa", "iobase", "0x505");
+		close_elem(d);
+	}
 	close_elem(d);
 }
 

@@ -98,8 +98,10 @@ const struct arch_ops arch_arm64 = {
 	.libvirt_acpi = 0,
 	.chan = ARCH_CHAN_VIRTCONSOLE,
 	.panic_device = "pvpanic-pci",
-	/* libvirt 9.1 and later; an older daemon refuses the domain */
-	.libvirt_panic = "pvpanic",
+	/* none: libvirt names the PCI pvpanic device from 9.1 on (Debian 12
+	 * has 9.0, which refuses the domain), and Debian's arm64 kernels have
+	 * no pvpanic driver; a panic is read from the console */
+	.libvirt_panic = NULL,
 	.console_dev = "ttyAMA0",
 	.console_arg = "console=ttyAMA0",
 	.agent_dev = "hvc0",

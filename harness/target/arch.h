@@ -54,7 +54,7 @@ struct arch_ops {
 	int libvirt_acpi;                /* <features><acpi/>: on arm64 libvirt wants UEFI for it */
 	enum arch_chan chan;
 	const char *panic_device;        /* -device that tells QEMU of a panic: pvpanic, pvpanic-pci */
-	const char *libvirt_panic;       /* libvirt's <panic model=...> for it: isa, pvpanic */
+	const char *libvirt_panic;       /* libvirt's <panic model=...> for it: isa; NULL: none */
 
 	/* its kernels */
 	const char *console_dev;         /* the console (the first serial port): ttyS0, ttyAMA0 */

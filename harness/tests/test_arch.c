@@ -125,7 +125,7 @@ static void test_arm64(void **state)
 	assert_false(a->libvirt_acpi);
 	assert_int_equal(a->chan, ARCH_CHAN_VIRTCONSOLE);
 	assert_string_equal(a->panic_device, "pvpanic-pci");
-	assert_string_equal(a->libvirt_panic, "pvpanic");
+	assert_null(a->libvirt_panic);
 	assert_string_equal(a->console_dev, "ttyAMA0");
 	assert_string_equal(a->console_arg, "console=ttyAMA0");
 	assert_string_equal(a->agent_dev, "hvc0");
