@@ -63,19 +63,53 @@ void expect_release(struct expectation *e)
 	release_one(e);
 }
 
+/* One word of a selector: a target name, an arch or a release prefix. */
+static int word_selects(const char *w, size_t n, const char *target_name, const char *arch, const char *release)
+{
+	char word[128];
+
+	if (!n || n >= sizeof(word))
+		return 0;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	if ((target_name && target_name_matches(word, target_name)) || (arch && !strcmp(word, arch)))
+		return 1;
+	if (!release || strncmp(release, word, n))
+		return 0;
+	return release[n] == '\0' || release[n] == '.' || release[n] == '-' || release[n] == '+';
+}
+
+int expect_selector_valid(const char *selector)
+{
+	for (const char *w = selector;;) {
+		size_t n = strcspn(w, ",");
+		if (*w == '!') {
+			w++;
+			n--;
+		}
+		if (!n || n >= 128 || memchr(w, '!', n))
+			return 0;
+		if (!w[n])
+			return 1;
+		w += n + 1;
+	}
+}
+
 int expect_selects(const char *selector, const char *target_name, const char *arch,
 		   const char *release)
 {
-	size_t n;
-
 	if (!selector)
 		return 1;
-	if ((target_name && target_name_matches(selector, target_name)) || (arch && !strcmp(selector, arch)))
-		return 1;
-	n = strlen(selector);
-	if (!n || !release || strncmp(release, selector, n))
-		return 0;
-	return release[n] == '\0' || release[n] == '.' || release[n] == '-' || release[n] == '+';
+	/* WORD,!WORD,...: every word holds, a ! one does not */
+	for (const char *w = selector;;) {
+		size_t n = strcspn(w, ",");
+		int neg = *w == '!';
+		if (word_selects(w + neg, n - (size_t)neg, target_name, arch, release) == neg)
+			return 0;
+		if (!w[n])
+			return 1;
+		w += n + 1;
+	}
 }
 
 /* Parses a "quoted" value starting at *s (on the quote) into out; only \"

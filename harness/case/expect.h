@@ -37,6 +37,11 @@ const char *expect_op_name(enum expect_op op);
 /* Appends what e wants: "== 1", or for a chain "== 1 || other.fact == 3". */
 void expect_describe(const struct expectation *e, struct strbuf *out);
 
+/* A selector is words joined by ',', each a target name, an arch or a
+ * kernel release prefix, optionally negated with a leading '!': it selects
+ * a target when every word does ("6.1,!arm64": Linux 6.1, not on arm64).
+ * Whether a selector is well formed (no empty word, '!' only first). */
+int expect_selector_valid(const char *selector);
 /* Does the selector (NULL: always) pick a target with this name, arch and
  * kernel release? "6.12" picks "6.12.107+deb12-amd64", "6.1" does not;
  * "custom-x86_64" picks "custom-x86_64-0123abcd" (target_name_matches). */

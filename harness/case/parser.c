@@ -218,7 +218,7 @@ static void section_header(struct parser *p, char *s)
 		p->bad_selector = 0;
 		if (*name) {
 			if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_.+-") != strlen(name)) {
+				   "0123456789_.+-,!") != strlen(name) || !expect_selector_valid(name)) {
 				case_error(p, "bad selector '%s' for [expect] (allowed: %s)", name,
 					   SELECTOR_HELP);
 				p->bad_selector = 1;	/* its lines are still checked */

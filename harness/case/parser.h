@@ -18,7 +18,7 @@
 #define NEEDS_LIST	"cgroup-v1 cgroup-v2 kconfig:CONFIG_NAME min-kernel:X.Y max-kernel:X.Y arch:ARCH memory:SIZE"
 /* the names of target/arch.c's table, in its order (test_arch checks) */
 #define ARCH_LIST	"x86_64 i386 arm64"
-#define SELECTOR_HELP	"one word of letters, digits and _ . + -: a target name, arch or kernel release"
+#define SELECTOR_HELP	"words of letters, digits and _ . + - joined by ',', each a target name, arch or kernel release, '!' before one to negate it"
 #define PARAM_HELP	"a lower-case letter, then lower-case letters, digits and _"
 #define PACKAGE_HELP	"a lower-case letter or digit, then one or more of lower-case letters, digits and + . -"
 #define GUEST_PATH_HELP	"an absolute path of letters, digits and _ . + - @ with no empty, . or .. component"

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "case_test.h"
+#include "case/parser.h"
 
 static void test_sections(void **state)
 {
@@ -229,12 +230,15 @@ static void test_expect_selector(void **state)
 
 	/* a bad selector: one message; its lines are still checked */
 	fails_with("[expect a/b]\na == 1\n",
-		   "t.case:1: bad selector 'a/b' for [expect] (allowed: one word of letters, digits "
-		   "and _ . + -: a target name, arch or kernel release)\n");
+		   "t.case:1: bad selector 'a/b' for [expect] (allowed: " SELECTOR_HELP ")\n");
 	fails_with("[expect x86_64 i386]\na == 1\nb 2\n",
-		   "t.case:1: bad selector 'x86_64 i386' for [expect] (allowed: one word of letters, "
-		   "digits and _ . + -: a target name, arch or kernel release)\n"
+		   "t.case:1: bad selector 'x86_64 i386' for [expect] (allowed: " SELECTOR_HELP ")\n"
 		   "t.case:3: missing operator after 'b' in 'b 2' " OPS "\n");
+	fails_with("[expect 6.1,]\na == 1\n",
+		   "t.case:1: bad selector '6.1,' for [expect] (allowed: " SELECTOR_HELP ")\n");
+	parses("[expect 6.1,!arm64]\na == 1\n", &c);
+	assert_string_equal(c.expects[0].selector, "6.1,!arm64");
+	case_release(&c);
 	/* the selector ends with its section */
 	parses("[expect i386]\na == 1\n[step s]\nsleep = 1\n[expect]\nb == 1\n", &c);
 	assert_null(c.expects[1].selector);

@@ -261,6 +261,14 @@ static void test_selects(void **state)
 		{ "6.1", "t", "x86_64", NULL, 0 },
 		{ "6.1", NULL, NULL, NULL, 0 },
 		{ "", "t", "x86_64", "6.1.0", 0 },
+		/* every word of a list; ! negates one */
+		{ "6.1,!arm64", "x86_64", "x86_64", "6.1.0-50-amd64", 1 },
+		{ "6.1,!arm64", "arm64", "arm64", "6.1.0-50-arm64", 0 },
+		{ "6.1,!arm64", "x86_64-6.12", "x86_64", "6.12.118+deb12-amd64", 0 },
+		{ "!arm64", "i386", "i386", "6.1.0-50-686", 1 },
+		{ "x86_64,6.12", "x86_64-6.12", "x86_64", "6.12.118+deb12-amd64", 1 },
+		{ "x86_64,6.12", "x86_64", "x86_64", "6.1.0-50-amd64", 0 },
+		{ "!x86_64,!i386", "arm64", "arm64", "6.1.0-50-arm64", 1 },
 	};
 
 	(void)state;
@@ -272,9 +280,23 @@ static void test_selects(void **state)
 	}
 }
 
+static void test_selector_syntax(void **state)
+{
+	(void)state;
+	assert_int_equal(expect_selector_valid("6.1"), 1);
+	assert_int_equal(expect_selector_valid("6.1,!arm64"), 1);
+	assert_int_equal(expect_selector_valid("!x86_64,!i386"), 1);
+	assert_int_equal(expect_selector_valid("6.1,"), 0);
+	assert_int_equal(expect_selector_valid(",6.1"), 0);
+	assert_int_equal(expect_selector_valid("!"), 0);
+	assert_int_equal(expect_selector_valid("a!b"), 0);
+	assert_int_equal(expect_selector_valid("!!a"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_selector_syntax),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_op_names),
