@@ -128,8 +128,11 @@ static int open_channel(const char *dev)
 	return fd;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* a module step's process (steps.h), not the guest's init */
+	if (getpid() != 1 && argc >= 3 && !strcmp(argv[1], STEPS_LOAD_MODULE))
+		return steps_module_main(argc, argv);
 	struct plan_line *plan;
 	struct utsname u;
 	size_t nplan;

@@ -195,7 +195,7 @@ static struct step *new_step(const char *name)
 	return s;
 }
 
-/* In the child: the exit status is the module's errno. */
+/* The exit status is the module's errno. */
 static int load_module(const char *name, char **params, int nparams)
 {
 	char *path = NULL, *args;
@@ -222,6 +222,12 @@ static int load_module(const char *name, char **params, int nparams)
 		fprintf(stderr, "oomtest-init: finit_module %s: %s\n", name, strerror(errno));
 	}
 	return ret;
+}
+
+int steps_module_main(int argc, char **argv)
+{
+	prctl(PR_SET_NAME, "insmod", 0, 0, 0);
+	return load_module(argv[2], argv + 3, argc - 3);
 }
 
 char *steps_find_program(const char *name, const char *dirs)
@@ -257,8 +263,19 @@ static void become_step(const char *kind, const char *cg, const char *adj, char 
 		_exit(126);
 	}
 	if (!strcmp(kind, "module")) {
-		prctl(PR_SET_NAME, "insmod", 0, 0, 0);
-		_exit(load_module(argv[0], argv + 1, argc - 1));
+		/* Loaded by the agent's image anew (steps_module_main), not in
+		 * this fork: a fork shares the agent's pages copy-on-write as
+		 * long as it lives, and the agent, PID 1, writing to one while a
+		 * module holds all memory needs a page nobody can give (a panic,
+		 * "no killable processes", seen on arm64). */
+		char **av = calloc((size_t)argc + 3, sizeof(char *));
+		char *envp[] = { NULL };
+		av[0] = "insmod";
+		av[1] = STEPS_LOAD_MODULE;
+		memcpy(av + 2, argv, (size_t)argc * sizeof(char *));
+		execve("/init", av, envp);
+		fprintf(stderr, "oomtest-init: exec /init to load %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
 	}
 	char *path = strchr(argv[0], '/') ? argv[0] : steps_find_program(argv[0], STEPS_PATH);
 	if (!path) {

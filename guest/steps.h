@@ -34,6 +34,11 @@ struct step *find_step(const char *name);
 /* The first dirs/name (dirs: ':'-separated) that is a regular file that
  * may be executed, malloc'd; NULL if none. */
 char *steps_find_program(const char *name, const char *dirs);
+/* A module step runs the agent's image again as "insmod STEPS_LOAD_MODULE
+ * NAME PARAMS...": it loads /lib/modules/NAME.ko with finit_module and
+ * exits with the errno (0: loaded; 127: no such module). */
+#define STEPS_LOAD_MODULE "--oomtest-load-module"
+int steps_module_main(int argc, char **argv);
 /* kind: "run" (argv exec'd, searched in STEPS_PATH) or "module" (argv:
  * module name and params). cg: the cgroup to join, or "-"; adj: oom_score_adj, or "-". A
  * step not in the background is waited for. */
