@@ -178,7 +178,7 @@ fuzz: $(FUZZ_BINS)
 PREFIX ?= /usr/local
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/oomtest
 install: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS)
-	install -d $(LIBDIR)/build/guest/x86_64 $(LIBDIR)/build/guest/i386 $(LIBDIR)/images $(LIBDIR)/kmod \
+	install -d $(foreach a,$(ARCHES),$(LIBDIR)/build/guest/$(a)) $(LIBDIR)/images $(LIBDIR)/kmod \
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/oomtest $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/oomtest $(LIBDIR)/build/oomtest
 	for a in $(ARCHES); do install -m 755 $(B)/guest/$$a/oomtest-init $(B)/guest/$$a/hog \
