@@ -27,12 +27,12 @@
 #include "guest/collect.h"
 #include "guest/files.h"
 #include "guest/modules.h"
-#include "lib/clock.h"
 #include "guest/payload.h"
 #include "guest/plan_read.h"
 #include "guest/plan_run.h"
 #include "guest/sample.h"
 #include "guest/steps.h"
+#include "lib/clock.h"
 #include "proto/payload.h"
 #include "proto/proto.h"
 
@@ -81,12 +81,9 @@ static void reserve_memory(void)
 	mlockall(MCL_CURRENT | MCL_FUTURE);
 }
 
-/* Modules the image carries for the harness's sake are loaded from
- * /lib/modules/boot (pvpanic), and from PAYLOAD_MODULES_DIR (the virtio
- * disk's driver) when the guest was booted with disks. A kernel without
- * them just lacks what they give. */
 /* The kernel command line, read once: what the harness tells the agent
- * before any channel exists (proto/proto.h). */
+ * before any channel exists (proto/proto.h): the channel's device, and
+ * whether the guest has disks. */
 static struct buf cmdline;
 
 static void read_cmdline(void)
@@ -141,7 +138,9 @@ int main(int argc, char **argv)
 	reserve_memory();
 	char chan_dev[64] = "(oomtest.chan= unusable)";
 	read_cmdline();
-	/* first: the channel's driver may be one of them (virtio_console) */
+	/* the image's own modules (pvpanic; virtio_console, the channel's
+	 * driver on arm64) first; the virtio disk's driver below, for a
+	 * guest with disks. A kernel without them lacks what they give. */
 	modules_load_dir("/lib/modules/boot");
 	if (chan_device(cmdline.p, chan_dev, sizeof(chan_dev)) || open_channel(chan_dev) < 0) {
 		fprintf(stderr, "oomtest-init: no agent channel %s: %s\n", chan_dev, strerror(errno));

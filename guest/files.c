@@ -1,8 +1,10 @@
-/* files: whole-file reads and writes. */
+/* files: whole-file reads and writes, and the numbers in such files. */
 #include "guest/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -79,4 +81,31 @@ int write_file(const char *path, const char *val)
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
 	return ret;
+}
+
+static long long number_at(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "max", 3))
+		return LLONG_MAX;
+	if (*p < '0' || *p > '9')
+		return -1;
+	return strtoll(p, NULL, 10);
+}
+
+long long files_value(const char *text, const char *key, char sep)
+{
+	if (!key)
+		return number_at(text);
+	size_t klen = strlen(key);
+	for (const char *line = text; *line;) {
+		if (!strncmp(line, key, klen) && (line[klen] == sep || (sep == ' ' && line[klen] == '\t')))
+			return number_at(line + klen + 1);
+		const char *nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return -1;
 }

@@ -1,5 +1,5 @@
-/* files: whole-file reads and writes (/proc, /sys, cgroup files). Each
- * returns 0 or -errno. */
+/* files: whole-file reads and writes (/proc, /sys, cgroup files), each
+ * returning 0 or -errno, and the numbers read from them. */
 #ifndef OOMTEST_GUEST_FILES_H
 #define OOMTEST_GUEST_FILES_H
 
@@ -16,6 +16,11 @@
  * out has no room at all. */
 int read_fd(int fd, struct buf *out);
 int read_file(const char *path, struct buf *out);
+/* The number after KEY and sep on a line of text ("MemFree:  180220 kB"
+ * with ':', "oom_kill 2" in memory.events with ' ', which also takes a
+ * tab), or with key NULL the text's first (memory.current); "max" reads as
+ * LLONG_MAX; -1 when there is none. */
+long long files_value(const char *text, const char *key, char sep);
 /* Writes val with one write(2), as the kernel's files want it. */
 int write_file(const char *path, const char *val);
 

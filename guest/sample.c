@@ -74,17 +74,7 @@ void sample_event(const char *kind, const char *what, size_t len)
 
 long long sample_meminfo_kb(const char *text, const char *key)
 {
-	size_t klen = strlen(key);
-
-	for (const char *line = text; *line;) {
-		if (!strncmp(line, key, klen) && line[klen] == ':')
-			return strtoll(line + klen + 1, NULL, 10);
-		const char *nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	return -1;
+	return files_value(text, key, ':');
 }
 
 static void sample_system(void)

@@ -270,6 +270,10 @@ static void become_step(const char *kind, const char *cg, const char *adj, char 
 		 * "no killable processes", seen on arm64). */
 		char **av = calloc((size_t)argc + 3, sizeof(char *));
 		char *envp[] = { NULL };
+		if (!av) {
+			fprintf(stderr, "oomtest-init: loading %s: out of memory\n", argv[0]);
+			_exit(127);
+		}
 		av[0] = "insmod";
 		av[1] = STEPS_LOAD_MODULE;
 		memcpy(av + 2, argv, (size_t)argc * sizeof(char *));

@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,31 +59,9 @@ int wait_compare(long long have, const char *op, long long want)
 	return -1;
 }
 
-static long long number_at(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!strncmp(p, "max", 3))
-		return LLONG_MAX;
-	if (*p < '0' || *p > '9')
-		return -1;
-	return strtoll(p, NULL, 10);
-}
-
 long long wait_read_value(const char *text, const char *key)
 {
-	if (!key)
-		return number_at(text);
-	size_t klen = strlen(key);
-	for (const char *line = text; *line;) {
-		if (!strncmp(line, key, klen) && (line[klen] == ' ' || line[klen] == '\t'))
-			return number_at(line + klen);
-		const char *nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	return -1;
+	return files_value(text, key, ' ');
 }
 
 static long long read_cond_value(const struct cond *c)
