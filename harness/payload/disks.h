@@ -1,8 +1,8 @@
 /* disks: a run's swap and data disk images (proto/disks.h), made on the
  * host with the real tools: util-linux's mkswap writes the swap area,
- * e2fsprogs' mke2fs -d makes the ext4 filesystem with the files given to
- * it. Each image file has its disk's nominal size, sparse: only what the
- * tools wrote takes room. */
+ * e2fsprogs' mke2fs makes the ext4 filesystem (with -d, holding a tree
+ * given to it; a case's disk is empty for now). Each image file has its
+ * disk's nominal size, sparse: only what the tools wrote takes room. */
 #ifndef OOMTEST_PAYLOAD_DISKS_H
 #define OOMTEST_PAYLOAD_DISKS_H
 
