@@ -73,8 +73,12 @@ static bool backup;
  * orders, so /proc/buddyinfo read later is not the same picture). */
 static char buddy_at_stop[512];
 /* Free pages (not blocks) in blocks of `order` or above, in the zones a
- * GFP_KERNEL allocation can use, on every node. */
+ * GFP_KERNEL allocation can use, on every node; at order 0 with the pages
+ * on the per-CPU lists, where freed pages wait before they go back to the
+ * buddy lists (how many wait differs by zone size, so by arch). */
 static unsigned long free_at_order_or_above;
+/* the pages on the per-CPU lists of those zones */
+static unsigned long pcp_pages;
 static bool alloc_failed;
 
 static unsigned long give_back(unsigned long n)
@@ -126,6 +130,7 @@ static void snapshot_buddy(void)
 	int nid;
 
 	free_at_order_or_above = 0;
+	pcp_pages = 0;
 	for_each_online_node(nid) {
 		struct pglist_data *pgdat = NODE_DATA(nid);
 		int z;
@@ -154,6 +159,16 @@ static void snapshot_buddy(void)
 						 o ? "/%lu" : "%lu", n);
 			}
 			spin_unlock_irqrestore(&zone->lock, flags);
+			if (kernel_usable) {
+				unsigned long waiting = 0;
+				int cpu;
+
+				for_each_online_cpu(cpu)
+					waiting += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+				pcp_pages += waiting;
+				if (order == 0)
+					free_at_order_or_above += waiting;
+			}
 		}
 	}
 }
@@ -161,10 +176,10 @@ static void snapshot_buddy(void)
 static int format_result(char *buf, size_t size)
 {
 	return scnprintf(buf, size,
-			 "order=%u mode=%s allocated=%lu fired=%lu released=%lu held=%lu reported_pages=%lu alloc_failed=%d free_at_order_or_above=%lu%s\n",
+			 "order=%u mode=%s allocated=%lu fired=%lu released=%lu held=%lu reported_pages=%lu alloc_failed=%d free_at_order_or_above=%lu pcp_pages=%lu%s\n",
 			 order, backup ? "backup" : "nobackup", nr_allocated, READ_ONCE(nr_fired),
 			 nr_released, nr_held, nr_reported, alloc_failed, free_at_order_or_above,
-			 buddy_at_stop);
+			 pcp_pages, buddy_at_stop);
 }
 
 static int result_get(char *buf, const struct kernel_param *kp)
