@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,4 +199,28 @@ int child_run_capture(char *const argv[], const char *scratch_dir, struct strbuf
 	close(fd);
 	strbuf_release(&tmp);
 	return st;
+}
+
+char *child_find_program(const char *name)
+{
+	struct strbuf dirs = STRBUF_INIT;
+	const char *path = getenv("PATH");
+	char *found = NULL;
+
+	strbuf_addf(&dirs, "%s:/usr/sbin:/sbin", path && *path ? path : "/usr/bin:/bin");
+	for (char *d = dirs.buf; d && !found;) {
+		char *colon = strchr(d, ':');
+		struct strbuf full = STRBUF_INIT;
+		struct stat st;
+
+		if (colon)
+			*colon = '\0';
+		strbuf_addf(&full, "%s/%s", *d ? d : ".", name);
+		if (!stat(full.buf, &st) && S_ISREG(st.st_mode) && !access(full.buf, X_OK))
+			found = strbuf_detach(&full);
+		strbuf_release(&full);
+		d = colon ? colon + 1 : NULL;
+	}
+	strbuf_release(&dirs);
+	return found;
 }

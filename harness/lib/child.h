@@ -41,6 +41,9 @@ struct strbuf;
 /* child_run with stdout and stderr appended to out, through an unlinked
  * temporary file in scratch_dir. The wait status, or -errno. */
 int child_run_capture(char *const argv[], const char *scratch_dir, struct strbuf *out);
+/* Where the host's program `name` (make, mkswap, clang) is: PATH, then
+ * /usr/sbin and /sbin, which a user's PATH may lack. malloc'd, or NULL. */
+char *child_find_program(const char *name);
 /* The words for such an errno (a wait_error, or child_run's -errno negated). */
 const char *child_strerror(int err);
 

@@ -11,30 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *disks_find_tool(const char *name)
-{
-	struct strbuf dirs = STRBUF_INIT;
-	const char *path = getenv("PATH");
-	char *found = NULL;
-
-	strbuf_addf(&dirs, "%s:/usr/sbin:/sbin", path && *path ? path : "/usr/bin:/bin");
-	for (char *d = dirs.buf; d && !found;) {
-		char *colon = strchr(d, ':');
-		struct strbuf full = STRBUF_INIT;
-		struct stat st;
-
-		if (colon)
-			*colon = '\0';
-		strbuf_addf(&full, "%s/%s", *d ? d : ".", name);
-		if (!stat(full.buf, &st) && S_ISREG(st.st_mode) && !access(full.buf, X_OK))
-			found = strbuf_detach(&full);
-		strbuf_release(&full);
-		d = colon ? colon + 1 : NULL;
-	}
-	strbuf_release(&dirs);
-	return found;
-}
-
 int disks_make_empty(const char *path, unsigned long long size, struct strbuf *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -56,7 +32,7 @@ int disks_make_empty(const char *path, unsigned long long size, struct strbuf *e
 static int run_tool(const char **argv, const char *path, struct strbuf *err)
 {
 	struct strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
-	char *tool = disks_find_tool(argv[0]);
+	char *tool = child_find_program(argv[0]);
 	const char *name = argv[0];
 	int st, r = -1;
 

@@ -17,8 +17,4 @@ int disks_make_data(const char *path, unsigned long long bytes, const char *cont
 /* An empty image of `size` bytes (a saved guest's disk). 0, or -1. */
 int disks_make_empty(const char *path, unsigned long long size, struct strbuf *err);
 
-/* Where the host's `name` (mkswap, mke2fs) is: PATH, then /usr/sbin and
- * /sbin, which a user's PATH may lack. malloc'd, or NULL. */
-char *disks_find_tool(const char *name);
-
 #endif

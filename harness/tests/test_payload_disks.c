@@ -89,7 +89,7 @@ static void test_data(void **state)
 	assert_int_equal(disks_make_data(p.buf, 32ull << 20, content.buf, &err), 0);
 	assert_int_equal(stat(p.buf, &st), 0);
 	assert_true((unsigned long long)st.st_size == DISK_DATA_SIZE);
-	char *debugfs = disks_find_tool("debugfs");
+	char *debugfs = child_find_program("debugfs");
 	assert_non_null(debugfs);
 	/* the filesystem's own size and the file in it, as e2fsprogs reads them */
 	char *argv[] = { debugfs, "-R", "stats", p.buf, NULL };
@@ -162,11 +162,11 @@ static void test_disk_modules(void **state)
 static void test_find_tool(void **state)
 {
 	(void)state;
-	char *t = disks_find_tool("mkswap");
+	char *t = child_find_program("mkswap");
 	assert_non_null(t);
 	assert_true(t[0] == '/');
 	free(t);
-	assert_null(disks_find_tool("no-such-tool-oomtest"));
+	assert_null(child_find_program("no-such-tool-oomtest"));
 }
 
 int main(void)
