@@ -18,17 +18,31 @@ cd "$(dirname "$0")/.."
 state=${OOMTEST_STATE:-build}
 [ $# -eq 4 ] || { echo "usage: $0 NAME ARCH KDIR KERNEL" >&2; exit 2; }
 name=$1 arch=$2 kdir=$3 kernel=$4
-# what Kbuild is told for a module of this arch (harness/target/arch.c has the same)
+[ -f "$kdir/Makefile" ] || { echo "oomtest: $kdir: not a kernel build directory (no Makefile)" >&2; exit 1; }
+# what Kbuild is told for a module of this arch and compiler
+# (harness/target/toolchain.c does the same for a case's modules)
+need() { # program package why
+	command -v "$1" > /dev/null ||
+		{ echo "oomtest: $3 needs $1, which is not installed (Debian package $2)" >&2; exit 1; }
+}
 case $arch in
-x86_64|i386) kmake=() ;;
-arm64)
-	kmake=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	command -v aarch64-linux-gnu-gcc > /dev/null ||
-		{ echo "oomtest: arm64 needs the cross compiler aarch64-linux-gnu-gcc (package gcc-aarch64-linux-gnu)" >&2; exit 1; }
-	;;
+x86_64|i386) prefix= ;;
+arm64) [ "$(uname -m)" = aarch64 ] && prefix= || prefix=aarch64-linux-gnu- ;;
 *) echo "oomtest: unknown arch '$arch' (x86_64, i386, arm64)" >&2; exit 2;;
 esac
-[ -f "$kdir/Makefile" ] || { echo "oomtest: $kdir: not a kernel build directory (no Makefile)" >&2; exit 1; }
+kmake=()
+[ -n "$prefix" ] && kmake+=(ARCH=$arch)
+if grep -qsx 'CONFIG_CC_IS_CLANG=y' "$kdir/.config" ||
+   { [ ! -f "$kdir/.config" ] && grep -qsx 'CONFIG_CC_IS_CLANG=y' "$kdir/include/config/auto.conf"; }; then
+	# a kernel clang built gets modules clang builds
+	kmake+=(LLVM=1)
+	why="$kdir was built by clang (CONFIG_CC_IS_CLANG): its modules"
+	need clang clang "$why"; need ld.lld lld "$why"
+	for t in llvm-ar llvm-nm llvm-objcopy; do need $t llvm "$why"; done
+elif [ -n "$prefix" ]; then
+	kmake+=(CROSS_COMPILE=$prefix)
+	need "${prefix}gcc" "gcc-${prefix%-}" "a module for $arch (built on $(uname -m))"
+fi
 [ -f "$kdir/Module.symvers" ] || {
 	echo "oomtest: $kdir/Module.symvers missing: build the kernel's modules first ('make modules', or 'make'; 'make modules_prepare' does not write it)" >&2
 	exit 1

@@ -1,5 +1,6 @@
 /* kbuild: a case's Kbuild directory built for a target, cached by content. */
 #include "payload/kbuild.h"
+#include "target/toolchain.h"
 #include "target/arch.h"
 #include "lib/child.h"
 #include "lib/fs.h"
@@ -339,21 +340,21 @@ static int run_make(const struct target *t, const char *dir, const char *name, s
 		strbuf_addf(why, "%s: %s", log.buf, strerror(errno));
 		goto out;
 	}
-	/* a cross-built module: Kbuild is told the kernel's arch and compiler */
-	const struct arch_ops *a = arch_of(t->arch);
-	const char *prefix = arch_cross_prefix(a, arch_host_machine());
-	struct strbuf karch = STRBUF_INIT, cross = STRBUF_INIT;
-	strbuf_addf(&karch, "ARCH=%s", a->name);
-	strbuf_addf(&cross, "CROSS_COMPILE=%s", prefix);
-	char *argv[] = { "make", "-s", "-C", t->kdir, m.buf, "modules", NULL, NULL, NULL };
-	if (*prefix) {
-		argv[6] = karch.buf;
-		argv[7] = cross.buf;
+	struct toolchain tc;
+	if (toolchain_for(&tc, t->kdir, arch_of(t->arch), arch_host_machine(), why)) {
+		toolchain_release(&tc);
+		close(fd);
+		goto out;
 	}
+	char *argv[5 + TOOLCHAIN_MAX_VARS + 2] = { "make", "-s", "-C", t->kdir, m.buf };
+	size_t argc = 5;
+	for (size_t i = 0; i < tc.n; i++)
+		argv[argc++] = tc.vars[i].buf;
+	argv[argc++] = "modules";
+	argv[argc] = NULL;
 	st = child_run(argv, fd);
 	close(fd);
-	strbuf_release(&karch);
-	strbuf_release(&cross);
+	toolchain_release(&tc);
 	if (st < 0) {
 		strbuf_addf(why, "make: %s", child_strerror(-st));
 	} else if (st != 0) {

@@ -73,10 +73,12 @@ static void assert_file(const char *path, const char *want)
 /* A kernel build directory as far as kbuild is concerned: `make -C KDIR
  * M=DIR modules` runs this Makefile. It notes each run in KDIR/runs, fails
  * as a compiler would when the sources hold a file named "fail", and makes
- * NAME.ko from NAME.c (OUT.ko when the sources name another in "out"). */
+ * NAME.ko from NAME.c (OUT.ko when the sources name another in "out").
+ * KDIR/vars holds the toolchain variables of its last run. */
 static const char fake_makefile[] =
 	"modules:\n"
 	"\t@echo run >> $(CURDIR)/runs\n"
+	"\t@echo '$(ARCH)|$(CROSS_COMPILE)|$(LLVM)' > $(CURDIR)/vars\n"
 	"\t@if [ -f $(M)/slow ]; then sleep 0.3; fi\n"
 	"\t@if [ -f $(M)/fail ]; then echo \"$(M)/foo.c: In function 'f':\" >&2; "
 	"echo \"$(M)/foo.c:3:1: error: expected ';' before '}' token\" >&2; exit 1; fi\n"
@@ -528,6 +530,38 @@ static void test_two_builds_at_once(void **state)
 	strbuf_release(&want);
 }
 
+/* the toolchain (target/toolchain.c) reaches make: ARCH and CROSS_COMPILE
+ * for a foreign arch, LLVM=1 for a kernel clang built (the host's cross
+ * gcc and LLVM tools are the project's build dependencies) */
+static void built_with(char *arch, const char *state_dir, const char *want)
+{
+	char *st = path_in(state_dir), *src = path_in("src"), *vars = path_in("kdir/vars"), *got;
+	struct strbuf ko = STRBUF_INIT, err = STRBUF_INIT;
+
+	fake.arch = arch;
+	assert_int_equal(kbuild_module(st, &fake, src, "foo", &ko, &err), 0);
+	fake.arch = "x86_64";
+	got = get(vars);
+	assert_string_equal(got, want);
+	free(got);
+	free(st);
+	free(src);
+	free(vars);
+	strbuf_release(&ko);
+	strbuf_release(&err);
+}
+
+static void test_toolchain_reaches_make(void **state)
+{
+	(void)state;
+	built_with("x86_64", "state-tc-native", "||\n");
+	built_with("arm64", "state-tc-cross", "arm64|aarch64-linux-gnu-|\n");
+	put("kdir/.config", "CONFIG_CC_IS_CLANG=y\n");
+	built_with("x86_64", "state-tc-clang", "||1\n");
+	built_with("arm64", "state-tc-clang-cross", "arm64||1\n");
+	drop("kdir/.config");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_build_failure),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_two_builds_at_once),
+		cmocka_unit_test(test_toolchain_reaches_make),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
