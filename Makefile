@@ -17,7 +17,7 @@ HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c -lm -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program
-STAGES       := lib case klog ktap payload run backend target report cmd
+STAGES       := lib case klog ktap payload run backend target target/arch report cmd
 PROTO_SRCS   := $(wildcard proto/*.c)
 # the case parser checks a hog's arguments with the hog's own option table
 HOG_ARGS_SRCS := apps/hog_args.c
