@@ -18,7 +18,7 @@ static void list_targets(const char *root)
 	} else {
 		for (size_t i = 0; i < tl.n; i++)
 			printf("  %-10s %-7s %-18s %s\n", tl.v[i].name, tl.v[i].arch, tl.v[i].release,
-			       tl.v[i].boot == BOOT_PVH ? "pvh" : "bzimage");
+			       target_boot_name(&tl.v[i]));
 		targets_release(&tl);
 	}
 	strbuf_release(&err);

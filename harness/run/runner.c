@@ -304,7 +304,10 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	}
 	if (rq->backend->accel)
 		facts_set(&res->facts, "vm.accel", rq->backend->accel());
-	facts_set(&res->facts, "boot.path", restored ? "restore" : rq->t->boot == BOOT_PVH ? "cold-pvh" : "cold-bzimage");
+	if (restored)
+		facts_set(&res->facts, "boot.path", "restore");
+	else
+		facts_setf(&res->facts, "boot.path", "cold-%s", target_boot_name(rq->t));
 	x.con.fd = rq->backend->console_fd(x.vm);
 	x.agent.fd = rq->backend->agent_fd(x.vm);
 	if (restored) {

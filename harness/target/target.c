@@ -154,6 +154,13 @@ struct target target_for_memory(const struct target *t, unsigned long long memor
 	return booted;
 }
 
+const char *target_boot_name(const struct target *t)
+{
+	if (t->boot == BOOT_PVH)
+		return "pvh";
+	return arch_of(t->arch)->kernel == ARCH_KERNEL_X86 ? "bzimage" : "image";
+}
+
 int target_pvh_fits(unsigned long long load_end, unsigned long long memory)
 {
 	return load_end <= memory && memory - load_end >= PVH_HEADROOM;

@@ -50,6 +50,8 @@ int target_custom(struct target *t, const char *kernel, const char *kdir, const 
 #define PVH_HEADROOM (16ull << 20)
 /* Whether a PVH kernel whose segments end at load_end boots in memory. */
 int target_pvh_fits(unsigned long long load_end, unsigned long long memory);
+/* how T boots, as lists and facts name it: pvh, bzimage (x86) or image */
+const char *target_boot_name(const struct target *t);
 /* t as it boots in a guest of memory bytes: its PVH kernel where that
  * fits (or its fit is unknown), else its bzImage. Shares t's strings. */
 struct target target_for_memory(const struct target *t, unsigned long long memory);
