@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages oomtest needs to build, fetch targets and run
-# guests. As root it runs apt-get (adding the i386 and arm64 architectures
-# that those kernel packages need); otherwise it prints the exact commands
-# and fails.
+# guests. As root it runs apt-get (adding the i386 and arm64 architectures,
+# for the Debian packages cases bring into those guests: `packages =`);
+# otherwise it prints the exact commands and fails. The kernels need no
+# foreign architecture: images/fetch-targets.sh keeps apt indexes of its own.
 set -euo pipefail
 
 PKGS=(make gcc gcc-12 gcc-i686-linux-gnu libc6-dev-i386-cross gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       libcmocka-dev libkmod-dev
-      qemu-system-x86 qemu-system-arm cpio xz-utils zstd kmod clang dwarves procps perl
+      qemu-system-x86 qemu-system-arm cpio xz-utils zstd kmod clang lld llvm dwarves procps perl
       libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu
 	libxml2-dev libxml2-utils libjson-c-dev chromium groff-base man-db
 	e2fsprogs util-linux)
@@ -16,7 +17,7 @@ missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# the i386 and arm64 kernels (and busybox) are Debian packages of those architectures
+# a case's packages for i386 and arm64 guests are Debian packages of those architectures
 need_arches=0
 dpkg --print-foreign-architectures | grep -qx i386 || need_arches=1
 dpkg --print-foreign-architectures | grep -qx arm64 || need_arches=1

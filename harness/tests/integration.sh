@@ -96,24 +96,33 @@ suite() {
 	./run-tests.sh -j 2 --results "$work/suite-res" > "$work/suite.tap" 2> "$work/suite.err" || { cat "$work/suite.tap" "$work/suite.err"; return 1; }
 	prove --exec cat "$work/suite.tap" || return 1
 	! grep -q '^not ok' "$work/suite.tap" || { cat "$work/suite.tap"; return 1; }
-	for t in x86_64 i386 x86_64-6.12; do
+	for t in x86_64 i386 x86_64-6.12 arm64 arm64-6.12; do
 		for c in cases/*.case; do
 			n=$(basename "$c" .case)
 			grep -q "^ok [0-9]* - $n\(\[[^]]*\]\)\? \[$t\]" "$work/suite.tap" || { echo "no result for $n [$t]"; cat "$work/suite.tap"; return 1; }
 		done
 	done
-	for t in x86_64 i386; do
+	for t in x86_64 i386 arm64; do
 		for n in kmod-order0-backup kmod-order3-nobackup memcg-v1-kill memcg-v1-oom-control; do
 			grep -q "^ok [0-9]* - $n \[$t\]\$" "$work/suite.tap" || { echo "$n [$t] did not run"; return 1; }
 		done
 	done
+	for t in i386 arm64; do
+		grep -q "^ok [0-9]* - memcg-kill-sizes\[memory=64M\] \[$t\]\$" "$work/suite.tap" ||
+			{ echo "memcg-kill-sizes[memory=64M] [$t] did not run"; return 1; }
+	done
 	# these skips and no others
 	diff <(sed -n 's/^ok [0-9]* - \(.* # SKIP .*\)$/\1/p' "$work/suite.tap" | sort) - <<'SKIPS' || return 1
+i386-highmem [arm64-6.12] # SKIP needs arch:i386: the target is arm64
+i386-highmem [arm64] # SKIP needs arch:i386: the target is arm64
 i386-highmem [x86_64-6.12] # SKIP needs arch:i386: the target is x86_64
 i386-highmem [x86_64] # SKIP needs arch:i386: the target is x86_64
+memcg-kill-sizes[memory=64M] [arm64-6.12] # SKIP target arm64-6.12 needs at least 96M of guest memory (its kernel takes most of 64M)
 memcg-kill-sizes[memory=64M] [x86_64-6.12] # SKIP target x86_64-6.12 needs at least 96M of guest memory (its kernel takes most of 64M)
 memcg-kill-sizes[memory=64M] [x86_64] # SKIP target x86_64 needs at least 96M of guest memory (its kernel takes most of 64M)
+memcg-v1-kill [arm64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
 memcg-v1-kill [x86_64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
+memcg-v1-oom-control [arm64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
 memcg-v1-oom-control [x86_64-6.12] # SKIP needs cgroup-v1: CONFIG_MEMCG_V1 is not set
 SKIPS
 	test -L "$work/suite-res/latest" && test -s "$work"/suite-res/latest/memcg-v1-kill/i386/console.log &&
