@@ -1,45 +1,51 @@
 #!/usr/bin/env bash
-# How fast a case runs, three ways, side by side on x86_64 and i386:
-#   naive    QEMU as one first writes it: -kernel bzImage, the default
-#            machine, devices and firmware (OOMTEST_QEMU_NAIVE=1 --cold-boot)
+# How fast a case runs, three ways, side by side on x86_64, i386 and arm64:
+#   naive    QEMU as one first writes it: -kernel with the packaged image,
+#            the machine's (or, arm64, virt's) defaults, devices and
+#            firmware (OOMTEST_QEMU_NAIVE=1 --cold-boot)
 #   cold     oomtest booting every guest (--cold-boot: PVH entry on x86_64)
 #   restore  oomtest's default: each run starts from a saved booted guest
 # then the whole suite at -j 1 and -j N, and the harness's CPU time as a
 # share of QEMU's. Modes take turns within each repetition, so a noisy
 # machine slows them alike. Not a test: it prints numbers.
-#   bench/speed.sh [-n REPS] [-j N] [CASE...]
-# REPS defaults to 5, N to the number of CPUs, CASEs to every case.
+#   bench/speed.sh [-n REPS] [-j N] [-t TARGET]... [--no-suite] [CASE...]
+# REPS defaults to 5, N to the number of CPUs, TARGETs to x86_64, i386 and
+# arm64, CASEs to every case; --no-suite leaves out the suite timings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-reps=5 jobs=$(nproc) cases=()
+reps=5 jobs=$(nproc) cases=() arches=() with_suite=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) reps=$2; shift 2 ;;
 	-j) jobs=$2; shift 2 ;;
-	-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+	-t) arches+=("$2"); shift 2 ;;
+	--no-suite) with_suite=0; shift ;;
+	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) cases+=("$1"); shift ;;
 	esac
 done
 [ ${#cases[@]} -gt 0 ] || cases=(cases/*.case)
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64 i386 arm64)
 make -s all images >&2
 oomtest=$(pwd)/build/oomtest
 out=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-speed.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-# The naive path boots the packaged bzImage: kdir is <root>/usr/src/linux-headers-REL.
-bzimage() { # target -> "kernel kdir"
-	awk -v t="$1" '$1 == t { print $5, $3 }' build/images/targets.list | {
-		read -r kdir rel
-		echo "$(cd "$kdir/../../.." && pwd)/boot/vmlinuz-$rel $kdir"
+# The naive path boots the packaged image (a bzImage; arm64's Image):
+# kdir is <root>/usr/src/linux-headers-REL.
+packaged() { # target -> "kernel kdir arch"
+	awk -v t="$1" '$1 == t { print $5, $3, $2 }' build/images/targets.list | {
+		read -r kdir rel arch
+		echo "$(cd "$kdir/../../.." && pwd)/boot/vmlinuz-$rel $kdir $arch"
 	}
 }
 
-run_mode() { # mode arch case -> prints wall seconds, or "skip"/"fail"
-	local mode=$1 arch=$2 c=$3 t0 t1 tap=$out/last.tap
+run_mode() { # mode target case -> prints wall seconds, or "skip"/"fail"
+	local mode=$1 arch=$2 c=$3 t0 t1 tap=$out/last.tap k d a
 	local -a cmd
 	case $mode in
-	naive) read -r k d < <(bzimage "$arch")
-	       cmd=(env OOMTEST_QEMU_NAIVE=1 "$oomtest" run --cold-boot --kernel "$k" --kdir "$d" --arch "$arch") ;;
+	naive) read -r k d a < <(packaged "$arch")
+	       cmd=(env OOMTEST_QEMU_NAIVE=1 "$oomtest" run --cold-boot --kernel "$k" --kdir "$d" --arch "$a") ;;
 	cold) cmd=("$oomtest" run --cold-boot -t "$arch") ;;
 	restore) cmd=("$oomtest" run -t "$arch") ;;
 	esac
@@ -56,14 +62,14 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.2f", v[int((NR 
 
 modes=(naive cold restore)
 echo "# per case: wall seconds of 'oomtest run' for one case, median of $reps" >&2
-for arch in x86_64 i386; do
+for arch in "${arches[@]}"; do
 	for c in "${cases[@]}"; do
 		for m in "${modes[@]}"; do run_mode "$m" "$arch" "$c" > /dev/null; done	# warm: modules, snapshots
 	done
 done
 declare -A times
 for i in $(seq "$reps"); do
-	for arch in x86_64 i386; do
+	for arch in "${arches[@]}"; do
 		for c in "${cases[@]}"; do
 			for m in "${modes[@]}"; do
 				times[$arch/$c/$m]+="$(run_mode "$m" "$arch" "$c") "
@@ -74,7 +80,7 @@ for i in $(seq "$reps"); do
 done
 
 printf '\n| case | arch | naive | cold | restore | naive/cold | naive/restore |\n|---|---|---|---|---|---|---|\n'
-for arch in x86_64 i386; do
+for arch in "${arches[@]}"; do
 	for c in "${cases[@]}"; do
 		n=$(basename "$c" .case)
 		row=()
@@ -93,6 +99,7 @@ for arch in x86_64 i386; do
 	done
 done
 
+[ $with_suite = 1 ] || exit 0
 # The suite: every case in cases/ on every default target, restored, at -j 1 and -j N.
 suite() { # jobs -> "wall cpu_total qemu_cpu harness_cpu runs"
 	local j=$1 res=$out/suite-$1 t0 t1 cpu

@@ -158,9 +158,11 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 		add(&argv, &argc, "-M");
 		add(&argv, &argc, a->machine);
 	}
-	if (a->cpu) {
+	/* naive: the -cpu one first writes */
+	const char *cpu = !naive && !strcmp(accel, "tcg") && a->cpu_tcg ? a->cpu_tcg : a->cpu;
+	if (cpu) {
 		add(&argv, &argc, "-cpu");
-		add(&argv, &argc, a->cpu);
+		add(&argv, &argc, cpu);
 	}
 	add(&argv, &argc, "-accel");
 	add(&argv, &argc, accel);

@@ -6,6 +6,7 @@
 #include "payload/disks.h"
 #include "proto/disks.h"
 #include "proto/payload.h"
+#include "target/arch.h"
 #include "target/target.h"
 
 #include <dirent.h>
@@ -30,6 +31,9 @@ void snapshot_key(const struct backend_ops *b, const struct vm_config *cfg, stru
 	strbuf_addf(key, "format %d\nbackend %s\narch %s\n", SNAPSHOT_FORMAT, b->name, cfg->target->arch);
 	fs_add_program_identity(key, "qemu", qemu_binary(cfg->target->arch));
 	strbuf_addf(key, "accel %s\n", b->accel ? b->accel() : "-");
+	const struct arch_ops *a = arch_of(cfg->target->arch);
+	strbuf_addf(key, "machine %s cpu %s tcg-cpu %s\n", a->machine, a->cpu ? a->cpu : "-",
+		    a->cpu_tcg ? a->cpu_tcg : "-");
 	fs_add_identity(key, "kernel", cfg->target->kernel);
 	fs_add_identity(key, "initrd", cfg->initrd);
 	strbuf_addf(key, "memory %llu\ncmdline %s\n", cfg->memory,

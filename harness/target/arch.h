@@ -50,6 +50,7 @@ struct arch_ops {
 	const char *machine;             /* -M, and libvirt's machine: pc, virt */
 	int machine_is_default;          /* QEMU takes it without -M */
 	const char *cpu;                 /* -cpu; NULL: the machine's own */
+	const char *cpu_tcg;             /* -cpu under TCG where it differs from cpu; NULL: cpu */
 	const char *libvirt_cpu_mode;    /* <cpu mode=...> for that; NULL: no <cpu> */
 	int libvirt_acpi;                /* <features><acpi/>: on arm64 libvirt wants UEFI for it */
 	enum arch_chan chan;

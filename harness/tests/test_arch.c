@@ -46,6 +46,7 @@ static void test_x86_64(void **state)
 	assert_string_equal(a->machine, "pc");
 	assert_true(a->machine_is_default);
 	assert_null(a->cpu);
+	assert_null(a->cpu_tcg);
 	assert_null(a->libvirt_cpu_mode);
 	assert_true(a->libvirt_acpi);
 	assert_int_equal(a->chan, ARCH_CHAN_SERIAL);
@@ -84,6 +85,7 @@ static void test_i386(void **state)
 	assert_string_equal(a->machine, "pc");
 	assert_true(a->machine_is_default);
 	assert_null(a->cpu);
+	assert_null(a->cpu_tcg);
 	assert_null(a->libvirt_cpu_mode);
 	assert_true(a->libvirt_acpi);
 	assert_int_equal(a->chan, ARCH_CHAN_SERIAL);
@@ -121,6 +123,7 @@ static void test_arm64(void **state)
 	assert_string_equal(a->machine, "virt");
 	assert_false(a->machine_is_default);
 	assert_string_equal(a->cpu, "max");
+	assert_string_equal(a->cpu_tcg, "max,pauth-impdef=on");
 	assert_string_equal(a->libvirt_cpu_mode, "maximum");
 	assert_false(a->libvirt_acpi);
 	assert_int_equal(a->chan, ARCH_CHAN_VIRTCONSOLE);

@@ -104,7 +104,7 @@ static void test_arm64_virt(void **state)
 
 	(void)state;
 	assert_argv(&cfg, "tcg",
-		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax\n-accel\ntcg\n-m\n128\n-smp\n1\n"
+		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax,pauth-impdef=on\n-accel\ntcg\n-m\n128\n-smp\n1\n"
 		    "-nodefaults\n-no-user-config\n-display\nnone\n-no-reboot\n-kernel\n/k/Image\n"
 		    "-initrd\n/i/arm64.cpio\n-append\n" ARM64_CMDLINE " vm.x=1\n" ARM64_SOCKETS("/s")
 		    "-device\npvpanic-pci\n");
@@ -113,7 +113,7 @@ static void test_arm64_virt(void **state)
 	cfg.payload = "/r/payload.img";
 	cfg.swap_disk = "/r/swap.img";
 	assert_argv(&cfg, "tcg",
-		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax\n-accel\ntcg\n-m\n128\n-smp\n1\n"
+		    "qemu-system-aarch64\n-M\nvirt\n-cpu\nmax,pauth-impdef=on\n-accel\ntcg\n-m\n128\n-smp\n1\n"
 		    "-nodefaults\n-no-user-config\n-display\nnone\n-no-reboot\n-kernel\n/k/Image\n"
 		    "-initrd\n/i/arm64.cpio\n-append\n" ARM64_CMDLINE " " PAYLOAD_CMDLINE " vm.x=1\n"
 		    ARM64_SOCKETS("/s") "-device\npvpanic-pci\n"
@@ -122,7 +122,8 @@ static void test_arm64_virt(void **state)
 		    "-drive\nif=none,id=" DISK_SWAP_SERIAL ",format=raw,file=/r/swap.img\n"
 		    "-device\nvirtio-blk-pci,drive=" DISK_SWAP_SERIAL ",serial=" DISK_SWAP_SERIAL "\n");
 
-	/* naive: QEMU has no default machine for it, nor a 64-bit default CPU */
+	/* naive: QEMU has no default machine for it, nor a 64-bit default CPU;
+	 * under KVM the host's pointer authentication, no pauth-impdef */
 	cfg.payload = cfg.swap_disk = NULL;
 	cfg.extra_cmdline = NULL;
 	setenv("OOMTEST_QEMU_NAIVE", "1", 1);

@@ -120,6 +120,8 @@ static void test_key_follows_files(void **state)
 	assert_string_equal(k1.buf, k2.buf);
 	assert_non_null(strstr(k1.buf, "memory 134217728\n"));
 	assert_non_null(strstr(k1.buf, "cmdline -\n"));
+	/* the machine and CPU the state was saved on */
+	assert_non_null(strstr(k1.buf, "machine pc cpu - tcg-cpu -\n"));
 
 	/* a new size */
 	write_text(f.dir, "initramfs.cpio", "initrd, rebuilt");

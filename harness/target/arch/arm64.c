@@ -31,6 +31,11 @@ const struct arch_ops arch_arm64 = {
 	.machine = "virt",
 	.machine_is_default = 0,
 	.cpu = "max",
+	/* max emulates pointer authentication with the architected QARMA
+	 * cipher, which is costly in TCG: the guests ran 3 to 7 times slower
+	 * (bench/speed.sh). The implementation-defined algorithm still signs
+	 * and checks pointers; KVM refuses the property. */
+	.cpu_tcg = "max,pauth-impdef=on",
 	.libvirt_cpu_mode = "maximum",
 	.libvirt_acpi = 0,
 	.chan = ARCH_CHAN_VIRTCONSOLE,

@@ -22,7 +22,7 @@ static const char *const i386_zones[] = { "DMA", "Normal", "HighMem", "Movable",
  * work"); the check is for broken hardware timers, which QEMU's are not.
  * noisapnp: there is no ISA PnP to probe. */
 #define X86_COMMON \
-	.machine = "pc", .machine_is_default = 1, .cpu = NULL, .libvirt_cpu_mode = NULL, \
+	.machine = "pc", .machine_is_default = 1, .cpu = NULL, .cpu_tcg = NULL, .libvirt_cpu_mode = NULL, \
 	.libvirt_acpi = 1, .chan = ARCH_CHAN_SERIAL, .panic_device = "pvpanic", \
 	.libvirt_panic = "isa", .console_dev = "ttyS0", .console_arg = "console=ttyS0,115200", \
 	.agent_dev = "ttyS1", .cmdline_extra = "noisapnp no_timer_check", .kernel = ARCH_KERNEL_X86, .image_magic = NULL, .image_magic_at = 0, \
