@@ -2,6 +2,7 @@
  * is "RESULT TIME\n" followed by the key it answers for. */
 #include "backend/kvm_cache.h"
 #include "lib/fs.h"
+#include "lib/hash.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *kvm_cache_path(const char *state_dir)
+char *kvm_cache_path(const char *state_dir, const char *key)
 {
 	struct strbuf p = STRBUF_INIT;
 
-	strbuf_addf(&p, "%s/kvm-probe", state_dir);
+	strbuf_addf(&p, "%s/kvm-probe-%016llx", state_dir, (unsigned long long)hash_fnv1a(key, strlen(key)));
 	return strbuf_detach(&p);
 }
 

@@ -20,8 +20,10 @@ enum kvm_probe {
 	KVM_PROBE_TIMED_OUT, /* neither in time: a busy host says nothing of KVM */
 };
 
-/* STATE_DIR/kvm-probe (free() it). */
-char *kvm_cache_path(const char *state_dir);
+/* STATE_DIR/kvm-probe-HASH, HASH the key's (free() it): one file per key,
+ * so that runs that alternate between kernels (one's own and a default
+ * target's) each keep their answer instead of probing again. */
+char *kvm_cache_path(const char *state_dir, const char *key);
 /* What the answer depends on: the host's boot, the QEMU binary (path,
  * size, mtime) and the kernel image. */
 void kvm_cache_key(struct strbuf *key, const char *qemu, const char *kernel);

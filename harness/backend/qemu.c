@@ -270,8 +270,8 @@ static int kvm_works(const struct vm_config *probe, const char *state_dir)
 	if (!probe || !state_dir || access("/dev/kvm", R_OK | W_OK) ||
 	    !arch_is_native(arch_of(probe->target->arch), arch_host_machine()))
 		return 0;
-	cache = kvm_cache_path(state_dir);
 	kvm_cache_key(&key, qemu_binary(probe->target->arch), probe->target->kernel);
+	cache = kvm_cache_path(state_dir, key.buf);
 	ok = kvm_cache_read(cache, key.buf, time(NULL), getuid());
 	if (ok < 0) {
 		enum kvm_probe r = kvm_boot(probe);

@@ -46,12 +46,36 @@ static char *file_in_dir(const char *name, const char *text)
 
 static void test_path_in_state_dir(void **state)
 {
-	char *p = kvm_cache_path("/home/u/.cache/oomtest");
+	char *p = kvm_cache_path("/home/u/.cache/oomtest", "key\n");
+	char *again = kvm_cache_path("/home/u/.cache/oomtest", "key\n");
+	char *other = kvm_cache_path("/home/u/.cache/oomtest", "other\n");
 
 	(void)state;
-	assert_string_equal(p, "/home/u/.cache/oomtest/kvm-probe");
+	assert_true(!strncmp(p, "/home/u/.cache/oomtest/kvm-probe-", 33));
+	assert_int_equal(strlen(p), 33 + 16);
 	assert_null(strstr(p, "/tmp"));
+	assert_string_equal(p, again);
+	assert_string_not_equal(p, other);
 	free(p);
+	free(again);
+	free(other);
+}
+
+/* Runs that alternate between two kernels (one's own, then a default
+ * target's) keep both answers: neither probes again. */
+static void test_alternating_kernels(void **state)
+{
+	char *a = kvm_cache_path(dir, "kernel a\n"), *b = kvm_cache_path(dir, "kernel b\n");
+
+	(void)state;
+	assert_int_equal(kvm_cache_write(a, "kernel a\n", KVM_PROBE_FAILS, NOW), 0);
+	assert_int_equal(kvm_cache_write(b, "kernel b\n", KVM_PROBE_WORKS, NOW), 0);
+	assert_int_equal(kvm_cache_read(a, "kernel a\n", NOW + 1, getuid()), 0);
+	assert_int_equal(kvm_cache_read(b, "kernel b\n", NOW + 1, getuid()), 1);
+	unlink(a);
+	unlink(b);
+	free(a);
+	free(b);
 }
 
 /* A new QEMU binary or kernel image (another path, size or mtime) is
@@ -92,7 +116,7 @@ static void test_key_follows_qemu_and_kernel(void **state)
 
 static void test_read_back(void **state)
 {
-	char *p = kvm_cache_path(dir);
+	char *p = kvm_cache_path(dir, "key\n");
 
 	(void)state;
 	unlink(p);
@@ -115,7 +139,7 @@ static void test_read_back(void **state)
  * it does not replace a clear answer still remembered. */
 static void test_timeout_kept_an_hour(void **state)
 {
-	char *p = kvm_cache_path(dir);
+	char *p = kvm_cache_path(dir, "key\n");
 
 	(void)state;
 	unlink(p);
@@ -136,7 +160,7 @@ static void test_timeout_kept_an_hour(void **state)
 /* Another user must not decide how this one's guests run. */
 static void test_untrusted_files(void **state)
 {
-	char *p = kvm_cache_path(dir);
+	char *p = kvm_cache_path(dir, "key\n");
 	struct strbuf link = STRBUF_INIT;
 
 	(void)state;
@@ -155,9 +179,10 @@ static void test_untrusted_files(void **state)
 	assert_int_equal(symlink(p, link.buf), 0);
 	assert_int_equal(kvm_cache_read(link.buf, "key\n", NOW, getuid()), -1);
 	/* what is not an answer */
-	free(file_in_dir("kvm-probe", "2 1700000000\nkey\n"));
+	const char *name = strrchr(p, '/') + 1;
+	free(file_in_dir(name, "2 1700000000\nkey\n"));
 	assert_int_equal(kvm_cache_read(p, "key\n", NOW, getuid()), -1);
-	free(file_in_dir("kvm-probe", "1\n"));
+	free(file_in_dir(name, "1\n"));
 	assert_int_equal(kvm_cache_read(p, "key\n", NOW, getuid()), -1);
 	free(p);
 	strbuf_release(&link);
@@ -169,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_path_in_state_dir),
 		cmocka_unit_test(test_key_follows_qemu_and_kernel),
 		cmocka_unit_test(test_read_back),
+		cmocka_unit_test(test_alternating_kernels),
 		cmocka_unit_test(test_timeout_kept_an_hour),
 		cmocka_unit_test(test_untrusted_files),
 	};
