@@ -53,7 +53,12 @@ static const struct command commands[] = {
 	  "      --no-progress           no status line or colours even on a terminal (plain\n"
 	  "                              TAP, as through a pipe; TERM=dumb does the same)\n"
 	  "      --tap-version 13|14     the TAP version line (default 13: the output uses only\n"
-	  "                              what both share, and Debian 12's prove refuses 14)\n" },
+	  "                              what both share, and Debian 12's prove refuses 14)\n"
+	  "      --bisect                exit as git bisect run reads it: 0 every run passed,\n"
+	  "                              1 a run failed, 125 (skip the commit) for an error,\n"
+	  "                              timeout, skip, interruption or a run that could not\n"
+	  "                              start, 128 (stop bisecting) for a usage error or a\n"
+	  "                              case file in error\n" },
 	{ "list", cmd_list,
 	  "  list [CASE|DIR...]          list targets and cases\n" },
 	{ "show", cmd_show,

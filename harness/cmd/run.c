@@ -1,5 +1,6 @@
 /* run: the run command's command line (see run.h). */
 #include "cmd/run.h"
+#include "report/report.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
 #include "cmd/run_jobs.h"
@@ -71,6 +72,7 @@ static int take_option(struct run_args *a, int c, char *arg)
 	case 'J': s->junit_path = arg; return 0;
 	case 'O': s->json_path = arg; return 0;
 	case 'N': s->progress = 0; return 0;
+	case 'b': s->bisect = 1; return 0;
 	case 'B':
 		if (!strcmp(arg, "qemu") || !strcmp(arg, "libvirt")) {
 			s->backend = !strcmp(arg, "qemu") ? &backend_qemu : &backend_libvirt;
@@ -128,6 +130,7 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'O' },
 		{ "no-progress", no_argument, NULL, 'N' },
+		{ "bisect", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -270,6 +273,15 @@ static int make_run_dir(const char *results, const char *root, struct strbuf *ru
 	return r;
 }
 
+/* --bisect among the arguments, for a usage error found before it was read */
+static int bisect_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--bisect"))
+			return 1;
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -282,11 +294,18 @@ int cmd_run(int argc, char **argv)
 
 	strbuf_addf(&snapshot_dir, "%s/snapshots", state_dir(root));
 	if ((r = parse_options(&a, argc, argv))) {
-		ret = r > 0 ? 0 : 2;
+		ret = r > 0 ? 0 : bisect_wanted(argc, argv) ? REPORT_BISECT_ABORT : 2;
 		goto out;
 	}
-	if (load_cases(argv + optind, argc - optind, &cases, &ncases) || choose_targets(&a, root, &tl) ||
-	    make_run_dir(a.results, root, &run_dir))
+	/* a case file in error is so at every commit: bisecting stops */
+	if (load_cases(argv + optind, argc - optind, &cases, &ncases)) {
+		ret = a.setup.bisect ? REPORT_BISECT_ABORT : 2;
+		goto out;
+	}
+	/* a kernel or module that does not build at this commit skips it */
+	if (a.setup.bisect)
+		ret = REPORT_BISECT_SKIP;
+	if (choose_targets(&a, root, &tl) || make_run_dir(a.results, root, &run_dir))
 		goto out;
 	a.setup.root = root;
 	a.setup.snapshot_dir = a.cold_boot || !a.setup.backend->save ? NULL : snapshot_dir.buf;

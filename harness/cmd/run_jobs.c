@@ -426,6 +426,8 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	report.interrupted = runner_interrupted || n < njobs;
 	if (write_reports(&report, run_dir, s->junit_path, s->json_path))
 		ret = ret ? ret : 1;
+	if (s->bisect)
+		ret = report_bisect_status(&report);
 	report_release(&report);
 	for (size_t i = 0; i < njobs; i++) {
 		strbuf_release(&jd[i].dir);

@@ -26,11 +26,12 @@ struct run_setup {
 	int parallel, jobs_given;  /* -j, and whether it was given */
 	int tap_version, progress;
 	const char *junit_path, *json_path;
+	int bisect;                /* exit as git bisect run reads it */
 };
 
 /* Runs the cases on the chosen targets, results under run_dir. Returns the
  * exit status: 0 every run ok, 1 something not ok (or interrupted, or a
- * report asked for not written). */
+ * report asked for not written); with s->bisect, report_bisect_status's. */
 int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncases,
 	     const struct target_list *tl, const char *run_dir);
 

@@ -303,6 +303,15 @@ size_t report_count(const struct report *r, enum verdict v)
 	return n;
 }
 
+int report_bisect_status(const struct report *r)
+{
+	if (r->interrupted || !r->n || r->n < r->planned)
+		return REPORT_BISECT_SKIP;
+	if (report_count(r, V_ERROR) || report_count(r, V_TIMEOUT) || report_count(r, V_SKIP))
+		return REPORT_BISECT_SKIP;
+	return report_count(r, V_FAIL) ? 1 : 0;
+}
+
 int report_read_log(const struct report_entry *e, const char *name, size_t limit, struct strbuf *out)
 {
 	struct strbuf path = STRBUF_INIT;

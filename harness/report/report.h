@@ -101,6 +101,15 @@ int report_build_and_write(const struct report *r, report_builder *build, const 
 			   struct strbuf *err);
 /* Counts per verdict. */
 size_t report_count(const struct report *r, enum verdict v);
+
+/* The exit status git bisect run reads: 0 when every planned run passed,
+ * 1 when one failed and every other passed, REPORT_BISECT_SKIP when the
+ * commit cannot be judged (an error, timeout or skip, an interrupted run,
+ * no runs): trouble outside the kernel's behaviour must not blame it. */
+#define REPORT_BISECT_SKIP 125
+/* what a usage error returns under --bisect: git bisect run stops */
+#define REPORT_BISECT_ABORT 128
+int report_bisect_status(const struct report *r);
 /* Reads a run's log (dir/name) for display (\r\n as \n), at most `limit` bytes from its end;
  * returns 1 if the file was cut. Missing: empty, 0. */
 int report_read_log(const struct report_entry *e, const char *name, size_t limit, struct strbuf *out);

@@ -400,6 +400,42 @@ static void test_add_timeline(void **state)
 	free(dir);
 }
 
+/* git bisect run's exit codes from a run's verdicts */
+static int bisect_of(const enum verdict *v, size_t n, size_t planned, int interrupted)
+{
+	struct report_entry e[8];
+	struct report r = { .v = e, .n = n, .planned = planned, .interrupted = interrupted };
+
+	memset(e, 0, sizeof(e));
+	for (size_t i = 0; i < n; i++)
+		e[i].verdict = v[i];
+	return report_bisect_status(&r);
+}
+
+static void test_bisect_status(void **state)
+{
+	static const enum verdict pass2[] = { V_PASS, V_PASS };
+	static const enum verdict one_fail[] = { V_PASS, V_FAIL };
+	static const enum verdict fail_error[] = { V_FAIL, V_ERROR };
+	static const enum verdict timeout[] = { V_PASS, V_TIMEOUT };
+	static const enum verdict skip[] = { V_SKIP, V_PASS };
+	static const enum verdict fail_skip[] = { V_FAIL, V_SKIP };
+
+	(void)state;
+	assert_int_equal(bisect_of(pass2, 2, 2, 0), 0);
+	assert_int_equal(bisect_of(one_fail, 2, 2, 0), 1);
+	/* trouble outside the kernel's behaviour never blames the commit */
+	assert_int_equal(bisect_of(fail_error, 2, 2, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(timeout, 2, 2, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(skip, 2, 2, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(fail_skip, 2, 2, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(pass2, 2, 2, 1), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(pass2, 2, 3, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(bisect_of(NULL, 0, 0, 0), REPORT_BISECT_SKIP);
+	assert_int_equal(REPORT_BISECT_SKIP, 125);
+	assert_true(REPORT_BISECT_ABORT > 127);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_seen_is_the_workers),
 		cmocka_unit_test(test_read_log),
 		cmocka_unit_test(test_show_case),
+		cmocka_unit_test(test_bisect_status),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
