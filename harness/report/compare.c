@@ -212,6 +212,19 @@ static size_t runs_of(const struct compare_report *r, const char *t, const struc
 	return n;
 }
 
+/* "PATH (run RUN_ID)[, target T]" */
+static char *label(const struct compare_report *r, const char *target)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, r->path);
+	if (*r->run_id)
+		strbuf_addf(&sb, " (run %s)", r->run_id);
+	if (target)
+		strbuf_addf(&sb, ", target %s", target);
+	return strbuf_detach(&sb);
+}
+
 void compare_reports(struct compare_result *res, const struct compare_report *a, const struct compare_report *b,
 		     const struct compare_options *opt)
 {
@@ -219,8 +232,8 @@ void compare_reports(struct compare_result *res, const struct compare_report *a,
 	size_t na = runs_of(a, NULL, &ra), nb = runs_of(b, NULL, &rb);
 
 	memset(res, 0, sizeof(*res));
-	res->label_a = xstrdup(a->path);
-	res->label_b = xstrdup(b->path);
+	res->label_a = label(a, NULL);
+	res->label_b = label(b, NULL);
 	build(res, ra, na, rb, nb, 0, opt);
 	free(ra);
 	free(rb);
@@ -250,11 +263,8 @@ int compare_targets(struct compare_result *res, const struct compare_report *r, 
 		no_target(r, na ? tb : ta, err);
 		ret = -1;
 	} else {
-		struct strbuf label = STRBUF_INIT;
-		strbuf_addf(&label, "%s, target %s", r->path, ta);
-		res->label_a = strbuf_detach(&label);
-		strbuf_addf(&label, "%s, target %s", r->path, tb);
-		res->label_b = strbuf_detach(&label);
+		res->label_a = label(r, ta);
+		res->label_b = label(r, tb);
 		build(res, ra, na, rb, nb, 1, opt);
 	}
 	free(ra);

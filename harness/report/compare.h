@@ -50,7 +50,8 @@ struct compare_pair {
 };
 
 struct compare_result {
-	char *label_a, *label_b;   /* what each side is, for people */
+	char *label_a, *label_b;   /* what each side is, for people: "PATH (run
+				      RUN_ID)", ", target T" with two targets */
 	struct compare_pair *v;    /* A's order, then what only B has in B's order */
 	size_t n;
 	size_t pairs;              /* matched pairs */

@@ -251,8 +251,8 @@ static void test_match_name_target(void **state)
 		    HEAD RUN("w", "t1", "pass", "") "," RUN("x", "t2", "fail", "") "," RUN("x", "t1", "pass", "") ","
 			 RUN("y", "t2", "pass", "") TAIL);
 	compare_reports(&res, &r[0], &r[1], &opt);
-	assert_string_equal(res.label_a, "a.json");
-	assert_string_equal(res.label_b, "b.json");
+	assert_string_equal(res.label_a, "a.json (run t)");
+	assert_string_equal(res.label_b, "b.json (run t)");
 	assert_false(res.by_name);
 	/* A's order, then B's leftovers in B's order */
 	assert_int_equal(res.n, 6);
@@ -347,8 +347,8 @@ static void test_match_targets(void **state)
 		    HEAD RUN("x", "t1", "pass", "\"v\": \"1\"") "," RUN("x", "t2", "pass", "\"v\": \"2\"") ","
 			 RUN("y", "t2", "pass", "") "," RUN("x", "t3", "pass", "") TAIL);
 	assert_int_equal(compare_targets(&res, &r, "t1", "t2", &opt, &err), 0);
-	assert_string_equal(res.label_a, "r.json, target t1");
-	assert_string_equal(res.label_b, "r.json, target t2");
+	assert_string_equal(res.label_a, "r.json (run t), target t1");
+	assert_string_equal(res.label_b, "r.json (run t), target t2");
 	assert_false(res.by_name); /* asked for, not fallen back to */
 	assert_int_equal(res.pairs, 1);
 	assert_int_equal(res.only_b, 1);

@@ -109,14 +109,14 @@ static void test_exit_codes(void **state)
 
 	r = compare_cmd("--targets=x86_64-6.12,x86_64", RUN_B, NULL);
 	assert_int_equal(r.rc, 1);
-	assert_non_null(strstr(r.out, "B: " REPORT_B ", target x86_64\n"));
+	assert_non_null(strstr(r.out, "B: " REPORT_B " (run 20261206-084734-edited), target x86_64\n"));
 	done(&r);
 
 	/* two targets whose verdicts agree, their facts not */
 	char dir[64];
 	temp_dir(dir);
-	write_in(dir, "report.json", HEAD RUN("x", "t", "pass", "\"a\": \"1\"") "," RUN("x", "u", "pass", "\"a\": \"2\"") TAIL,
-		 NULL);
+	write_in(dir, "report.json",
+		 HEAD RUN("x", "t", "pass", "\"a\": \"1\"") "," RUN("x", "u", "pass", "\"a\": \"2\"") TAIL, NULL);
 	r = compare_cmd(dir, "--targets", "t,u", NULL);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out, "\n= x [t -> u]: pass, pass, 1 fact differs\n    a  1  2\n"));
@@ -146,7 +146,7 @@ static void test_results_dir(void **state)
 	assert_int_equal(symlink("20261206-084734", link.buf), 0);
 	struct ran r = compare_cmd(RUN_A, results.buf, NULL);
 	assert_int_equal(r.rc, 1);
-	assert_non_null(strstr(r.out, "/results/latest/report.json\n"));
+	assert_non_null(strstr(r.out, "/results/latest/report.json (run 20261206-084734-edited)\n"));
 	assert_non_null(strstr(r.out, "! kmod-order0-backup [x86_64]: pass -> fail, 5 facts differ\n"));
 	done(&r);
 	remove_dir(dir);

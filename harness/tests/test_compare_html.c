@@ -142,7 +142,8 @@ static void test_page_rows(void **state)
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	expect_self_contained(root);
 	assert_int_equal(count(root, "style", NULL), 1);
-	expect_text(first(root, "p", NULL), "A: " REPORT_A "B: " REPORT_B);
+	expect_text(first(root, "p", NULL),
+		    "A: " REPORT_A " (run 20261206-084734)B: " REPORT_B " (run 20261206-084734-edited)");
 	xmlNodePtr totals = first(root, "p", NULL)->next;
 	expect_text(totals, "7 pairs, 1 verdict differs, 2 with differing facts, 1 only in A, 1 only in B.");
 

@@ -80,8 +80,8 @@ static void test_lines(void **state)
 		     RUN("skipped", "t", "skip", "") ",{\"name\": \"new\", \"target\": \"t\", \"verdict\": \"fail\", "
 		     "\"reason\": \"no\\tfacts\"}" TAIL,
 		0, &out);
-	assert_string_equal(out.buf, "A: a.json\n"
-				     "B: b.json\n"
+	assert_string_equal(out.buf, "A: a.json (run t)\n"
+				     "B: b.json (run t)\n"
 				     "\n"
 				     "= one [t]: pass, pass, 1 fact differs\n"
 				     "    x  1  2\n"
@@ -103,8 +103,8 @@ static void test_lines(void **state)
 		HEAD RUN("same", "t", "pass", "\"x\": \"1\"") ","
 		     "{\"name\": \"f\", \"target\": \"t\", \"verdict\": \"error\", \"reason\": \"guest died\"}" TAIL,
 		1, &out);
-	assert_string_equal(out.buf, "A: a.json\n"
-				     "B: b.json\n"
+	assert_string_equal(out.buf, "A: a.json (run t)\n"
+				     "B: b.json (run t)\n"
 				     "\n"
 				     "= same [t]: pass, pass, no fact differs\n"
 				     "\n"
@@ -120,8 +120,8 @@ static void test_lines(void **state)
 	 * were matched */
 	text_of(HEAD RUN("c", "x86_64", "pass", "\"x\": \"1\"") TAIL, HEAD RUN("c", "mine", "fail", "\"x\": \"1\"") TAIL, 0,
 		&out);
-	assert_string_equal(out.buf, "A: a.json\n"
-				     "B: b.json\n"
+	assert_string_equal(out.buf, "A: a.json (run t)\n"
+				     "B: b.json (run t)\n"
 				     "(runs matched by case name)\n"
 				     "\n"
 				     "! c [x86_64 -> mine]: pass -> fail\n"
@@ -142,8 +142,8 @@ static void test_columns(void **state)
 			 "0123456789\", \"e\": \"\"") TAIL,
 		HEAD RUN("c", "t", "pass", "\"a\": \"x\", \"long.name\": \"2\", \"b\": \"y\", \"e\": \"z\"") TAIL, 0,
 		&out);
-	assert_string_equal(out.buf, "A: a.json\n"
-				     "B: b.json\n"
+	assert_string_equal(out.buf, "A: a.json (run t)\n"
+				     "B: b.json (run t)\n"
 				     "\n"
 				     "= c [t]: pass, pass, 4 facts differ\n"
 				     "    a          \xc3\xa9t\xc3\xa9  x\n"
@@ -194,8 +194,8 @@ static void test_hostile(void **state)
 
 	text_of(HEAD RUN("c\\n! fake [t]: pass -> fail", "t\\u001b[31m", "pass", "\"f\\nx\": \"1\\n= y\"") TAIL,
 		HEAD RUN("c\\n! fake [t]: pass -> fail", "t\\u001b[31m", "pass", "\"f\\nx\": \"2\"") TAIL, 0, &out);
-	assert_string_equal(out.buf, "A: a.json\n"
-				     "B: b.json\n"
+	assert_string_equal(out.buf, "A: a.json (run t)\n"
+				     "B: b.json (run t)\n"
 				     "\n"
 				     "= c\\n! fake [t]: pass -> fail [t\\x1b[31m]: pass, pass, 1 fact differs\n"
 				     "    f\\nx  1\\n= y  2\n"
