@@ -1,10 +1,12 @@
 /* compare_read: report.json read back for `oomtest compare`. */
 #include "report/compare_read.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -15,11 +17,16 @@ int compare_find_report(const char *dir, struct strbuf *path, struct strbuf *err
 {
 	struct strbuf run = STRBUF_INIT, latest = STRBUF_INIT;
 	const char *sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
+	struct stat st;
 	int ret = 0;
 
 	strbuf_addf(&run, "%s%sreport.json", dir, sep);
 	strbuf_addf(&latest, "%s%slatest/report.json", dir, sep);
-	if (!access(run.buf, F_OK)) {
+	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (e) {
+		strbuf_addf(err, "%s: %s", dir, strerror(e));
+		ret = -1;
+	} else if (!access(run.buf, F_OK)) {
 		strbuf_addbuf(path, &run);
 	} else if (!access(latest.buf, F_OK)) {
 		strbuf_addbuf(path, &latest);

@@ -32,7 +32,8 @@ struct compare_report {
 
 /* The report.json of a result directory: DIR/report.json (a run directory),
  * else DIR/latest/report.json (a results directory). 0 with its path in
- * path, or -1 with "DIR: no report.json (tried P1, P2)" in err. */
+ * path, or -1 with "DIR: no report.json (tried P1 and P2)" in err (or
+ * "DIR: why", when DIR is no directory). */
 int compare_find_report(const char *dir, struct strbuf *path, struct strbuf *err);
 /* Parses len bytes of a report.json (path names it in messages) into r.
  * 0, or -1 with "PATH: what is wrong" in err and r left empty. */

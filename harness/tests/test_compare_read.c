@@ -216,6 +216,17 @@ static void test_find_report(void **state)
 	assert_string_equal(err.buf, want.buf);
 	assert_int_equal(path.len, 0);
 	strbuf_reset(&err);
+	/* no directory */
+	strbuf_reset(&err);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "%s/none", dir);
+	assert_int_equal(compare_find_report(want.buf, &path, &err), -1);
+	assert_string_equal(err.buf + want.len, ": No such file or directory");
+	strbuf_reset(&err);
+	assert_int_equal(compare_find_report(REPORT_A, &path, &err), -1);
+	assert_string_equal(err.buf, REPORT_A ": Not a directory");
+	assert_int_equal(path.len, 0);
+	strbuf_reset(&err);
 	/* a dangling latest link is no report */
 	assert_int_equal(unlink(link.buf), 0);
 	assert_int_equal(symlink("gone", link.buf), 0);
