@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/compare.h"
 #include "cmd/help.h"
 #include "cmd/list.h"
 #include "cmd/parse.h"
@@ -72,6 +73,7 @@ static const struct command commands[] = {
 	{ "parse", cmd_parse,
 	  "  parse [--json|--facts] FILE...\n"
 	  "                              read OOM reports from any kernel log ('-': stdin)\n" },
+	{ "compare", cmd_compare, COMPARE_USAGE },
 	{ "help", cmd_help,
 	  "  help case                   the case file format: every section and key (the facts\n"
 	  "                              are in man oomtest and the README)\n" },
