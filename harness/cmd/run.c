@@ -2,6 +2,7 @@
 #include "cmd/run.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
+#include "cmd/kconfig.h"
 #include "cmd/run_jobs.h"
 #include "run/results.h"
 #include "lib/units.h"
@@ -286,7 +287,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (load_cases(argv + optind, argc - optind, &cases, &ncases) || choose_targets(&a, root, &tl) ||
-	    make_run_dir(a.results, root, &run_dir))
+	    (a.kdir && kconfig_check_run(&tl.v[0], cases, ncases)) || make_run_dir(a.results, root, &run_dir))
 		goto out;
 	a.setup.root = root;
 	a.setup.snapshot_dir = a.cold_boot || !a.setup.backend->save ? NULL : snapshot_dir.buf;
