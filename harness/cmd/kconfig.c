@@ -78,10 +78,10 @@ static void print_report(const struct kconfig_report *rep)
 		    rep->config_arch ? rep->config_arch : "of unknown arch");
 	if (!rep->n)
 		strbuf_addf(&out, "): every option oomtest needs on %s is there (%zu checked)\n", rep->arch,
-			    rep->reqs.n);
+			    rep->nchecked);
 	else
 		strbuf_addf(&out, "): %zu of %zu options oomtest needs on %s %s not as wanted\n", rep->n,
-			    rep->reqs.n, rep->arch, rep->n > 1 ? "are" : "is");
+			    rep->nchecked, rep->arch, rep->n > 1 ? "are" : "is");
 	for (size_t i = 0; i < rep->n; i++) {
 		strbuf_addstr(&out, "  ");
 		kconfig_miss_text(&rep->v[i], &out);

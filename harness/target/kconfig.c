@@ -122,6 +122,24 @@ static const struct {
 		       "hog --kind thp asks for transparent huge pages" },
 };
 
+/* What kconfig sets an option only with: merge_config.sh leaves an option
+ * out whose dependencies are off, as in a tinyconfig. arches as above. */
+static const struct {
+	const char *option, *depends_on, *arches;
+} prerequisites[] = {
+	{ "CONFIG_SERIAL_8250", "CONFIG_TTY", NULL },
+	{ "CONFIG_SERIAL_AMBA_PL011", "CONFIG_TTY", NULL },
+	{ "CONFIG_VIRTIO_PCI", "CONFIG_VIRTIO_MENU", NULL },
+	{ "CONFIG_PVPANIC_MMIO", "CONFIG_ACPI", "x86_64 i386" },
+	{ "CONFIG_PVH", "CONFIG_HYPERVISOR_GUEST", "x86_64" },
+	{ "CONFIG_SWAP", "CONFIG_BLOCK", NULL },
+	{ "CONFIG_EXT4_FS", "CONFIG_BLOCK", NULL },
+	{ "CONFIG_BLK_DEV", "CONFIG_BLOCK", NULL },
+	{ "CONFIG_TMPFS", "CONFIG_SHMEM", NULL },
+	/* HIGHMEM is no prompt: i386 has it with HIGHMEM4G or HIGHMEM64G */
+	{ "CONFIG_HIGHMEM", "CONFIG_HIGHMEM4G", "i386" },
+};
+
 static int word_in(const char *word, const char *list)
 {
 	size_t n = strlen(word);
@@ -166,29 +184,15 @@ static struct kconfig_req *new_req(struct kconfig_reqs *r, const char *option, e
 	return q;
 }
 
-static void add_case_ref(struct kconfig_req *q, const char *name, int skips)
+static void add_ref(struct kconfig_case_ref **refs, size_t *n, const char *name, int skips)
 {
-	for (size_t i = 0; i < q->ncases; i++)
-		if (!strcmp(q->cases[i].name, name)) {
-			q->cases[i].skips |= skips;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*refs)[i].name, name)) {
+			(*refs)[i].skips |= skips;
 			return;
 		}
-	q->cases = xrealloc(q->cases, (q->ncases + 1) * sizeof(*q->cases));
-	q->cases[q->ncases++] = (struct kconfig_case_ref){ xstrdup(name), skips };
-}
-
-static void add_conflict(struct kconfig_req *q, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (q->conflict) {
-		if (word_in(name, q->conflict))
-			return;
-		strbuf_addf(&sb, "%s ", q->conflict);
-		free(q->conflict);
-	}
-	strbuf_addstr(&sb, name);
-	q->conflict = strbuf_detach(&sb);
+	*refs = xrealloc(*refs, (*n + 1) * sizeof(**refs));
+	(*refs)[(*n)++] = (struct kconfig_case_ref){ xstrdup(name), skips };
 }
 
 /* Whether the case's own `needs` make it skip where option is missing:
@@ -220,7 +224,7 @@ static void case_needs(struct kconfig_reqs *r, const struct oomcase *c, const ch
 	int skips = case_declares(c, option);
 
 	if (q && opposite(q->want, want)) {
-		add_conflict(q, c->name);
+		add_ref(&q->conflicts, &q->nconflicts, c->name, skips);
 		return;
 	}
 	if (!q) {
@@ -233,7 +237,7 @@ static void case_needs(struct kconfig_reqs *r, const struct oomcase *c, const ch
 		q->why = xstrdup(why);
 	}
 	if (q->level != KCONFIG_HARD)
-		add_case_ref(q, c->name, skips);
+		add_ref(&q->cases, &q->ncases, c->name, skips);
 }
 
 static void case_rule(struct kconfig_reqs *r, const struct oomcase *c, enum case_rule k)
@@ -327,10 +331,11 @@ static void case_contents(struct kconfig_reqs *r, const struct oomcase *c, const
 		const char *w = c->needs[i];
 		if (strncmp(w, "kconfig:", 8))
 			continue;
-		struct strbuf why = STRBUF_INIT;
-		strbuf_addf(&why, "needs %s", w);
-		case_needs(r, c, w + 8 + (w[8] == '!'), w[8] == '!' ? KCONFIG_NOT_SET : KCONFIG_SET, why.buf, NULL);
-		strbuf_release(&why);
+		/* the option is not named in its why: see kconfig_fragment */
+		if (w[8] == '!')
+			case_needs(r, c, w + 9, KCONFIG_NOT_SET, "needs = kconfig:! wants it off", NULL);
+		else
+			case_needs(r, c, w + 8, KCONFIG_SET, "needs = kconfig: names it", NULL);
 	}
 }
 
@@ -394,6 +399,53 @@ static void order_case_reqs(struct kconfig_reqs *r, size_t first)
 	}
 }
 
+/* One more option depends on prerequisite q: its cases too. */
+static void add_dependent(struct kconfig_req *q, const struct kconfig_req *dependent)
+{
+	struct strbuf why = STRBUF_INIT;
+	const char *name = dependent->option + strlen("CONFIG_");
+
+	if (q->why) {
+		/* "A depends on it", "A, B depend on it" */
+		const char *end = strstr(q->why, " depend");
+		strbuf_add(&why, q->why, (size_t)(end - q->why));
+		strbuf_addf(&why, ", %s depend on it", name);
+	} else {
+		strbuf_addf(&why, "%s depends on it", name);
+	}
+	free(q->why);
+	q->why = strbuf_detach(&why);
+	for (size_t j = 0; j < dependent->ncases; j++)
+		add_ref(&q->cases, &q->ncases, dependent->cases[j].name, dependent->cases[j].skips);
+}
+
+/* Each prerequisite of an option, before the first option that needs it,
+ * for their cases. */
+static void add_prerequisites(struct kconfig_reqs *r, const char *arch)
+{
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = 0; k < sizeof(prerequisites) / sizeof(prerequisites[0]); k++) {
+			if (strcmp(prerequisites[k].option, r->v[i].option) ||
+			    (prerequisites[k].arches && !word_in(arch, prerequisites[k].arches)))
+				continue;
+			struct kconfig_req *have = find_req(r, prerequisites[k].depends_on);
+			if (have) {
+				if (have->fragment_only)
+					add_dependent(have, &r->v[i]);
+				continue;
+			}
+			struct kconfig_req q = *new_req(r, prerequisites[k].depends_on, KCONFIG_Y, "", r->v[i].level);
+			r->n--;
+			memmove(&r->v[i + 1], &r->v[i], (r->n - i) * sizeof(*r->v));
+			r->n++;
+			free(q.why);
+			q.why = NULL;
+			q.fragment_only = 1;
+			add_dependent(&q, &r->v[i + 1]);
+			r->v[i++] = q;
+		}
+}
+
 void kconfig_requirements(struct kconfig_reqs *r, const char *arch, const char *release,
 			  const struct oomcase *cases, size_t ncases)
 {
@@ -413,6 +465,7 @@ void kconfig_requirements(struct kconfig_reqs *r, const char *arch, const char *
 		if (case_admits(&cases[i], arch, release))
 			case_contents(r, &cases[i], arch);
 	order_case_reqs(r, first);
+	add_prerequisites(r, arch);
 }
 
 void kconfig_reqs_release(struct kconfig_reqs *r)
@@ -421,11 +474,13 @@ void kconfig_reqs_release(struct kconfig_reqs *r)
 		struct kconfig_req *q = &r->v[i];
 		for (size_t j = 0; j < q->ncases; j++)
 			free(q->cases[j].name);
+		for (size_t j = 0; j < q->nconflicts; j++)
+			free(q->conflicts[j].name);
 		free(q->cases);
+		free(q->conflicts);
 		free(q->option);
 		free(q->value);
 		free(q->why);
-		free(q->conflict);
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
@@ -447,21 +502,27 @@ void kconfig_req_cases(const struct kconfig_req *q, int skips, int all, struct s
 
 void kconfig_fragment(const struct kconfig_reqs *r, const char *arch, struct strbuf *out)
 {
-	strbuf_addf(out, "# oomtest: the kernel config its guests and cases need on %s.\n"
-		    "# Merge it: scripts/kconfig/merge_config.sh .config THIS-FILE\n"
-		    "# (\"required\": no guest boots or talks without it)\n", arch);
+	strbuf_addf(out, "# oomtest: the kernel config its guests and cases need on %s, for\n"
+		    "# scripts/kconfig/merge_config.sh .config THIS-FILE. Before each option, its\n"
+		    "# name without CONFIG_, why, and the cases that need it (\"required\": no\n"
+		    "# guest boots or talks without it).\n", arch);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kconfig_req *q = &r->v[i];
-		strbuf_addf(out, "# %s: ", q->option);
+		/* merge_config.sh takes every line naming CONFIG_X as a word for
+		 * the option's own: a comment naming it would seem a wrong value */
+		strbuf_addf(out, "# %s: ", q->option + (strncmp(q->option, "CONFIG_", 7) ? 0 : 7));
 		kconfig_req_why(q, out);
 		strbuf_addstr(out, "; cases: ");
 		if (q->level == KCONFIG_CASES)
 			kconfig_req_cases(q, 0, 1, out);
 		else
 			strbuf_addstr(out, "every case");
-		if (q->conflict)
-			strbuf_addf(out, " (%s want%s the opposite)", q->conflict,
-				    strchr(q->conflict, ' ') ? "" : "s");
+		if (q->nconflicts) {
+			strbuf_addstr(out, " (the opposite: ");
+			for (size_t k = 0; k < q->nconflicts; k++)
+				strbuf_addf(out, "%s%s", k ? ", " : "", q->conflicts[k].name);
+			strbuf_addch(out, ')');
+		}
 		if (q->value)
 			strbuf_addf(out, "\n%s=%s\n", q->option, q->value);
 		else

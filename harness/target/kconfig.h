@@ -44,7 +44,10 @@ struct kconfig_req {
 	const char *since;         /* the first kernel with the option ("6.11"); NULL: every one */
 	struct kconfig_case_ref *cases;  /* KCONFIG_CASES: who needs it, in case order */
 	size_t ncases;
-	char *conflict;            /* cases that want the opposite ("a, b"); NULL: none */
+	struct kconfig_case_ref *conflicts; /* cases that want the opposite: left out */
+	size_t nconflicts;
+	int fragment_only;         /* what another option depends on, so that the fragment
+				      takes: not checked (a config may meet it another way) */
 };
 
 struct kconfig_reqs {
@@ -60,10 +63,11 @@ void kconfig_requirements(struct kconfig_reqs *r, const char *arch, const char *
 			  const struct oomcase *cases, size_t ncases);
 void kconfig_reqs_release(struct kconfig_reqs *r);
 
-/* The fragment: a header of comment lines, then per option its why and
- * cases as a comment line ("# CONFIG_X: why; cases: a, b" or "every
- * case"), kconfig takes no comment after a value) and the value line,
- * "CONFIG_X=y", "CONFIG_X=4" or "# CONFIG_X is not set". */
+/* The fragment: a header of comment lines, then per option a comment line
+ * (kconfig takes no comment after a value) with its name without CONFIG_
+ * (merge_config.sh would take a line naming CONFIG_X for its value), why,
+ * and its cases: "# X: why; cases: a, b" or "every case"; then the value
+ * line, "CONFIG_X=y", "CONFIG_X=4" or "# CONFIG_X is not set". */
 void kconfig_fragment(const struct kconfig_reqs *r, const char *arch, struct strbuf *out);
 
 /* q's why: "required: " before a hard one's. */

@@ -71,36 +71,46 @@ static void check_arch(struct kconfig_report *rep, const struct kconfig_file *f,
 	add_miss(rep, &rep->arch_req, kconfig_file_get(f, sym));
 }
 
+int kconfig_check_config(const struct kconfig_file *f, const char *config_path, const char *arch,
+			 const struct oomcase *cases, size_t ncases, struct kconfig_report *rep, struct strbuf *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->config_path = xstrdup(config_path);
+	rep->version = f->version ? xstrdup(f->version) : NULL;
+	rep->config_arch = kconfig_file_arch(f) ? xstrdup(kconfig_file_arch(f)) : NULL;
+	if (!arch && !(arch = rep->config_arch)) {
+		strbuf_addf(err, "%s: which arch it builds is not said (no CONFIG_X86_64, CONFIG_X86_32 "
+			    "or CONFIG_ARM64 set)", config_path);
+		return -1;
+	}
+	rep->arch = xstrdup(arch);
+	kconfig_requirements(&rep->reqs, arch, rep->version, cases, ncases);
+	check_arch(rep, f, arch);
+	for (size_t i = 0; i < rep->reqs.n; i++) {
+		const struct kconfig_req *q = &rep->reqs.v[i];
+		if (q->fragment_only)
+			continue;
+		rep->nchecked++;
+		if (!satisfied(q, kconfig_file_get(f, q->option), rep->version))
+			add_miss(rep, q, kconfig_file_get(f, q->option));
+	}
+	return 0;
+}
+
 int kconfig_check(const char *kdir, const char *arch, const struct oomcase *cases, size_t ncases,
 		  struct kconfig_report *rep, struct strbuf *err)
 {
 	struct kconfig_file f;
 	struct strbuf path = STRBUF_INIT;
+	int r = -1;
 
 	memset(rep, 0, sizeof(*rep));
-	if (kconfig_file_load(&f, kdir, &path, err)) {
-		strbuf_release(&path);
-		return -1;
-	}
-	rep->config_path = strbuf_detach(&path);
-	rep->version = f.version ? xstrdup(f.version) : NULL;
-	rep->config_arch = kconfig_file_arch(&f) ? xstrdup(kconfig_file_arch(&f)) : NULL;
-	if (!arch && !(arch = rep->config_arch)) {
-		strbuf_addf(err, "%s: which arch it builds is not said (no CONFIG_X86_64, CONFIG_X86_32 "
-			    "or CONFIG_ARM64 set)", rep->config_path);
+	if (!kconfig_file_load(&f, kdir, &path, err)) {
+		r = kconfig_check_config(&f, path.buf, arch, cases, ncases, rep, err);
 		kconfig_file_release(&f);
-		return -1;
 	}
-	rep->arch = xstrdup(arch);
-	kconfig_requirements(&rep->reqs, arch, rep->version, cases, ncases);
-	check_arch(rep, &f, arch);
-	for (size_t i = 0; i < rep->reqs.n; i++) {
-		const char *value = kconfig_file_get(&f, rep->reqs.v[i].option);
-		if (!satisfied(&rep->reqs.v[i], value, rep->version))
-			add_miss(rep, &rep->reqs.v[i], value);
-	}
-	kconfig_file_release(&f);
-	return 0;
+	strbuf_release(&path);
+	return r;
 }
 
 void kconfig_report_release(struct kconfig_report *rep)

@@ -27,6 +27,7 @@ struct kconfig_report {
 	struct kconfig_req arch_req; /* a config of another arch: the symbol it lacks */
 	struct kconfig_miss *v;    /* hard ones first, then optional, then the cases' */
 	size_t n, nhard;
+	size_t nchecked;           /* the requirements checked (not those fragment_only) */
 };
 
 /* Checks kdir's config (kconfig_file_load) against what arch (NULL: the
@@ -36,6 +37,9 @@ struct kconfig_report {
  * does not say). Release rep with kconfig_report_release either way. */
 int kconfig_check(const char *kdir, const char *arch, const struct oomcase *cases, size_t ncases,
 		  struct kconfig_report *rep, struct strbuf *err);
+/* The same of a config already read; config_path names it. */
+int kconfig_check_config(const struct kconfig_file *f, const char *config_path, const char *arch,
+			 const struct oomcase *cases, size_t ncases, struct kconfig_report *rep, struct strbuf *err);
 void kconfig_report_release(struct kconfig_report *rep);
 
 /* One miss as a line without its end: "CONFIG_X is not set (wanted y):
