@@ -66,8 +66,8 @@ static const struct harness_rule harness_rules[] = {
 	  "QEMU starts the vmlinux at its PVH entry, with no bzImage to decompress: faster boots" },
 };
 
-/* What a case's contents need: each rule is added for the cases it applies
- * to (case_rules_of). */
+/* What a case's contents need: case_contents adds each rule for the cases
+ * whose cgroups, disks, steps or programs call for it. */
 enum case_rule {
 	RULE_CGROUPS,
 	RULE_MEMCG,
@@ -227,10 +227,11 @@ static void case_needs(struct kconfig_reqs *r, const struct oomcase *c, const ch
 		add_ref(&q->conflicts, &q->nconflicts, c->name, skips);
 		return;
 	}
-	if (!q) {
+	if (!q)
 		q = new_req(r, option, want, why, KCONFIG_CASES);
+	if (since)
 		q->since = since;
-	} else if (q->level == KCONFIG_CASES && strength(want) > strength(q->want)) {
+	if (q->level == KCONFIG_CASES && strength(want) > strength(q->want)) {
 		/* a rule of the case's contents says more than a bare `needs` */
 		q->want = want;
 		free(q->why);

@@ -18,6 +18,7 @@ struct kconfig_miss {
 	char *have;                /* "is not set", "=m", "=1" */
 };
 
+/* Its misses point into it: it is not copied, only released. */
 struct kconfig_report {
 	struct kconfig_reqs reqs;  /* what was checked */
 	char *config_path;         /* the file read */
