@@ -4,6 +4,7 @@
 
 #include "cmd/compare.h"
 #include "cmd/help.h"
+#include "cmd/kconfig.h"
 #include "cmd/list.h"
 #include "cmd/parse.h"
 #include "cmd/run.h"
@@ -70,6 +71,7 @@ static const struct command commands[] = {
 	  "                              an interactive guest (default: the first target, 256M)\n"
 	  "                              with the module, the hog and a busybox shell on your\n"
 	  "                              terminal; exit leaves it, Ctrl-] kills it\n" },
+	{ "kconfig", cmd_kconfig, KCONFIG_USAGE },
 	{ "parse", cmd_parse,
 	  "  parse [--json|--facts] FILE...\n"
 	  "                              read OOM reports from any kernel log ('-': stdin)\n" },

@@ -3,6 +3,7 @@
 #include "report/report.h"
 #include "cmd/common.h"
 #include "cmd/help.h"
+#include "cmd/kconfig.h"
 #include "cmd/run_jobs.h"
 #include "run/results.h"
 #include "lib/units.h"
@@ -305,7 +306,8 @@ int cmd_run(int argc, char **argv)
 	/* a kernel or module that does not build at this commit skips it */
 	if (a.setup.bisect)
 		ret = REPORT_BISECT_SKIP;
-	if (choose_targets(&a, root, &tl) || make_run_dir(a.results, root, &run_dir))
+	if (choose_targets(&a, root, &tl) || (a.kdir && kconfig_check_run(&tl.v[0], cases, ncases)) ||
+	    make_run_dir(a.results, root, &run_dir))
 		goto out;
 	a.setup.root = root;
 	a.setup.snapshot_dir = a.cold_boot || !a.setup.backend->save ? NULL : snapshot_dir.buf;
