@@ -74,7 +74,7 @@ static int check_one(const char *need, const struct oomcase *c, const struct tar
 
 	if (!strcmp(need, "cgroup-v1") || !strcmp(need, "cgroup-v2") || !strncmp(need, "kconfig:", 8)) {
 		if (!cfg) {
-			strbuf_addf(why, "needs %s: no kernel config in %s/.config", need, t->kdir);
+			strbuf_addf(why, "needs %s: no kernel config in %s (.config or include/config/auto.conf)", need, t->kdir);
 			ok = 0;
 		} else if (!strcmp(need, "cgroup-v1")) {
 			ok = check_cgroup_v1(cfg, &tmp, why);
@@ -140,6 +140,14 @@ int needs_met(const struct oomcase *c, const struct target *t, unsigned long lon
 
 	strbuf_addf(&cfgpath, "%s/.config", t->kdir);
 	have_cfg = !strbuf_read_file(&cfg, cfgpath.buf);
+	/* a build tree that was handed its config another way has its
+	 * values in auto.conf, which names only the options set */
+	if (!have_cfg) {
+		strbuf_reset(&cfgpath);
+		strbuf_reset(&cfg);
+		strbuf_addf(&cfgpath, "%s/include/config/auto.conf", t->kdir);
+		have_cfg = !strbuf_read_file(&cfg, cfgpath.buf);
+	}
 
 	/* What the case's groups imply comes first: it is the usual reason. */
 	for (size_t i = 0; ok && i < c->ncgroups; i++)

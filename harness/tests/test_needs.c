@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,24 @@ static void test_needs(void **state)
 	assert_true(met(&a, 0, "memory:64M", &why));
 	assert_false(met(&a, 0, "memory:100000G", &why));
 	assert_string_equal(why.buf, "needs memory:100000G: the host has 1024 MiB to spare");
+
+	/* a build tree with only include/config/auto.conf */
+	struct fixture autoconf;
+	char p[160];
+	make_target(&autoconf, "6.1.192", "x86_64", NULL);
+	snprintf(p, sizeof(p), "%s/include", autoconf.dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/include/config", autoconf.dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/include/config/auto.conf", autoconf.dir);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("CONFIG_MEMCG=y\nCONFIG_PSI=y\n", f);
+	fclose(f);
+	assert_true(met(&autoconf, 2, "kconfig:CONFIG_PSI", &why));
+	assert_false(met(&autoconf, 0, "kconfig:CONFIG_SWAP", &why));
+	assert_string_equal(why.buf, "needs kconfig:CONFIG_SWAP: CONFIG_SWAP is not set in 6.1.192");
+	drop_target(&autoconf);
 
 	drop_target(&a);
 	drop_target(&b);
