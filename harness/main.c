@@ -5,6 +5,7 @@
 #include "cmd/compare.h"
 #include "cmd/help.h"
 #include "cmd/kconfig.h"
+#include "cmd/build_kernel.h"
 #include "cmd/list.h"
 #include "cmd/parse.h"
 #include "cmd/run.h"
@@ -72,6 +73,7 @@ static const struct command commands[] = {
 	  "                              with the module, the hog and a busybox shell on your\n"
 	  "                              terminal; exit leaves it, Ctrl-] kills it\n" },
 	{ "kconfig", cmd_kconfig, KCONFIG_USAGE },
+	{ "build-kernel", cmd_build_kernel, BUILD_KERNEL_USAGE },
 	{ "parse", cmd_parse,
 	  "  parse [--json|--facts] FILE...\n"
 	  "                              read OOM reports from any kernel log ('-': stdin)\n" },

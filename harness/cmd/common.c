@@ -1,5 +1,6 @@
 /* common: the commands' shared surroundings (see common.h). */
 #include "cmd/common.h"
+#include "case/casefile.h"
 #include "lib/child.h"
 #include "lib/fs.h"
 
@@ -230,4 +231,39 @@ void decide_accel(const struct backend_ops *b, const char *root, const struct ta
 		strbuf_release(&p);
 		rmdir(tmpl);
 	}
+}
+
+/* Reads the cases of args (default: ROOT/cases); 0, or -1 with the errors
+ * on stderr. */
+int load_case_args(char **args, int n, struct oomcase **cases, size_t *ncases)
+{
+	char *root = project_root();
+	struct strbuf dir = STRBUF_INIT, err = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int r = 0;
+
+	strbuf_addf(&dir, "%s/cases", root);
+	char *def[] = { dir.buf };
+	if (collect_case_paths(n ? args : def, n ? n : 1, &paths, &npaths))
+		r = -1;
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase *more = NULL;
+		size_t nmore = 0;
+		if (case_load_all(paths[i], &more, &nmore, &err)) {
+			r = -1;
+		} else {
+			*cases = xrealloc(*cases, (*ncases + nmore) * sizeof(**cases));
+			memcpy(*cases + *ncases, more, nmore * sizeof(*more));
+			*ncases += nmore;
+		}
+		free(more);
+		free(paths[i]);
+	}
+	fputs(err.buf, stderr);
+	free(paths);
+	strbuf_release(&dir);
+	strbuf_release(&err);
+	free(root);
+	return r;
 }

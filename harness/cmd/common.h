@@ -27,6 +27,10 @@ void print_no_target(const char *cmd, const char *name, const struct target_list
 /* Expands directories to their *.case files (sorted); appends to *out.
  * 0, or -1 with a message on stderr. */
 int collect_case_paths(char **args, int n, char ***out, size_t *nout);
+/* Reads the cases of args (default: ROOT/cases), every run of each, into
+ * *cases (appended); 0, or -1 with the errors on stderr. */
+struct oomcase;
+int load_case_args(char **args, int n, struct oomcase **cases, size_t *ncases);
 /* Builds (if needed) the module and initramfs of a target; initrd gets its
  * initramfs path. 0, or -1 with err set to what the build said. */
 int prepare_target(const char *root, const struct target *t, struct strbuf *initrd, struct strbuf *err);

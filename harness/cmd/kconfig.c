@@ -35,41 +35,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-/* Reads the cases of args (default: ROOT/cases); 0, or -1 with the errors
- * on stderr. */
-static int load_cases(char **args, int n, struct oomcase **cases, size_t *ncases)
-{
-	char *root = project_root();
-	struct strbuf dir = STRBUF_INIT, err = STRBUF_INIT;
-	char **paths = NULL;
-	size_t npaths = 0;
-	int r = 0;
-
-	strbuf_addf(&dir, "%s/cases", root);
-	char *def[] = { dir.buf };
-	if (collect_case_paths(n ? args : def, n ? n : 1, &paths, &npaths))
-		r = -1;
-	for (size_t i = 0; i < npaths; i++) {
-		struct oomcase *more = NULL;
-		size_t nmore = 0;
-		if (case_load_all(paths[i], &more, &nmore, &err)) {
-			r = -1;
-		} else {
-			*cases = xrealloc(*cases, (*ncases + nmore) * sizeof(**cases));
-			memcpy(*cases + *ncases, more, nmore * sizeof(*more));
-			*ncases += nmore;
-		}
-		free(more);
-		free(paths[i]);
-	}
-	fputs(err.buf, stderr);
-	free(paths);
-	strbuf_release(&dir);
-	strbuf_release(&err);
-	free(root);
-	return r;
-}
-
 static void print_report(const struct kconfig_report *rep)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -134,7 +99,7 @@ int cmd_kconfig(int argc, char **argv)
 			arch_host_machine());
 		return 2;
 	}
-	if (load_cases(argv + optind, argc - optind, &cases, &ncases))
+	if (load_case_args(argv + optind, argc - optind, &cases, &ncases))
 		goto out;
 	if (kdir) {
 		struct kconfig_report rep;
