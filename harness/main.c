@@ -6,6 +6,7 @@
 #include "cmd/help.h"
 #include "cmd/kconfig.h"
 #include "cmd/build_kernel.h"
+#include "cmd/bisect.h"
 #include "cmd/list.h"
 #include "cmd/parse.h"
 #include "cmd/run.h"
@@ -74,6 +75,7 @@ static const struct command commands[] = {
 	  "                              terminal; exit leaves it, Ctrl-] kills it\n" },
 	{ "kconfig", cmd_kconfig, KCONFIG_USAGE },
 	{ "build-kernel", cmd_build_kernel, BUILD_KERNEL_USAGE },
+	{ "bisect", cmd_bisect, BISECT_USAGE },
 	{ "parse", cmd_parse,
 	  "  parse [--json|--facts] FILE...\n"
 	  "                              read OOM reports from any kernel log ('-': stdin)\n" },
