@@ -34,7 +34,7 @@ check() { # name, then a command that must succeed
 last_line_is() { [ "$(tail -n 1 "$1")" = "$2" ]; }
 
 # QEMUs started by these checks (their socket dir is under $work)
-qemus() { pgrep -f "qemu-system-(x86_64|i386).*$work/" | wc -l; }
+qemus() { pgrep -f "qemu-system-(x86_64|i386|aarch64).*$work/" | wc -l; }
 # waits up to S seconds for `qemus` to reach N (-gt 0: any); fails otherwise
 wait_qemus() { # OP N S
 	local i
@@ -87,7 +87,10 @@ make -s images >/dev/null || { echo "make images failed"; echo "0 passed, 1 fail
 # private libvirt daemons of this invocation (under build/: the daemon's
 # user must be able to enter it)
 lvdir=build/libvirt/it.$$
-trap 'rm -rf "$work" "$lvdir"' EXIT
+# a failed check's files are kept for reading (their place is printed); a
+# clean run leaves nothing
+trap 'if [ "$failed" -eq 0 ]; then rm -rf "$work"; else echo "# the files of the checks are kept in $work"; fi
+      rm -rf "$lvdir"' EXIT
 
 # 1. The whole suite through the CI entry: valid TAP; every case ok (or
 #    skipped with a reason) on every default target, and the seed cases
@@ -904,6 +907,38 @@ it_install() {
 	./harness/tests/man-check.sh "$work/inst/usr/bin/oomtest" "$work/inst/usr/share/man/man1/oomtest.1"
 }
 check "make install: the installed oomtest runs a case from its own tree; oomtest(1) covers --help" it_install
+
+# 14. Bisection: a repository of prebuilt kernels whose commits switch from
+#     Debian's 6.1 to 6.12; a case that holds only on the first finds the
+#     commit that switched, and the repository is left on its branch.
+it_bisect() {
+	local repo=$work/kernels rel61 k61 d61 k612 d612 c k d
+	read -r rel61 k61 d61 < <(awk '$1 == "x86_64" { print $3, $4, $5 }' build/images/targets.list)
+	read -r k612 d612 < <(awk '$1 == "x86_64-6.12" { print $4, $5 }' build/images/targets.list)
+	mkdir -p "$repo" "$work/bisect-cases"
+	printf '[case]\ndescription = the kernel is Debian'"'"'s 6.1\nmemory = 128M\n\n[step look]\ncollect = meminfo\n\n[expect]\nguest.release == %s\n' \
+		"$rel61" > "$work/bisect-cases/is-6.1.case"
+	git -C "$repo" init -q -b main
+	for c in 1 2 3 4 5; do
+		if [ $c -lt 3 ]; then k=$k61 d=$d61; else k=$k612 d=$d612; fi
+		printf 'kernel %s\nkdir %s\narch x86_64\n' "$root/$k" "$root/$d" > "$repo/oomtest-kernel"
+		git -C "$repo" add oomtest-kernel
+		git -C "$repo" -c user.name=it -c user.email=it@oomtest commit -q -m "kernel $c"
+	done
+	"$oomtest" bisect --good HEAD~4 --bad HEAD -o "$work/bisect-out" --results "$work/bisect-res" \
+		"$repo" "$work/bisect-cases/is-6.1.case" > "$work/bisect.out" ||
+		{ cat "$work/bisect.out" "$work/bisect-out/bisect.log"; return 1; }
+	cat "$work/bisect.out"
+	grep -qx "first bad commit: $(git -C "$repo" rev-parse HEAD~2) ($(git -C "$repo" rev-parse --short HEAD~2) kernel 3)" "$work/bisect.out" &&
+	[ "$(git -C "$repo" rev-parse --abbrev-ref HEAD)" = main ] || return 1
+	# the ends the wrong way round, and an unknown commit: exit 2, no bisection left behind
+	"$oomtest" bisect --good HEAD --bad HEAD~4 "$repo" "$work/bisect-cases/is-6.1.case" 2> "$work/bisect.err"
+	[ $? -eq 2 ] && grep -q "is not an ancestor of --bad HEAD~4" "$work/bisect.err" || return 1
+	"$oomtest" bisect --good nosuch --bad HEAD "$repo" "$work/bisect-cases/is-6.1.case" 2> "$work/bisect.err"
+	[ $? -eq 2 ] && grep -q "no such commit" "$work/bisect.err" &&
+	! git -C "$repo" bisect log > /dev/null 2>&1
+}
+check "oomtest bisect: a repository of prebuilt kernels (6.1 then 6.12) finds the commit where a case starts to fail" it_bisect
 
 check "no QEMU left behind" test "$(qemus)" -eq 0
 check "no private libvirt daemon or its QEMU left behind" test "$(lv_orphans)" -eq 0
