@@ -24,6 +24,9 @@ static const char *const tiny_userland[] = {
 	"CONFIG_KALLSYMS=y", "CONFIG_BUG=y", "CONFIG_VM_EVENT_COUNTERS=y", "CONFIG_COMPACTION=y",
 	/* kernel memory is charged to memory cgroups only without SLOB */
 	"CONFIG_SLUB=y", "CONFIG_PSI=y",
+	/* without it a kernel thread's stack is an order-2 block: kthreadd
+	 * then calls the OOM killer before the cases' own allocations do */
+	"CONFIG_VMAP_STACK=y",
 };
 /* the PCI host bridge of QEMU's virt board, where the virtio devices are */
 static const char *const tiny_arm64[] = { "CONFIG_PCI_HOST_GENERIC=y" };

@@ -152,6 +152,7 @@ static void test_base_fragments(void **state)
 	assert_non_null(strstr(f.buf, "\nCONFIG_64BIT=y\n"));
 	assert_non_null(strstr(f.buf, "\nCONFIG_FUTEX=y\n"));
 	assert_non_null(strstr(f.buf, "\nCONFIG_SLUB=y\n"));
+	assert_non_null(strstr(f.buf, "\nCONFIG_VMAP_STACK=y\n"));
 	assert_null(strstr(f.buf, "PCI_HOST_GENERIC"));
 	strbuf_reset(&f);
 	kernel_build_base_fragment("tinyconfig", &arch_arm64, &f);
