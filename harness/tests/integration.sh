@@ -921,7 +921,7 @@ it_bisect() {
 	git -C "$repo" init -q -b main
 	for c in 1 2 3 4 5; do
 		if [ $c -lt 3 ]; then k=$k61 d=$d61; else k=$k612 d=$d612; fi
-		printf 'kernel %s\nkdir %s\narch x86_64\n' "$root/$k" "$root/$d" > "$repo/oomtest-kernel"
+		printf '# commit %s\nkernel %s\nkdir %s\narch x86_64\n' $c "$root/$k" "$root/$d" > "$repo/oomtest-kernel"
 		git -C "$repo" add oomtest-kernel
 		git -C "$repo" -c user.name=it -c user.email=it@oomtest commit -q -m "kernel $c"
 	done
