@@ -2,6 +2,7 @@
 #   make            host binary, guest agent + hog for x86_64 and i386, modules per target
 #   make images     fetch the default targets (Debian kernels) if missing
 #   make check      script checks, unit tests (cmocka, ASan+UBSan), fuzz corpora replayed, integration tests (real guests)
+#   make check-slow a kernel built from Debian's linux-source-6.1 (build-kernel), the seed cases run on it
 #   make test       ./run-tests.sh
 #   make fuzz       run each fuzz target for FUZZ_SECONDS
 CC      ?= gcc
@@ -48,7 +49,7 @@ GUEST_CC_x86_64 := $(CC)
 GUEST_CC_i386 := i686-linux-gnu-gcc
 GUEST_CC_arm64 := aarch64-linux-gnu-gcc
 
-.PHONY: all images modules check unit integration test fuzz fuzz-corpus clean deps install man-check
+.PHONY: all images modules check check-slow unit integration test fuzz fuzz-corpus clean deps install man-check
 # With targets fetched, `make` also builds each target's module and initramfs.
 all: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS) $(if $(wildcard $(B)/images/targets.list),modules)
 
@@ -143,6 +144,10 @@ unit: $(TEST_BINS)
 
 integration: all $(B)/ptyrun
 	@./harness/tests/integration.sh
+
+# opt-in, minutes: a kernel built from Debian's linux-source-6.1, the seed cases on it
+check-slow: all
+	@./harness/tests/slow.sh
 
 # a test helper: scripted conversations with a program on a pty
 $(B)/ptyrun: harness/tests/ptyrun.c
