@@ -5,6 +5,7 @@
 #include "lib/fs.h"
 #include "payload/kbuild.h"
 #include "target/kconfig_file.h"
+#include "target/toolchain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -291,7 +292,6 @@ int kernel_build(const struct kernel_build_opts *o, struct kernel_built *res, st
 {
 	struct step_ctx c = { .o = o };
 	struct strbuf stamp = STRBUF_INIT, image_target = STRBUF_INIT, text = STRBUF_INIT, rel = STRBUF_INIT;
-	const char *prefix = arch_cross_prefix(o->arch, arch_host_machine());
 	double start = clock_now_s();
 	char *real;
 	int ret = -1, r;
@@ -322,17 +322,16 @@ int kernel_build(const struct kernel_build_opts *o, struct kernel_built *res, st
 	strbuf_addf(&c.log, "%s/build.log", c.out_abs.buf);
 	unlink(c.log.buf);
 	strbuf_addf(&c.arch_var, "ARCH=%s", o->arch->name);
-	if (*prefix) {
-		strbuf_addf(&c.cross_var, "CROSS_COMPILE=%s", prefix);
-		strbuf_addf(&text, "%sgcc", prefix);
-		char *cc = child_find_program(text.buf);
-		if (!cc) {
-			strbuf_addf(err, "building for %s needs %s, which is not installed (Debian package gcc-%.*s)",
-				    o->arch->name, text.buf, (int)strlen(prefix) - 1, prefix);
-			goto out;
-		}
-		free(cc);
+	/* the cross compiler, and the check that it is there, as for a module */
+	struct toolchain tc;
+	if (toolchain_for(&tc, c.out_abs.buf, o->arch, arch_host_machine(), err)) {
+		toolchain_release(&tc);
+		goto out;
 	}
+	for (size_t i = 0; i < tc.n; i++)
+		if (!strncmp(tc.vars[i].buf, "CROSS_COMPILE=", 14))
+			strbuf_addbuf(&c.cross_var, &tc.vars[i]);
+	toolchain_release(&tc);
 	if (configure(&c, err))
 		goto out;
 	/* the image make builds is the one a kdir's image is looked for as */
