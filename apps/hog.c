@@ -1,6 +1,6 @@
 /* hog: allocates and writes memory in chunks until told to stop or killed.
  *   hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] [--interval MS]
- *       [--max SIZE] [--dir DIR] [--hold] [--name COMM]
+ *       [--max SIZE|N%] [--dir DIR] [--hold] [--name COMM]
  * SIZE takes K, M, G suffixes and an optional iB, as case files do; the
  * options are apps/hog_args's, which the harness checks too. The kind says
  * what memory each chunk is: anon (malloc), shmem (a shared mapping of one
@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: " HOG_USAGE "\n"
 	      "  allocate and write SIZE blocks (default 128K) until --max or death;\n"
+	      "  --max N%: N percent of the guest's RAM (MemTotal), 1 to 1000;\n"
 	      "  --kind: anon (malloc, the default), shmem (one memfd, each block a shared\n"
 	      "    mapping of it), file (blocks written to one file in --dir, default\n"
 	      "    " HOG_FILE_DIR ", read back at --max: page cache), mlock (anonymous\n"
@@ -324,6 +326,21 @@ static int take_chunk(struct hog *h)
 	return take_anon(h);
 }
 
+/* --max N%: N percent of MemTotal, which is sysinfo's totalram. */
+static int resolve_max_percent(struct hog_args *a)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si)) {
+		printf("hog: sysinfo failed: %s\n", strerror(errno));
+		return EXIT_BAD_ARG;
+	}
+	a->max = (unsigned long long)si.totalram * si.mem_unit / 100 * a->max_percent;
+	printf("hog: max %u%% of MemTotal %llu kB\n", a->max_percent,
+	       (unsigned long long)si.totalram * si.mem_unit >> 10);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct hog_args a;
@@ -345,6 +362,8 @@ int main(int argc, char **argv)
 		prctl(PR_SET_NAME, a.name, 0, 0, 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	h.page = (size_t)sysconf(_SC_PAGESIZE);
+	if (a.max_percent && (rc = resolve_max_percent(&a)))
+		return rc;
 	printf("hog: pid %d chunk %llu max %llu kind %s\n", (int)getpid(), a.chunk, a.max,
 	       hog_kind_name(a.kind));
 	if (a.kind == HOG_KIND_SHMEM && (rc = open_shmem(&h)))

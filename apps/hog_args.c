@@ -61,6 +61,23 @@ static int round_thp_chunk(unsigned long long *chunk, unsigned long long size_ma
 	return 0;
 }
 
+/* "N%", N a decimal from 1 to HOG_MAX_PERCENT, nothing else. */
+static int parse_percent(const char *v, unsigned *out)
+{
+	unsigned n = 0;
+	const char *p = v;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (unsigned)(*p - '0');
+		if (n > HOG_MAX_PERCENT)
+			return -1;
+	}
+	if (p == v || strcmp(p, "%") || !n)
+		return -1;
+	*out = n;
+	return 0;
+}
+
 static enum hog_args_error parse_value(struct hog_args *a, const char *opt, const char *v,
 				       unsigned long long size_max)
 {
@@ -75,6 +92,12 @@ static enum hog_args_error parse_value(struct hog_args *a, const char *opt, cons
 		if (parse_ms(v, &a->interval_ms))
 			return HOG_ARGS_BAD_INTERVAL;
 	} else if (!strcmp(opt, "--max")) {
+		size_t n = strlen(v);
+
+		a->max = 0;
+		a->max_percent = 0;
+		if (n && v[n - 1] == '%')
+			return parse_percent(v, &a->max_percent) ? HOG_ARGS_BAD_PERCENT : HOG_ARGS_OK;
 		if (units_parse_size(v, &a->max))
 			return HOG_ARGS_BAD_SIZE;
 	} else {	/* --chunk */
@@ -150,6 +173,7 @@ const char *hog_args_strerror(enum hog_args_error e)
 	case HOG_ARGS_THP_CHUNK_TOO_BIG:
 		return "a thp chunk too large: rounded up to 2M, it and 2M more must fit one mapping"
 		       " (on i386: at most 4G less 4M)";
+	case HOG_ARGS_BAD_PERCENT: return "not a share of the guest's RAM (N%, N from 1 to 1000)";
 	}
 	return "unknown error";
 }

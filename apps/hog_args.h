@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define HOG_USAGE "hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] [--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM]"
+#define HOG_USAGE "hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] [--interval MS] [--max SIZE|N%] [--dir DIR] [--hold] [--name COMM]"
 /* Where --kind file writes its file unless --dir says: the case's disk. */
 #define HOG_FILE_DIR "/mnt/disk"
 /* The largest block every guest's malloc can take: i386's size_t. */
@@ -29,6 +29,8 @@ struct hog_args {
 	unsigned long long chunk;	/* bytes per block, never 0 (default 128K);
 					 * thp: rounded up to HOG_THP_SIZE */
 	unsigned long long max;		/* stop at this many bytes; 0: never */
+	unsigned max_percent;		/* --max N%: N percent of the guest's MemTotal,
+					 * which the hog reads; max is then 0 */
 	long interval_ms;		/* between blocks */
 	int hold;			/* at max, wait for a signal */
 	const char *name;		/* the process name to take; NULL: keep */
@@ -46,7 +48,11 @@ enum hog_args_error {
 	HOG_ARGS_BAD_INTERVAL,
 	HOG_ARGS_BAD_KIND,
 	HOG_ARGS_THP_CHUNK_TOO_BIG,
+	HOG_ARGS_BAD_PERCENT,
 };
+
+/* The largest --max N%: ten times the guest's RAM, past any swap it has. */
+#define HOG_MAX_PERCENT 1000
 
 /* Parses argv[1] to argv[argc - 1] into a (defaults first). size_max is
  * the largest block malloc takes: SIZE_MAX in the hog, HOG_GUEST_SIZE_MAX

@@ -56,7 +56,7 @@ static int check_hog(struct parser *p, char *const *v, size_t n)
 	enum hog_args_error e = hog_args_parse(&a, n, v, HOG_GUEST_SIZE_MAX, &bad);
 
 	if (e)
-		case_error(p, "bad hog argument '%s': %s (usage: " HOG_USAGE ")", v[bad], hog_args_strerror(e));
+		case_error(p, "bad hog argument '%s': %s (usage: %s)", v[bad], hog_args_strerror(e), HOG_USAGE);
 	return !e;
 }
 

@@ -89,7 +89,7 @@ static void test_step_run_module(void **state)
 }
 
 #define HOG_BAD(arg, why) "t.case:2: bad hog argument '" arg "': " why " (usage: hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] " \
-	"[--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM])\n"
+	"[--interval MS] [--max SIZE|N%] [--dir DIR] [--hold] [--name COMM])\n"
 #define NOT_A_SIZE "not a size (a whole number of bytes with optional K, M or G suffix, e.g. 128K)"
 
 /* The hog's arguments are checked as the hog checks them, here and now. */
@@ -117,7 +117,7 @@ static void test_run_hog_arguments(void **state)
 	/* a parameter's bad value: once, with the run it makes */
 	fails_all_with("[params]\nsize = 1M 2X\n[step s]\nrun = hog --chunk ${size}\n" EXPECT,
 		   "t.case:4: with size=2X: bad hog argument '2X': " NOT_A_SIZE " (usage: hog [--kind anon|shmem|file|mlock|thp] [--chunk SIZE] "
-		   "[--interval MS] [--max SIZE] [--dir DIR] [--hold] [--name COMM])\n");
+		   "[--interval MS] [--max SIZE|N%] [--dir DIR] [--hold] [--name COMM])\n");
 
 	parses("[step s]\nrun = hog --chunk 128KiB --max 4G --interval 10 --hold --name \"a b\"\n" EXPECT, &c);
 	assert_int_equal(c.steps[0].kind, STEP_RUN);

@@ -121,6 +121,42 @@ static void test_overflow(void **state)
 	expect_error(interval, ARGC(interval), NO_LIMIT, HOG_ARGS_BAD_INTERVAL, 2);
 }
 
+/* --max N% is a share of MemTotal, read in the guest: the parser keeps N. */
+static void test_max_percent(void **state)
+{
+	(void)state;
+	struct hog_args a;
+	size_t bad;
+	char *half[] = { "hog", "--max", "45%", "--hold" };
+	char *most[] = { "hog", "--max", "1000%" };
+	char *size_after[] = { "hog", "--max", "50%", "--max", "96M" };
+	char *too_many[] = { "hog", "--max", "1001%" };
+	char *zero[] = { "hog", "--max", "0%" };
+	char *bare[] = { "hog", "--max", "%" };
+	char *fraction[] = { "hog", "--max", "4.5%" };
+	char *suffix[] = { "hog", "--max", "45M%" };
+	char *twice[] = { "hog", "--max", "45%%" };
+	char *huge[] = { "hog", "--max", "99999999999999999999%" };
+
+	assert_int_equal(hog_args_parse(&a, ARGC(half), half, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.max_percent, 45);
+	assert_true(a.max == 0);
+	assert_int_equal(a.hold, 1);
+	assert_int_equal(hog_args_parse(&a, ARGC(most), most, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.max_percent, 1000);
+	/* the last --max wins, whichever form */
+	assert_int_equal(hog_args_parse(&a, ARGC(size_after), size_after, NO_LIMIT, &bad), HOG_ARGS_OK);
+	assert_int_equal(a.max_percent, 0);
+	assert_true(a.max == 96ULL << 20);
+	expect_error(too_many, ARGC(too_many), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(zero, ARGC(zero), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(bare, ARGC(bare), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(fraction, ARGC(fraction), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(suffix, ARGC(suffix), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(twice, ARGC(twice), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+	expect_error(huge, ARGC(huge), NO_LIMIT, HOG_ARGS_BAD_PERCENT, 2);
+}
+
 /* On i386 malloc takes a 32-bit size: a larger chunk is refused, not cut. */
 static void test_chunk_limit(void **state)
 {
@@ -306,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_help_stops),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_max_percent),
 		cmocka_unit_test(test_chunk_limit),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_file_dir),
