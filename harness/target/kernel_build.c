@@ -28,6 +28,14 @@ static const char *const tiny_userland[] = {
 	/* without it a kernel thread's stack is an order-2 block: kthreadd
 	 * then calls the OOM killer before the cases' own allocations do */
 	"CONFIG_VMAP_STACK=y",
+	/* the DMA zone Debian's kernels have: the cases name its free lists */
+	"CONFIG_ZONE_DMA=y",
+	/* no PS/2 keyboard: its probe holds a kworker for a second under TCG
+	 * after boot, which leaves the pool one idle worker; any work queued
+	 * during a case's OOM then makes kthreadd fork, and kthreadd meets
+	 * the OOM killer before the case's own task does */
+	"# CONFIG_INPUT_KEYBOARD is not set", "# CONFIG_INPUT_MOUSE is not set",
+	"# CONFIG_SERIO is not set",
 };
 /* the PCI host bridge of QEMU's virt board, where the virtio devices are */
 static const char *const tiny_arm64[] = { "CONFIG_PCI_HOST_GENERIC=y" };
