@@ -490,11 +490,14 @@ int kbuild_module(const char *state, const struct target *t, const char *src_dir
 	strbuf_addf(&final, "%s/%s-%016llx", abs_base, name, (unsigned long long)sources_hash(&s, &id));
 	strbuf_addf(&ko, "%s/%s.ko", final.buf, name);
 	if (access(ko.buf, F_OK)) {
-		/* a cache directory is complete or absent; one without the
-		 * module was not made here */
-		if (!access(final.buf, F_OK))
+		/* a cache directory appears whole (a rename); one without the
+		 * module was not made here. The module is looked for again
+		 * after the directory: another oomtest building the same
+		 * module may have renamed its build into place meanwhile, and
+		 * removing that would pull it from under that process. */
+		if (!access(final.buf, F_OK) && access(ko.buf, F_OK))
 			fs_remove_tree(final.buf);
-		if (build(t, &s, abs_base, final.buf, name, err))
+		if (access(ko.buf, F_OK) && build(t, &s, abs_base, final.buf, name, err))
 			goto out;
 	}
 	strbuf_addbuf(ko_path, &ko);
