@@ -50,7 +50,7 @@ int chan_device(const char *cmdline, char *out, size_t size)
 	return 0;
 }
 
-int chan_take_baked(const char *text, size_t n)
+int chan_take_baked(int fd, const char *text, size_t n)
 {
 	static const char head[] = "key ";
 	const char *eol = memchr(text, '\n', n);
@@ -64,6 +64,7 @@ int chan_take_baked(const char *text, size_t n)
 	plan_at = 0;
 	next_seq = 0;
 	on_kmsg = 1;
+	chan = fd;
 	return 0;
 }
 
@@ -89,14 +90,19 @@ static int open_kmsg(const char *path)
 	char dir[] = "/" FRAME_PLAN_MEMBER;
 	*strrchr(dir, '/') = '\0';
 	rmdir(dir);
-	r = text.p ? chan_take_baked(text.p, text.len) : -1;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(text.p);
+		return -1;
+	}
+	r = text.p ? chan_take_baked(fd, text.p, text.len) : -1;
 	free(text.p);
 	if (r) {
 		fprintf(stderr, "oomtest-init: the baked plan does not begin with \"key HEX\"\n");
+		close(fd);
 		errno = EPROTO;
 		return -1;
 	}
-	chan = open(path, O_WRONLY | O_CLOEXEC);
 	return chan;
 }
 

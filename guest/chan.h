@@ -19,9 +19,9 @@ int chan_device(const char *cmdline, char *out, size_t size);
  * with errno EPROTO when the plan is missing or has no key. */
 int chan_open(const char *tty);
 /* From now on the plan is text (n bytes: "key HEX\n", then its lines) and
- * records go out as frames under that key to the channel's fd: 0, or -1
- * when the key line is wrong. chan_open's kmsg half; for tests. */
-int chan_take_baked(const char *text, size_t n);
+ * records go out to fd as frames under that key, one write() each: 0, or
+ * -1 when the key line is wrong. chan_open's kmsg half; for tests. */
+int chan_take_baked(int fd, const char *text, size_t n);
 /* Waits until what was sent has left the port (a /dev/kmsg write has
  * when it returns). */
 void chan_drain(void);

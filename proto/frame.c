@@ -19,15 +19,14 @@ int frame_key_parse(unsigned char key[SIPHASH_KEY_BYTES], const char *hex, size_
 
 size_t frame_cut(const char *s, size_t n)
 {
-	size_t c;
-
 	if (n <= FRAME_DATA_MAX)
 		return n;
-	/* an encoded record never has two spaces in a row (no field is
-	 * empty), so this stops within two steps */
-	for (c = FRAME_DATA_MAX; c > 1 && (s[c - 1] == ' ' || s[c] == ' '); c--)
-		;
-	return c;
+	/* fields of one byte each between spaces leave no such place: then
+	 * the fragment is full */
+	for (size_t c = FRAME_DATA_MAX; c > FRAME_DATA_MAX / 2; c--)
+		if (s[c - 1] != ' ' && s[c] != ' ')
+			return c;
+	return FRAME_DATA_MAX;
 }
 
 static void put_tag(char *dst, const unsigned char key[SIPHASH_KEY_BYTES], const char *signed_part, size_t n)
@@ -72,7 +71,7 @@ int frame_parse(const unsigned char key[SIPHASH_KEY_BYTES], const char *line, si
 		return -1;
 	const char *signed_part = line + at;
 	for (; at < n && line[at] >= '0' && line[at] <= '9'; at++, digits++) {
-		if (seq > (~0ull - 9) / 10)
+		if (seq > (~0ull - (unsigned long long)(line[at] - '0')) / 10)
 			return -1;
 		seq = seq * 10 + (unsigned long long)(line[at] - '0');
 	}

@@ -45,8 +45,9 @@ struct frame {
 /* 32 hex digits (either case) into a key: 0, or -1. */
 int frame_key_parse(unsigned char key[SIPHASH_KEY_BYTES], const char *hex, size_t n);
 /* How many of the n (> 0) encoded bytes at s the next fragment takes: at
- * most FRAME_DATA_MAX, and no fragment ends or begins with a space (a
- * console may drop one at a line's end). */
+ * most FRAME_DATA_MAX, and where the record allows, no fragment ends or
+ * begins with a space (something on a console's way may drop one at a
+ * line's end); only a long run of one-byte fields does not allow it. */
 size_t frame_cut(const char *s, size_t n);
 /* Writes the fragment line (no newline, no NUL) to dst, which has room for
  * FRAME_LINE_MAX bytes; n is at most FRAME_DATA_MAX. Returns its length. */
