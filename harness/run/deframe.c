@@ -134,15 +134,30 @@ static int take_frame(struct deframe *d, const char *p, size_t n)
 	return 1;
 }
 
+static void too_long(struct deframe *d, const char *p, size_t n)
+{
+	problem(d, "a console line looks like the agent's output but is too long for it", p, n);
+}
+
 /* The held line is whole (it ends in '\n', or the stream ended). */
 static void take_line(struct deframe *d)
 {
 	const char *s = d->line.buf;
 	size_t n = d->line.len, at;
 
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+	if (n && s[n - 1] == '\n')
 		n--;
-	if (deframe_frame_start(s, n, &at) != 1 || !take_frame(d, s + at, n - at))
+	if (n && s[n - 1] == '\r')
+		n--;
+	int taken = 0;
+
+	if (deframe_frame_start(s, n, &at) == 1) {
+		if (n - at > FRAME_LINE_MAX)
+			too_long(d, s + at, n - at);
+		else
+			taken = take_frame(d, s + at, n - at);
+	}
+	if (!taken)
 		console_out(d, d->line.buf, d->line.len);
 	strbuf_reset(&d->line);
 }
@@ -153,9 +168,9 @@ static void maybe_pass(struct deframe *d)
 	size_t at;
 	int r = deframe_frame_start(d->line.buf, d->line.len, &at);
 
+	/* room for the '\r' before its newline */
 	if (r == 1 && d->line.len - at > FRAME_LINE_MAX + 1) {
-		problem(d, "a console line looks like the agent's output but is too long for it", d->line.buf + at,
-			d->line.len - at);
+		too_long(d, d->line.buf + at, d->line.len - at);
 		r = 0;
 	}
 	if (r)
