@@ -134,7 +134,7 @@ $(B)/fuzz/fuzz_guest_kmsg: harness/fuzz/fuzz_guest_kmsg.c $(filter-out guest/age
 	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(filter %.c,$^) -o $@
 
 # the agent's archive walker, with the agent modules it needs instead of the harness
-FUZZ_GUEST_PAYLOAD_SRCS := guest/payload.c guest/chan.c guest/buf.c proto/codec.c harness/lib/clock.c
+FUZZ_GUEST_PAYLOAD_SRCS := guest/payload.c guest/chan.c guest/buf.c proto/codec.c proto/frame.c proto/siphash.c harness/lib/clock.c
 $(B)/fuzz/fuzz_guest_payload: harness/fuzz/fuzz_guest_payload.c $(FUZZ_GUEST_PAYLOAD_SRCS) $(wildcard guest/*.h proto/*.h)
 	@mkdir -p $(@D)
 	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(filter %.c,$^) -o $@

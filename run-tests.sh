@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 usage() {
 	cat <<'USAGE'
-usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot]
+usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot] [--single-console]
                      [--timeout S] [--tap-version 13|14] [--silence S] [--results DIR]
                      [--backend qemu|libvirt [--connect URI]]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
@@ -16,6 +16,9 @@ usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-bo
   -j N              run N guests at a time (default: the number of CPUs)
   --cold-boot       boot every guest instead of starting it from a saved,
                     booted guest (build/snapshots/)
+  --single-console  give each guest its console only, as a lab does: the
+                    plan baked into the initramfs, the agent's records
+                    read out of the kernel log (boots every guest)
   --timeout S       override every case's timeout (seconds)
   --tap-version N   13 (default; what Debian 12's prove reads) or 14
   --silence S       a run with no console or agent output for S seconds ends
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
 	-j) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(-j "$2"); shift 2 ;;
 	-j*) run_opts+=(-j "${1#-j}"); shift ;;
 	--cold-boot) run_opts+=(--cold-boot); shift ;;
+	--single-console) run_opts+=(--single-console); shift ;;
 	--backend) [ $# -ge 2 ] || { usage >&2; exit 2; }; backend=$2; shift 2 ;;
 	--connect) [ $# -ge 2 ] || { usage >&2; exit 2; }; connect=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || { usage >&2; exit 2; }; run_opts+=(--timeout "$2"); shift 2 ;;

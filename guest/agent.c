@@ -2,7 +2,9 @@
  *
  * Mounts what the guest needs, loads the image's modules (and the payload
  * disk's driver when booted for one: proto/payload.h), says "ready" on the
- * agent channel (the second serial port), reads the run's plan up to "end",
+ * agent channel (the second serial port; on a guest with one console,
+ * /dev/kmsg, the plan then baked into the initramfs: guest/chan.h), reads
+ * the run's plan up to "end",
  * unpacks the payload first when the plan begins with it, runs the rest
  * line by line, streams records back (see proto/proto.h) and powers the
  * machine off.

@@ -1,7 +1,9 @@
-/* chan: the agent channel. */
+/* chan: the agent channel, or the console through /dev/kmsg. */
 #include "guest/chan.h"
 #include "guest/buf.h"
 #include "proto/codec.h"
+#include "proto/frame.h"
+#include "proto/proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,13 @@
 #include <unistd.h>
 
 static int chan = -1;
+/* oomtest.chan=kmsg: the plan came baked (its lines here, read from
+ * plan_at on) and records go out as frames under key */
+static int on_kmsg;
+static struct buf baked;
+static size_t plan_at;
+static unsigned char key[SIPHASH_KEY_BYTES];
+static unsigned long long next_seq;
 
 int chan_device(const char *cmdline, char *out, size_t size)
 {
@@ -41,10 +50,68 @@ int chan_device(const char *cmdline, char *out, size_t size)
 	return 0;
 }
 
+int chan_take_baked(int fd, const char *text, size_t n)
+{
+	static const char head[] = "key ";
+	const char *eol = memchr(text, '\n', n);
+
+	if (!eol || (size_t)(eol - text) < sizeof(head) - 1 || memcmp(text, head, sizeof(head) - 1) ||
+	    frame_key_parse(key, text + sizeof(head) - 1, (size_t)(eol - text) - (sizeof(head) - 1)))
+		return -1;
+	free(baked.p);
+	baked = (struct buf){ 0 };
+	buf_add(&baked, eol + 1, n - (size_t)(eol + 1 - text));
+	plan_at = 0;
+	next_seq = 0;
+	on_kmsg = 1;
+	chan = fd;
+	return 0;
+}
+
+/* The plan file: read whole, then gone before any step can look. */
+static int open_kmsg(const char *path)
+{
+	static const char plan[] = "/" FRAME_PLAN_MEMBER;
+	struct buf text = { 0 };
+	char part[4096];
+	ssize_t n;
+	int fd = open(plan, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0) {
+		fprintf(stderr, "oomtest-init: %s: %s\n", plan, strerror(errno));
+		errno = EPROTO;
+		return -1;
+	}
+	while ((n = read(fd, part, sizeof(part))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_add(&text, part, (size_t)n);
+	close(fd);
+	unlink(plan);
+	char dir[] = "/" FRAME_PLAN_MEMBER;
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(text.p);
+		return -1;
+	}
+	r = text.p ? chan_take_baked(fd, text.p, text.len) : -1;
+	free(text.p);
+	if (r) {
+		fprintf(stderr, "oomtest-init: the baked plan does not begin with \"key HEX\"\n");
+		close(fd);
+		errno = EPROTO;
+		return -1;
+	}
+	return chan;
+}
+
 int chan_open(const char *tty)
 {
 	struct termios t;
 
+	if (!strcmp(tty, "/dev/" OOMTEST_CHAN_KMSG))
+		return open_kmsg(tty);
 	chan = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (chan < 0)
 		return -1;
@@ -59,7 +126,9 @@ int chan_open(const char *tty)
 
 void chan_drain(void)
 {
-	tcdrain(chan);
+	/* a /dev/kmsg write has reached the console when it returns */
+	if (!on_kmsg)
+		tcdrain(chan);
 }
 
 static void write_all(int fd, const char *p, size_t n)
@@ -84,6 +153,24 @@ static void add_field(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* One printk record per fragment, each written whole by one write(). */
+static void send_frames(const char *line, size_t n)
+{
+	char rec[sizeof(FRAME_KMSG_PRIORITY) + FRAME_LINE_MAX + 1];
+	const size_t pri = sizeof(FRAME_KMSG_PRIORITY) - 1;
+
+	memcpy(rec, FRAME_KMSG_PRIORITY, pri);
+	while (n) {
+		size_t take = frame_cut(line, n), len;
+		len = pri + frame_format(rec + pri, key, next_seq++, take < n, line, take);
+		rec[len++] = '\n';
+		while (write(chan, rec, len) < 0 && errno == EINTR)
+			;
+		line += take;
+		n -= take;
+	}
+}
+
 void send_rec(const char *kind, ...)
 {
 	struct buf b = { 0 };
@@ -97,8 +184,12 @@ void send_rec(const char *kind, ...)
 		add_field(&b, s, n);
 	}
 	va_end(ap);
-	buf_add(&b, "\n", 1);
-	write_all(chan, b.p, b.len);
+	if (on_kmsg) {
+		send_frames(b.p, b.len);
+	} else {
+		buf_add(&b, "\n", 1);
+		write_all(chan, b.p, b.len);
+	}
 	free(b.p);
 }
 
@@ -115,11 +206,30 @@ void send_err(const char *fmt, ...)
 	free(msg);
 }
 
+/* The next line of the baked plan. */
+static char *baked_line(void)
+{
+	struct buf b = { 0 };
+	char *eol;
+
+	if (plan_at >= baked.len)
+		return NULL;
+	eol = memchr(baked.p + plan_at, '\n', baked.len - plan_at);
+	size_t len = eol ? (size_t)(eol - (baked.p + plan_at)) : baked.len - plan_at;
+	buf_add(&b, baked.p + plan_at, len);
+	plan_at += len + (eol != NULL);
+	if (b.len && b.p[b.len - 1] == '\r')
+		b.p[--b.len] = '\0';
+	return b.p;
+}
+
 char *chan_read_line(void)
 {
 	struct buf b = { 0 };
 	char c;
 
+	if (on_kmsg)
+		return baked_line();
 	for (;;) {
 		ssize_t n = read(chan, &c, 1);
 		if (n < 0 && errno == EINTR)

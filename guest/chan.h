@@ -1,5 +1,7 @@
 /* chan: the agent channel, the serial port the harness talks to. Records
- * go out percent-encoded (proto/proto.h); plan lines come in. */
+ * go out percent-encoded (proto/proto.h); plan lines come in. On a guest
+ * with one console (oomtest.chan=kmsg) the plan comes baked into the
+ * initramfs and records go out as frames through /dev/kmsg (proto/frame.h). */
 #ifndef OOMTEST_GUEST_CHAN_H
 #define OOMTEST_GUEST_CHAN_H
 
@@ -12,9 +14,16 @@
  * one that does not fit out. */
 int chan_device(const char *cmdline, char *out, size_t size);
 /* Opens tty as the channel, raw at 115200 baud; returns -1 (errno set) if
- * it cannot. */
+ * it cannot. /dev/kmsg: reads the baked plan (/oomtest/plan, "key HEX" and
+ * the plan's lines), removes it, and opens /dev/kmsg for the frames; -1
+ * with errno EPROTO when the plan is missing or has no key. */
 int chan_open(const char *tty);
-/* Waits until what was sent has left the port. */
+/* From now on the plan is text (n bytes: "key HEX\n", then its lines) and
+ * records go out to fd as frames under that key, one write() each: 0, or
+ * -1 when the key line is wrong. chan_open's kmsg half; for tests. */
+int chan_take_baked(int fd, const char *text, size_t n);
+/* Waits until what was sent has left the port (a /dev/kmsg write has
+ * when it returns). */
 void chan_drain(void);
 
 /* Sends one record: kind, then fields given as (pointer, length) pairs,

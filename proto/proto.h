@@ -8,6 +8,15 @@
  *   oomtest.chan=DEV   /dev/DEV (ttyS1 on x86: the second serial port;
  *                      hvc0 on arm64: a virtio console port), given by
  *                      every backend (harness/target/arch.c says which)
+ *   oomtest.chan=kmsg  no channel: one console only (oomtest run
+ *                      --single-console, a lab's serial line). The plan
+ *                      comes baked into the initramfs as /oomtest/plan
+ *                      (mode 0600), its first line "key HEX" (32 hex
+ *                      digits from getrandom), and the agent removes it
+ *                      before any step runs; the records go out through
+ *                      /dev/kmsg, cut into tagged fragments, one printk
+ *                      record each (proto/frame.h); the kernel command
+ *                      line has printk.devkmsg=on (no rate limit).
  *
  * agent -> harness:  ready VERSION RELEASE MACHINE PVPANIC (1: a pvpanic device is bound)
  *                    start STEP PID | exit STEP STATUS | left STEP
@@ -49,6 +58,8 @@
 #define OOMTEST_PROTO_VERSION "1"
 /* the kernel argument naming the agent channel's device: oomtest.chan=DEV */
 #define OOMTEST_CHAN_ARG "oomtest.chan="
+/* its value for a guest whose only line out is the console */
+#define OOMTEST_CHAN_KMSG "kmsg"
 
 static inline int proto_needs_escape(unsigned char c)
 {

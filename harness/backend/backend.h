@@ -5,6 +5,7 @@
 #define OOMTEST_BACKEND_H
 
 #include "lib/strbuf.h"
+#include "proto/proto.h"
 #include "target/target.h"
 
 struct vm_config {
@@ -18,6 +19,9 @@ struct vm_config {
 					  virtio disk with PAYLOAD_CMDLINE; NULL: none */
 	const char *swap_disk;         /* its swap disk and data disk (proto/disks.h), attached */
 	const char *data_disk;         /* writable with their serials; NULL: none */
+	int single_console;            /* no agent channel: the agent's records come framed on the
+					  console and its plan is in initrd (proto/proto.h,
+					  oomtest.chan=kmsg); agent_fd is then -1 */
 };
 
 struct vm;
@@ -59,7 +63,9 @@ struct backend_ops {
 
 /* Every backend boots a guest with its arch's kernel command line
  * (arch_guest_cmdline in target/arch.h), then PAYLOAD_CMDLINE when it
- * has a disk, then the case's. */
+ * has a disk, then the case's, then for a single console
+ * BACKEND_SINGLE_CONSOLE_CMDLINE (the last oomtest.chan= counts). */
+#define BACKEND_SINGLE_CONSOLE_CMDLINE OOMTEST_CHAN_ARG OOMTEST_CHAN_KMSG " printk.devkmsg=on"
 
 extern const struct backend_ops backend_qemu;
 extern const struct backend_ops backend_libvirt;

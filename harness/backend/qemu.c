@@ -1,7 +1,8 @@
 /* backend_qemu: runs the guest in a QEMU started directly, its machine
  * as the target's arch says (target/arch.h). The console and the agent
  * channel are Unix sockets QEMU listens on and waits for before it starts
- * the guest, so not one byte is lost. */
+ * the guest, so not one byte is lost; a single-console guest has the
+ * console only. */
 #include "backend/qemu.h"
 #include "backend/kvm_cache.h"
 #include "backend/qmp.h"
@@ -152,6 +153,8 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 		strbuf_addstr(&append, " " PAYLOAD_CMDLINE);
 	if (cfg->extra_cmdline && *cfg->extra_cmdline)
 		strbuf_addf(&append, " %s", cfg->extra_cmdline);
+	if (cfg->single_console)
+		strbuf_addstr(&append, " " BACKEND_SINGLE_CONSOLE_CMDLINE);
 	strbuf_addf(&mib, "%llu", cfg->memory >> 20);
 	add(&argv, &argc, arch_qemu_binary(a));
 	if (!naive || !a->machine_is_default) {
@@ -185,7 +188,8 @@ char **qemu_argv(const struct vm_config *cfg, const char *accel, const char *soc
 	add(&argv, &argc, append.buf);
 	/* each a socket QEMU waits on, in this order, before the guest starts */
 	add_socket(&argv, &argc, sockdir, "con", "-serial", "chardev:con");
-	add_agent_channel(&argv, &argc, sockdir, a);
+	if (!cfg->single_console)
+		add_agent_channel(&argv, &argc, sockdir, a);
 	add_socket(&argv, &argc, sockdir, "qmp", "-mon", "chardev=qmp,mode=control");
 	/* A guest with the pvpanic driver tells QEMU when it panics; QEMU then
 	 * says GUEST_PANICKED on QMP and shuts down. */
@@ -474,8 +478,7 @@ static int qemu_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	vm->con_fd = connect_to(vm, "con", err);
 	if (vm->con_fd < 0)
 		goto fail;
-	vm->agent_fd = connect_to(vm, "agent", err);
-	if (vm->agent_fd < 0)
+	if (!cfg->single_console && (vm->agent_fd = connect_to(vm, "agent", err)) < 0)
 		goto fail;
 	{
 		int fd = connect_to(vm, "qmp", err);

@@ -74,6 +74,7 @@ static int take_option(struct run_args *a, int c, char *arg)
 	case 'O': s->json_path = arg; return 0;
 	case 'N': s->progress = 0; return 0;
 	case 'b': s->bisect = 1; return 0;
+	case '1': s->single_console = 1; return 0;
 	case 'B':
 		if (!strcmp(arg, "qemu") || !strcmp(arg, "libvirt")) {
 			s->backend = !strcmp(arg, "qemu") ? &backend_qemu : &backend_libvirt;
@@ -132,6 +133,7 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		{ "json", required_argument, NULL, 'O' },
 		{ "no-progress", no_argument, NULL, 'N' },
 		{ "bisect", no_argument, NULL, 'b' },
+		{ "single-console", no_argument, NULL, '1' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -151,6 +153,12 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		}
 		if (take_option(a, c, optarg))
 			return -1;
+	}
+	/* libvirt gives its domains their own devices (harness/backend/libvirt_xml.c) */
+	if (a->setup.single_console && a->setup.backend != &backend_qemu) {
+		fprintf(stderr, "oomtest run: --single-console needs the qemu backend (libvirt's domains "
+				"always have an agent channel)\n");
+		return -1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "oomtest run: no case given\n");
@@ -310,7 +318,9 @@ int cmd_run(int argc, char **argv)
 	    make_run_dir(a.results, root, &run_dir))
 		goto out;
 	a.setup.root = root;
-	a.setup.snapshot_dir = a.cold_boot || !a.setup.backend->save ? NULL : snapshot_dir.buf;
+	/* a saved guest booted without the plan a single console bakes in */
+	a.setup.snapshot_dir = a.cold_boot || a.setup.single_console || !a.setup.backend->save ? NULL
+												: snapshot_dir.buf;
 	ret = run_jobs(&a.setup, cases, ncases, &tl, run_dir.buf);
 out:
 	for (size_t i = 0; i < ncases; i++)

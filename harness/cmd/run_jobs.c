@@ -213,6 +213,7 @@ static void run_job(const struct job *job, struct run_result *res)
 			.payload = disk.len ? disk.buf : NULL,
 			.swap_disk = swap.len ? swap.buf : NULL,
 			.data_disk = data.len ? data.buf : NULL,
+			.single_console = setup->single_console,
 		};
 		if (disk.len) {
 			facts_setf(&res->facts, "payload.files", "%zu", d->payload.n);

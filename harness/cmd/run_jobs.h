@@ -27,6 +27,7 @@ struct run_setup {
 	int tap_version, progress;
 	const char *junit_path, *json_path;
 	int bisect;                /* exit as git bisect run reads it */
+	int single_console;        /* --single-console (run/runner.h) */
 };
 
 /* Runs the cases on the chosen targets, results under run_dir. Returns the

@@ -2,6 +2,8 @@
 #include "run/runner.h"
 #include "klog/klog.h"
 #include "case/plan.h"
+#include "run/bake.h"
+#include "run/deframe.h"
 #include "run/record.h"
 #include "run/run_files.h"
 #include "lib/clock.h"
@@ -61,6 +63,9 @@ struct run_ctx {
 	int agent_spoke;            /* a record other than a sample since the last look */
 	double t0, t_ready;
 	struct stream con, agent;
+	int single;                /* one console: the records come framed in it */
+	struct deframe deframe;
+	int console_spoke;         /* kernel console text since the last look */
 };
 
 static void log_write(struct run_ctx *x, struct stream *s, const char *p, size_t n)
@@ -100,7 +105,7 @@ static void agent_line(struct run_ctx *x, const char *l, size_t len)
 	if (!was_ready && x->rec.ready) {
 		x->t_ready = clock_now_s();
 		facts_setf(&x->res->facts, "boot.seconds", "%.2f", x->t_ready - x->t0);
-		if (!x->plan_sent) {
+		if (!x->plan_sent && !x->single) {
 			x->plan_error = -fs_write_all(x->agent.fd, x->plan.buf, x->plan.len);
 			x->plan_sent = 1;
 		}
@@ -181,6 +186,23 @@ static void feed(struct run_ctx *x, struct stream *s, int is_console, const char
 		add_lines(x, s, buf, n);
 }
 
+/* The console with the agent's frames taken out (single console). */
+static void console_from_deframe(void *ctx, const char *p, size_t n)
+{
+	struct run_ctx *x = ctx;
+
+	x->console_spoke = 1;
+	feed(x, &x->con, 1, p, n);
+}
+
+static void record_from_deframe(void *ctx, const char *line, size_t n)
+{
+	struct run_ctx *x = ctx;
+
+	feed(x, &x->agent, 0, line, n);
+	feed(x, &x->agent, 0, "\n", 1);
+}
+
 /* Reads what is there; returns 1 if anything was read. */
 static int pump(struct run_ctx *x, struct stream *s, int is_console)
 {
@@ -201,7 +223,10 @@ static int pump(struct run_ctx *x, struct stream *s, int is_console)
 			break;
 		}
 		any = 1;
-		feed(x, s, is_console, buf, (size_t)n);
+		if (is_console && x->single)
+			deframe_feed(&x->deframe, buf, (size_t)n);
+		else
+			feed(x, s, is_console, buf, (size_t)n);
 	}
 	return any;
 }
@@ -230,9 +255,65 @@ static void drain_after_end(struct run_ctx *x)
 	}
 }
 
+/* Whether the guest said anything since the last look that shows it
+ * does something: console text, or an agent record that is no sample. */
+static int spoke(struct run_ctx *x)
+{
+	int con_read = pump(x, &x->con, 1), agent_read = pump(x, &x->agent, 0);
+	int r = x->single ? x->console_spoke || x->agent_spoke : con_read || (agent_read && x->agent_spoke);
+
+	if (r)
+		x->agent_spoke = x->console_spoke = 0;
+	return r;
+}
+
+/* A single-console run's plan: its key first, the whole baked into a copy
+ * of the target's initrd (path in initrd) with plan.txt as the plan file.
+ * 0, or -1 with err. */
+static int bake_plan(struct run_ctx *x, struct strbuf *initrd, struct strbuf *err)
+{
+	unsigned char key[SIPHASH_KEY_BYTES];
+	struct strbuf keyed = STRBUF_INIT, plan_path = STRBUF_INIT;
+	const struct deframe_sink sink = { console_from_deframe, record_from_deframe, x };
+	int r = -1;
+
+	if (bake_new_key(key, err))
+		goto out;
+	bake_key_line(&keyed, key);
+	strbuf_addbuf(&keyed, &x->plan);
+	strbuf_reset(&x->plan);
+	strbuf_addbuf(&x->plan, &keyed);
+	run_files_write_plan(x->rq->run_dir, &x->plan);
+	strbuf_addf(&plan_path, "%s/plan.txt", x->rq->run_dir);
+	strbuf_addf(initrd, "%s/initrd.cpio", x->rq->run_dir);
+	if (bake_initrd(x->rq->initrd, plan_path.buf, initrd->buf, err))
+		goto out;
+	deframe_init(&x->deframe, key, &sink);
+	x->plan_sent = 1;
+	r = 0;
+out:
+	strbuf_release(&keyed);
+	strbuf_release(&plan_path);
+	return r;
+}
+
+/* What went wrong with the frames is an agent error: the records cannot be
+ * trusted whole. */
+static void deframe_done(struct run_ctx *x)
+{
+	deframe_end(&x->deframe);
+	for (const char *l = x->deframe.errors.buf; *l; l += strcspn(l, "\n") + 1)
+		strbuf_addf(&x->rec.errors, "single console: %.*s\n", (int)strcspn(l, "\n"), l);
+	if (x->deframe.problems > DEFRAME_ERRORS_KEPT)
+		strbuf_addf(&x->rec.errors, "single console: %llu more problems with the agent's frames\n",
+			    x->deframe.problems - DEFRAME_ERRORS_KEPT);
+	x->agent.dropped += x->deframe.dropped;
+}
+
 void run_one(const struct run_request *rq, struct run_result *res)
 {
-	struct run_ctx x = { .rq = rq, .res = res };
+	struct run_ctx x = { .rq = rq, .res = res, .single = rq->single_console };
+	struct strbuf baked_initrd = STRBUF_INIT;
 	struct vm_config cfg = {
 		.target = rq->t,
 		.initrd = rq->initrd,
@@ -242,6 +323,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		.payload = rq->payload,
 		.swap_disk = rq->swap_disk,
 		.data_disk = rq->data_disk,
+		.single_console = rq->single_console,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct snapshot snap = { 0 };
@@ -249,7 +331,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 
 	/* A case with its own kernel command line boots: the saved guests
 	 * booted with none. Making a snapshot is not part of the run's time. */
-	if (rq->snapshot_dir && !(rq->c->cmdline && *rq->c->cmdline)) {
+	if (rq->snapshot_dir && !(rq->c->cmdline && *rq->c->cmdline) && !x.single) {
 		if (snapshot_get(rq->backend, &cfg, rq->snapshot_dir, &snap, &err)) {
 			facts_set(&res->facts, "boot.snapshot_error", err.buf);
 			strbuf_reset(&err);
@@ -284,7 +366,17 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		strbuf_addstr(&res->reason, err.buf);
 		goto out;
 	}
-	run_files_write_plan(rq->run_dir, &x.plan);
+	if (x.single) {
+		if (bake_plan(&x, &baked_initrd, &err)) {
+			x.single = 0;
+			res->verdict = V_ERROR;
+			strbuf_addstr(&res->reason, err.buf);
+			goto out;
+		}
+		cfg.initrd = baked_initrd.buf;
+	} else {
+		run_files_write_plan(rq->run_dir, &x.plan);
+	}
 	if (cfg.restore && rq->backend->start(&cfg, &x.vm, &err)) {
 		/* a state that does not load is made again next time; this run boots */
 		facts_set(&res->facts, "boot.snapshot_error", err.buf);
@@ -309,7 +401,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	else
 		facts_setf(&res->facts, "boot.path", "cold-%s", target_boot_name(rq->t));
 	x.con.fd = rq->backend->console_fd(x.vm);
-	x.agent.fd = rq->backend->agent_fd(x.vm);
+	x.agent.fd = x.single ? -1 : rq->backend->agent_fd(x.vm);
+	x.agent.eof = x.single;
 	if (restored) {
 		/* The boot as it was when saved: the same console, the same ready
 		 * record (which sends the plan). */
@@ -337,10 +430,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		poll(pfd, (nfds_t)n, n ? 50 : 10);
 		/* the memory samples say the agent lives, not that the guest does
 		 * anything: they do not count against --silence */
-		if (pump(&x, &x.con, 1) | (pump(&x, &x.agent, 0) && x.agent_spoke)) {
+		if (spoke(&x))
 			last_output = clock_now_s();
-			x.agent_spoke = 0;
-		}
 		if (x.rec.done && !done_at)
 			done_at = clock_now_s();
 		if (rq->backend->wait(x.vm, 0))
@@ -362,6 +453,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	/* What QEMU wrote before it went is still in the sockets. */
 	pump(&x, &x.con, 1);
 	pump(&x, &x.agent, 0);
+	if (x.single)
+		deframe_done(&x);
 	klog_end(x.klog);
 	klog_add_facts(x.klog, &res->facts);
 	record_tap_facts(&x.rec, &res->facts);
@@ -411,6 +504,12 @@ out:
 	run_files_write_result(rq->run_dir, rq->c->name, rq->t->name, res);
 	if (x.vm)
 		rq->backend->destroy(x.vm);
+	/* made from the target's initrd and plan.txt again at will */
+	if (baked_initrd.len)
+		unlink(baked_initrd.buf);
+	strbuf_release(&baked_initrd);
+	if (x.single)
+		deframe_release(&x.deframe);
 	if (x.con.log_fd >= 0)
 		close(x.con.log_fd);
 	if (x.agent.log_fd >= 0)

@@ -1,6 +1,8 @@
 /* runner: one run of one case on one target — the plan sent, the guest
  * started (or restored), both streams pumped into logs, the kernel-log
- * parser and the record reader until the guest ends; then the judge
+ * parser and the record reader until the guest ends (on a single console,
+ * the plan baked into the initrd and the records taken out of the console:
+ * run/bake.h, run/deframe.h); then the judge
  * (run/judge.h) and the run's files (run/run_files.h). */
 #ifndef OOMTEST_RUNNER_H
 #define OOMTEST_RUNNER_H
@@ -28,6 +30,9 @@ struct run_request {
 	const char *payload;       /* the run's payload disk (proto/payload.h); NULL: none */
 	const char *swap_disk;     /* its swap and data disks (proto/disks.h); NULL: none */
 	const char *data_disk;
+	int single_console;        /* the console only: the plan baked into a copy of initrd in
+				      run_dir, the records read out of the console (proto/frame.h);
+				      boots cold */
 };
 
 /* Set from a signal handler: the current run stops at once. */

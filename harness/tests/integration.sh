@@ -149,6 +149,29 @@ suite_modes() {
 }
 check "the suite passes alike with --cold-boot at -j 2 and restored at -j 1" suite_modes
 
+# 1b'. One console (--single-console): the plan baked into the initramfs, the
+#      agent's records read out of the kernel log; the same verdicts as with
+#      an agent channel, on a serial-port arch and a virtio-console one.
+single_console() {
+	local c="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/tap-meminfo.case"
+	# shellcheck disable=SC2086
+	"$oomtest" run -j 2 --single-console -t x86_64 -t arm64 --results "$work/sc1" $c > "$work/sc1.tap" 2> "$work/sc1.err" ||
+		{ tail -n 20 "$work/sc1.tap" "$work/sc1.err"; return 1; }
+	# shellcheck disable=SC2086
+	"$oomtest" run -j 2 --cold-boot -t x86_64 -t arm64 --results "$work/sc2" $c > "$work/sc2.tap" 2>/dev/null || return 1
+	diff <(grep -E '^(not )?ok' "$work/sc2.tap") <(grep -E '^(not )?ok' "$work/sc1.tap") || return 1
+	local a
+	for a in x86_64 arm64; do
+		local d=$work/sc1/latest/memcg-v2-max-kill/$a
+		grep -q 'oomtest.chan=kmsg printk.devkmsg=on' "$d/qemu.cmdline" && ! grep -q 'id=agent' "$d/qemu.cmdline" &&
+		grep -q '^key [0-9a-f]\{32\}$' "$d/plan.txt" && [ ! -e "$d/initrd.cpio" ] &&
+		! grep -q 'oomtest:[0-9a-f]\{16\} ' "$d/console.log" && grep -q 'Killed process' "$d/console.log" &&
+		grep -q '^ready ' "$d/agent.log" && grep -q '^done$' "$d/agent.log" &&
+		grep -q '"boot.path": "cold-' "$d/facts.json" || { echo "single console: $d"; return 1; }
+	done
+}
+check "--single-console: plan baked in, records out of the console, the same verdicts as with an agent channel" single_console
+
 # 1c. The libvirt backend: the whole suite through a private daemon that
 #     run-tests.sh starts and stops, the same verdicts as the QEMU backend.
 libvirt_suite() {

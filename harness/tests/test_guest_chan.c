@@ -1,13 +1,20 @@
 /* Tests for guest/chan.c's choice of device: the kernel command line says
  * which one the agent channel is (oomtest.chan=NAME), else the second
- * serial port. */
+ * serial port; and its single-console half: the baked plan's lines after
+ * its key, the records as /dev/kmsg frames, one write each, which parse
+ * under that key and join back into the record line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "guest/chan.h"
+#include "proto/frame.h"
 
 static void test_device(void **state)
 {
@@ -33,10 +40,73 @@ static void test_device(void **state)
 	assert_int_equal(chan_device("oomtest.chan=averyveryverylongdevicename0123456789", dev, sizeof(dev)), -1);
 }
 
+static void test_kmsg_frames(void **state)
+{
+	static const char plan[] = "key 000102030405060708090a0b0c0d0e0f\nrun a /bin/hog\r\n\nend\n";
+	static const unsigned char key[SIPHASH_KEY_BYTES] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	char dev[32], *line, text[2100], got[8192];
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(chan_device("console=ttyS0 oomtest.chan=ttyS1 oomtest.chan=kmsg", dev, sizeof(dev)), 0);
+	assert_string_equal(dev, "/dev/kmsg");
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(chan_take_baked(fds[1], "key 0001\nend\n", 14), -1);
+	assert_int_equal(chan_take_baked(fds[1], "run a\nend\n", 10), -1);
+	assert_int_equal(chan_take_baked(fds[1], plan, sizeof(plan) - 1), 0);
+	line = chan_read_line();
+	assert_string_equal(line, "run a /bin/hog");
+	free(line);
+	line = chan_read_line();
+	assert_string_equal(line, "");
+	free(line);
+	line = chan_read_line();
+	assert_string_equal(line, "end");
+	free(line);
+	assert_null(chan_read_line());
+
+	memset(text, 'z', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	send_rec("out", S("a"), S(text), NULL);
+	send_rec("done", NULL);
+	close(fds[1]);
+	/* one read per write: a pipe keeps them apart when read slower */
+	size_t n = 0;
+	ssize_t r;
+	while ((r = read(fds[0], got + n, sizeof(got) - n)) > 0)
+		n += (size_t)r;
+	close(fds[0]);
+
+	char joined[4096] = "", *p = got, *end = got + n;
+	unsigned long long want_seq = 0;
+	int records = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct frame f;
+		assert_non_null(nl);
+		assert_memory_equal(p, FRAME_KMSG_PRIORITY, 3);
+		assert_true((size_t)(nl - p) <= 3 + FRAME_LINE_MAX);
+		assert_int_equal(frame_parse(key, p + 3, (size_t)(nl - p - 3), &f), 0);
+		assert_true(f.seq == want_seq++);
+		strncat(joined, f.data, f.len);
+		if (!f.more) {
+			strcat(joined, "\n");
+			records++;
+		}
+		p = nl + 1;
+	}
+	assert_int_equal(records, 2);
+	assert_true(want_seq == 4); /* 2100 + "out a " bytes in three fragments, "done" in one */
+	assert_int_equal(strncmp(joined, "out a zzz", 9), 0);
+	assert_int_equal(strlen(joined), 6 + 2099 + 1 + 5);
+	assert_string_equal(joined + 6 + 2099, "\ndone\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_device),
+		cmocka_unit_test(test_kmsg_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

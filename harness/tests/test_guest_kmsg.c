@@ -188,6 +188,26 @@ static void test_events_of_real_logs(void **state)
 	assert_true(logs >= 10);
 }
 
+/* The agent's own frames (priority <8>: user facility) on a single
+ * console are never read as the kernel's, whatever they hold. */
+static void test_own_frames_skipped(void **state)
+{
+	static const char killed[] = "8,900,2000000,-;oomtest:0123456789abcdef 7 . "
+				     "Out of memory: Killed process 12 (hog) total-vm:1kB\n";
+	static const char result[] = "8,901,2000001,-;oom_trigger: result order=0\n";
+	const char *text;
+	size_t len;
+	char what[64];
+
+	(void)state;
+	assert_null(kmsg_record_event(killed, sizeof(killed) - 1, what, sizeof(what)));
+	assert_int_equal(kmsg_record_result(result, sizeof(result) - 1, "oom_trigger", &text, &len), -1);
+	/* the kernel's own line is read */
+	static const char kernel[] = "3,902,2000002,-;Out of memory: Killed process 12 (hog) total-vm:1kB\n";
+	assert_string_equal(kmsg_record_event(kernel, sizeof(kernel) - 1, what, sizeof(what)), "oom_kill");
+	assert_string_equal(what, "12 hog");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_last_kernel_record_wins),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_events_of_real_logs),
+		cmocka_unit_test(test_own_frames_skipped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* Tests for qemu.c: the QEMU command line a config gives (arch: the x86
  * pc machine, arm64's virt board; memory, accelerator, cold boot or
- * restore, the case's kernel arguments) and the files a start leaves in
+ * restore, the case's kernel arguments, a single console) and the files a start leaves in
  * the run directory. No QEMU is started. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -171,6 +171,31 @@ static void test_payload_disk(void **state)
 		    "-device\nvirtio-blk-pci,drive=payload,serial=payload\n");
 }
 
+/* One console: no agent socket or virtio-serial bus; the agent is told to
+ * use /dev/kmsg, last, after the case's own arguments. */
+static void test_single_console(void **state)
+{
+	struct target x86 = tgt("x86_64", "/k/vmlinux", BOOT_PVH), arm = tgt("arm64", "/k/Image", BOOT_BZIMAGE);
+	struct vm_config cfg = { .target = &x86, .initrd = "/r/initrd.cpio", .memory = 256ull << 20,
+				 .extra_cmdline = "oomtest.chan=ttyS1 vm.x=1", .single_console = 1 };
+	struct strbuf got = STRBUF_INIT;
+
+	(void)state;
+	assert_argv(&cfg, "kvm",
+		    "qemu-system-x86_64\n-M\npc\n-accel\nkvm\n-m\n256\n-smp\n1\n-nodefaults\n-no-user-config\n"
+		    "-display\nnone\n-no-reboot\n-kernel\n/k/vmlinux\n-initrd\n/r/initrd.cpio\n"
+		    "-append\n" X86_CMDLINE " oomtest.chan=ttyS1 vm.x=1 oomtest.chan=kmsg printk.devkmsg=on\n"
+		    "-chardev\nsocket,id=con,path=/s/con,server=on,wait=on\n-serial\nchardev:con\n"
+		    "-chardev\nsocket,id=qmp,path=/s/qmp,server=on,wait=on\n-mon\nchardev=qmp,mode=control\n"
+		    "-device\npvpanic\n");
+	cfg.target = &arm;
+	argv_text(&cfg, "tcg", &got);
+	assert_null(strstr(got.buf, "agent"));
+	assert_null(strstr(got.buf, "virtio-serial"));
+	assert_non_null(strstr(got.buf, "oomtest.chan=kmsg printk.devkmsg=on\n"));
+	strbuf_release(&got);
+}
+
 static void test_swap_and_data_disks(void **state)
 {
 	struct target t = tgt("x86_64", "/k/vmlinux", BOOT_PVH);
@@ -316,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup(test_foreign_arch_is_emulated, setup),
 		cmocka_unit_test_setup(test_restore, setup),
 		cmocka_unit_test_setup(test_payload_disk, setup),
+		cmocka_unit_test_setup(test_single_console, setup),
 		cmocka_unit_test_setup(test_swap_and_data_disks, setup),
 		cmocka_unit_test_setup(test_memory_and_overrides, setup),
 		cmocka_unit_test_setup(test_start_writes_the_command_line, setup),

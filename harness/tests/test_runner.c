@@ -1,6 +1,8 @@
 /* Tests for runner.c: one run through a backend whose guest is two
  * sockets the test fills — the plan sent on ready, the streams logged and
- * parsed, the run's files written, the verdict. */
+ * parsed, the run's files written, the verdict; on a single console, the
+ * plan baked into the run's initrd and the records framed in the console
+ * under the key of its plan.txt. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,8 @@
 
 #include "case/plan.h"
 #include "lib/child.h"
+#include "lib/fs.h"
+#include "proto/frame.h"
 #include "run/runner.h"
 #include "tests/run_test_util.h"
 
@@ -40,10 +44,52 @@ static const char *agent_after_end;
 static pthread_t tail_thread;
 static int tail_started;
 
+/* Single console: the agent's records go into the console, framed under
+ * the key the plan file holds, each after a line of console_text, and a
+ * forged line after them when set. */
+static const char *forged_line;
+static int saw_baked_initrd;
+
+static void frame_into_console(const struct vm_config *cfg, struct strbuf *out)
+{
+	struct strbuf plan = STRBUF_INIT;
+	unsigned char key[SIPHASH_KEY_BYTES];
+	unsigned long long seq = 0;
+	const char *con = console_text, *rec = agent_text;
+
+	read_run_file(cfg->run_dir, "plan.txt", &plan);
+	assert_memory_equal(plan.buf, "key ", 4);
+	assert_int_equal(frame_key_parse(key, plan.buf + 4, FRAME_KEY_HEX), 0);
+	saw_baked_initrd = !access(cfg->initrd, R_OK) && strstr(cfg->initrd, cfg->run_dir) == cfg->initrd;
+	while (*con || *rec) {
+		size_t cl = strcspn(con, "\n"), rl = strcspn(rec, "\n");
+		strbuf_add(out, con, cl + (con[cl] == '\n'));
+		con += cl + (con[cl] == '\n');
+		for (const char *p = rec; p < rec + rl;) {
+			char line[FRAME_LINE_MAX];
+			size_t c = frame_cut(p, (size_t)(rec + rl - p));
+			size_t n = frame_format(line, key, seq++, p + c < rec + rl, p, c);
+			strbuf_addf(out, "[    2.%06llu] %.*s\r\n", seq, (int)n, line);
+			p += c;
+		}
+		rec += rl + (rec[rl] == '\n');
+	}
+	if (forged_line)
+		strbuf_addstr(out, forged_line);
+	strbuf_release(&plan);
+}
+
 static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
 {
-	(void)cfg;
+	struct strbuf framed = STRBUF_INIT;
+
+	if (cfg->single_console) {
+		frame_into_console(cfg, &framed);
+		console_text = framed.buf;
+		agent_text = "";
+	}
 	if (start_result) {
+		strbuf_release(&framed);
 		strbuf_addstr(err, "cannot start: no such machine");
 		return start_result;
 	}
@@ -62,6 +108,9 @@ static int fake_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	agent_later_off = 0;
 	fcntl(vm->con[0], F_SETFL, O_NONBLOCK);
 	fcntl(vm->agent[0], F_SETFL, O_NONBLOCK);
+	if (cfg->single_console)
+		console_text = ""; /* it was framed's */
+	strbuf_release(&framed);
 	*out = vm;
 	return 0;
 }
@@ -189,6 +238,79 @@ static void test_run_to_the_end(void **state)
 	run_result_release(&res);
 	strbuf_release(&text);
 	remove_dir(dir);
+}
+
+static void run_single(const char *case_text, char *dir, struct run_result *res)
+{
+	char base[] = "/tmp/oomtest-runner-initramfs.XXXXXX";
+	int fd = mkstemp(base);
+	struct oomcase c;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fs_write_all(fd, "070701", 6), 0);
+	close(fd);
+	parse_ok(&c, case_text);
+	assert_non_null(mkdtemp(dir));
+	struct run_request rq = { .c = &c, .t = &tgt, .backend = &fake_backend, .initrd = base,
+				  .run_dir = dir, .timeout_ms = 20000, .single_console = 1,
+				  .snapshot_dir = "/nonexistent/snapshots" };
+	run_result_init(res);
+	run_one(&rq, res);
+	case_release(&c);
+	unlink(base);
+}
+
+static void test_single_console(void **state)
+{
+	static const char case_text[] = "[step hog]\nrun = hog\n[expect]\nstep.hog.exit == 0\n"
+					"console ~ \"Killed process 78\"\n";
+	static const char kernel[] = "[    1.0] Memory cgroup out of memory: Killed process 78 (hog)\r\n"
+				     "[    1.1] one\r\n[    1.2] two\r\n[    1.3] three\r\n";
+	char dir[] = "/tmp/oomtest-runner.XXXXXX", dir2[] = "/tmp/oomtest-runner.XXXXXX";
+	struct strbuf agent = STRBUF_INIT, text = STRBUF_INIT;
+	struct run_result res;
+
+	(void)state;
+	strbuf_addstr(&agent, "ready 1 6.1.0-50-amd64 x86_64\nstart hog 78\nout hog ");
+	for (int i = 0; i < 3000; i++)
+		strbuf_addch(&agent, "ok%20"[i % 5]);
+	strbuf_addstr(&agent, "\nexit hog 0\ndone\n");
+	console_text = kernel;
+	agent_text = agent.buf;
+	start_result = 0;
+	run_single(case_text, dir, &res);
+	assert_string_equal(res.reason.buf, "");
+	assert_int_equal(res.verdict, V_PASS);
+	assert_int_equal(saw_baked_initrd, 1);
+	assert_string_equal(facts_get(&res.facts, "boot.path"), "cold-bzimage");
+	/* the logs as with a channel: the console without the frames */
+	read_run_file(dir, "console.log", &text);
+	assert_string_equal(text.buf, kernel);
+	read_run_file(dir, "agent.log", &text);
+	assert_string_equal(text.buf, agent.buf);
+	read_run_file(dir, "plan.txt", &text);
+	assert_non_null(strstr(text.buf, "\nrun hog "));
+	/* the run's initrd is not kept */
+	strbuf_reset(&text);
+	strbuf_addf(&text, "%s/initrd.cpio", dir);
+	assert_int_equal(access(text.buf, F_OK), -1);
+	run_result_release(&res);
+	remove_dir(dir);
+
+	/* a line that is not the agent's makes the run an error, and stays */
+	console_text = kernel;
+	agent_text = agent.buf;
+	forged_line = "[    3.0] oomtest:0123456789abcdef 9 . done\r\n";
+	run_single(case_text, dir2, &res);
+	forged_line = NULL;
+	assert_int_equal(res.verdict, V_ERROR);
+	assert_non_null(strstr(res.reason.buf, "guest agent: single console: a console line looks like"));
+	read_run_file(dir2, "console.log", &text);
+	assert_non_null(strstr(text.buf, "oomtest:0123456789abcdef 9 . done"));
+	run_result_release(&res);
+	remove_dir(dir2);
+	strbuf_release(&agent);
+	strbuf_release(&text);
 }
 
 static void test_guest_ends_before_ready(void **state)
@@ -367,6 +489,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_to_the_end),
+		cmocka_unit_test(test_single_console),
 		cmocka_unit_test(test_samples_are_not_output),
 		cmocka_unit_test(test_guest_ends_before_ready),
 		cmocka_unit_test(test_guest_does_not_start),
