@@ -1,6 +1,7 @@
 /* lava_log: streaming reader of lava-run's YAML log (see lava_log.h). */
 #include "lava/lava_log.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
