@@ -3,7 +3,8 @@
  * {"dt": ..., "lvl": ..., "msg": ...}. Fed in pieces of any size, it yields
  * in order:
  *  - the guest's console lines (lvl target, and lvl feedback: what LAVA
- *    reads after the test ended), with LAVA's own change to them undone
+ *    reads after the test ended, which may hold the echo of what LAVA
+ *    typed, "poweroff"), with LAVA's own change to them undone
  *    (it writes " as \"), so the kernel-log parser and a deframer see the
  *    line as the guest printed it. What LAVA drops is lost: \r, ESC, and
  *    some empty lines (it folds "\n\n" within one read);
