@@ -110,13 +110,14 @@ int lava_run_clean_scratch(const struct lava_run *run)
 	return run->scratch ? fs_remove_tree(run->scratch) : 0;
 }
 
-/* Waits for the child for up to timeout_s (0: no limit); then SIGTERM,
- * which lava-run turns into a canceled job, and SIGKILL if that hangs. */
+/* Waits for the child for up to timeout_s (0: no limit); then SIGTERM to
+ * lava-run alone, which it turns into a canceled job (stopping QEMU itself
+ * and logging it), and SIGKILL to its whole group if that hangs. */
 static void wait_or_cancel(struct child *c, unsigned timeout_s)
 {
 	if (child_wait(c, timeout_s ? (int)(timeout_s * 1000u) : -1))
 		return;
-	child_kill(c, SIGTERM);
+	kill(c->pid, SIGTERM);
 	if (child_wait(c, 30 * 1000))
 		return;
 	child_stop(c);

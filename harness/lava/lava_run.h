@@ -34,7 +34,7 @@ struct lava_run {
 int lava_run_prepare(struct lava_run *run, const char *dir, const struct lava_job_spec *spec,
 		     const char *scratch_base, struct strbuf *err);
 /* Runs lava-run (only its validation with validate_only) to its end, or
- * for timeout_s seconds (0: no limit) after which it gets SIGTERM (LAVA
+ * for timeout_s seconds (0: no limit) after which lava-run gets SIGTERM (LAVA
  * cancels the job and says so in its log) and, 30 s later, SIGKILL. The
  * scratch dir is removed in every case. Returns lava-run's exit status
  * (0: the job completed, 1: it did not; the log says why), or -1 with err
