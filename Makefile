@@ -14,11 +14,12 @@ CFLAGS  ?= -O2
 HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
 # an installed oomtest's state dir; a source tree's is always build/
 unexport OOMTEST_STATE
-HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c -lm -pthread
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c $(YAML_LIBS) -lm -pthread
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program
-STAGES       := lib case klog ktap payload run backend target target/arch report cmd
+STAGES       := lib case klog ktap payload run backend target target/arch report cmd lava
 PROTO_SRCS   := $(wildcard proto/*.c)
 # the case parser checks a hog's arguments with the hog's own option table
 HOG_ARGS_SRCS := apps/hog_args.c
