@@ -3,8 +3,8 @@
  * a line with another key, a repeated or lost fragment, a record the log
  * ends inside and a too-long frame-like line are problems whose lines stay
  * in the console; a console line that cannot be a frame goes on before its
- * newline. The golden file is made up (written by the frame code with the
- * key 00..0f, as the agent writes), not captured from a guest. */
+ * newline. Golden files: two captured from real single-console runs
+ * (x86_64, arm64), and one made up by the frame code with the key 00..0f. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,26 +290,60 @@ static void read_fixture(struct strbuf *sb, const char *name)
 	strbuf_release(&p);
 }
 
-static void test_golden(void **state)
+/* name.log is a console stream, name.log.key the run's key (hex),
+ * name.log.console and name.log.records what deframing must give. */
+static void check_golden(const char *name, const unsigned char *k)
 {
-	struct strbuf log = STRBUF_INIT, console = STRBUF_INIT, records = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, log = STRBUF_INIT, console = STRBUF_INIT, records = STRBUF_INIT;
 	struct deframe d;
 	struct out o;
 
-	(void)state;
-	read_fixture(&log, "made-up-x86_64-console.log");
-	read_fixture(&console, "made-up-x86_64-console.log.console");
-	read_fixture(&records, "made-up-x86_64-console.log.records");
-	start(&d, &o, key);
+	read_fixture(&log, name);
+	strbuf_addf(&path, "%s.console", name);
+	read_fixture(&console, path.buf);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s.records", name);
+	read_fixture(&records, path.buf);
+	start(&d, &o, k);
 	deframe_feed(&d, log.buf, log.len);
 	deframe_end(&d);
 	assert_string_equal(d.errors.buf, "");
 	assert_string_equal(o.console.buf, console.buf);
 	assert_string_equal(o.records.buf, records.buf);
 	finish(&d, &o);
+	strbuf_release(&path);
 	strbuf_release(&log);
 	strbuf_release(&console);
 	strbuf_release(&records);
+}
+
+/* Written by the frame code with the key 00..0f around real records. */
+static void test_golden_made_up(void **state)
+{
+	(void)state;
+	check_golden("made-up-x86_64-console.log", key);
+}
+
+/* Captured from real single-console runs: the raw console stream, and the
+ * console.log and agent.log the runner wrote from it. */
+static void test_golden_real(void **state)
+{
+	static const char *const names[] = { "x86_64-memcg-v2-max-kill.log", "arm64-kmod-order3-nobackup.log" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct strbuf path = STRBUF_INIT, hex = STRBUF_INIT;
+		unsigned char k[SIPHASH_KEY_BYTES];
+
+		strbuf_addf(&path, "%s.key", names[i]);
+		read_fixture(&hex, path.buf);
+		while (hex.len && hex.buf[hex.len - 1] == '\n')
+			hex.buf[--hex.len] = '\0';
+		assert_int_equal(frame_key_parse(k, hex.buf, hex.len), 0);
+		check_golden(names[i], k);
+		strbuf_release(&path);
+		strbuf_release(&hex);
+	}
 }
 
 int main(void)
@@ -318,7 +352,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_any_chunking), cmocka_unit_test(test_forged_key),
 		cmocka_unit_test(test_lost_and_repeated),       cmocka_unit_test(test_log_ends_inside_a_record),
 		cmocka_unit_test(test_passes_other_lines_early), cmocka_unit_test(test_frame_start),
-		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_golden_made_up), cmocka_unit_test(test_golden_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
