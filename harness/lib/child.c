@@ -55,6 +55,27 @@ void child_forget_all(void)
 		tracked[i] = 0;
 }
 
+extern char **environ;
+
+/* oomtest's environment without make's MAKEFLAGS and MFLAGS: run under
+ * make -j, oomtest inherits a jobserver named by fd numbers that mean
+ * something else here, and a make it runs (a module, a kernel) would take
+ * those fds for its jobserver: set them non-blocking, read and write them.
+ * Made before fork: the child of a threaded process only execs. */
+static char **environ_without_make(void)
+{
+	size_t n = 0, k = 0;
+
+	while (environ[n])
+		n++;
+	char **env = xmalloc((n + 1) * sizeof(*env));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "MAKEFLAGS=", 10) && strncmp(environ[i], "MFLAGS=", 7))
+			env[k++] = environ[i];
+	env[k] = NULL;
+	return env;
+}
+
 int child_start(struct child *c, char *const argv[], int out_fd)
 {
 	int errpipe[2];
@@ -69,9 +90,11 @@ int child_start(struct child *c, char *const argv[], int out_fd)
 	c->wait_error = 0;
 	if (pipe2(errpipe, O_CLOEXEC))
 		return -errno;
+	char **env = environ_without_make();
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
+		free(env);
 		close(errpipe[0]);
 		close(errpipe[1]);
 		return err;
@@ -92,11 +115,12 @@ int child_start(struct child *c, char *const argv[], int out_fd)
 		dup2(nullfd, 0);
 		dup2(out_fd >= 0 ? out_fd : nullfd, 1);
 		dup2(out_fd >= 0 ? out_fd : nullfd, 2);
-		execvp(argv[0], argv);
+		execvpe(argv[0], argv, env);
 		err = errno;
 		(void)!write(errpipe[1], &err, sizeof(err));
 		_exit(127);
 	}
+	free(env);
 	/* Also set it here, so the group exists before anyone signals it. */
 	setpgid(pid, pid);
 	close(errpipe[1]);

@@ -19,7 +19,9 @@ struct child {
 void child_default_sigchld(void);
 
 /* Starts argv[0] (searched in PATH) with stdin from /dev/null and stdout
- * and stderr to out_fd (or /dev/null when out_fd < 0).
+ * and stderr to out_fd (or /dev/null when out_fd < 0), in oomtest's
+ * environment less make's MAKEFLAGS and MFLAGS (a jobserver oomtest was
+ * started under is not passed on).
  * Returns 0 or -errno (exec failures are reported as -errno too). */
 int child_start(struct child *c, char *const argv[], int out_fd);
 /* Waits up to timeout_ms (-1: forever). Returns 1 when reaped (or gone

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,49 @@ static void test_stop(void **state)
 
 /* SIGCHLD inherited as SIG_IGN: the kernel reaps the child and its status
  * is gone; that must not read as exit 0. */
+/* oomtest may itself run under make -j (a test binary under make unit, a
+ * user's CI target): MAKEFLAGS then names make's jobserver pipe by fd
+ * numbers that mean something else in oomtest. A make that oomtest runs
+ * (a module, a kernel) must not take them for its jobserver: GNU make sets
+ * O_NONBLOCK on the read end it is given, and reads and writes tokens. */
+static void test_make_jobserver_not_passed(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/oomtest-child-make.XXXXXX";
+	int fds[2], out[2];
+	struct strbuf flags = STRBUF_INIT, mk = STRBUF_INIT, said = STRBUF_INIT;
+	char buf[256];
+	ssize_t n;
+	int fd = mkstemp(tmpl);
+
+	assert_true(fd >= 0);
+	assert_true(write(fd, "all:\n\t@echo \"[$(MAKEFLAGS)]\"\n", 30) == 30);
+	close(fd);
+	strbuf_addstr(&mk, tmpl);
+	assert_int_equal(pipe(fds), 0);	/* inherited, as a jobserver's fds are */
+	assert_int_equal(pipe(out), 0);
+	strbuf_addf(&flags, " -j2 --jobserver-auth=%d,%d", fds[0], fds[1]);
+	setenv("MAKEFLAGS", flags.buf, 1);
+	setenv("MFLAGS", "-j2", 1);
+	char *argv[] = { "make", "-s", "-f", mk.buf, NULL };
+	int st = child_run(argv, out[1]);
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	close(out[1]);
+	while ((n = read(out[0], buf, sizeof(buf))) > 0)
+		strbuf_add(&said, buf, (size_t)n);
+	close(out[0]);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_null(strstr(said.buf, "jobserver"));
+	assert_int_equal(fcntl(fds[0], F_GETFL) & O_NONBLOCK, 0);
+	close(fds[0]);
+	close(fds[1]);
+	unlink(tmpl);
+	strbuf_release(&flags);
+	strbuf_release(&mk);
+	strbuf_release(&said);
+}
+
 static void test_ignored_sigchld(void **state)
 {
 	(void)state;
@@ -139,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_run_capture),
 		cmocka_unit_test(test_group_is_killed),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_make_jobserver_not_passed),
 		cmocka_unit_test(test_ignored_sigchld),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
