@@ -151,8 +151,10 @@ check-slow: all
 	@./harness/tests/slow.sh
 
 # a test helper: scripted conversations with a program on a pty
-$(B)/ptyrun: harness/tests/ptyrun.c
-	$(CC) $(HOST_CFLAGS) $< -o $@ -lutil
+PTYRUN_SRCS := $(wildcard harness/tests/ptyrun/*.c)
+$(B)/ptyrun: $(PTYRUN_SRCS) $(wildcard harness/tests/ptyrun/*.h) proto/proto.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(PTYRUN_SRCS) -o $@ -lutil
 
 # Installs what is missing first, so that a fresh machine needs nothing else.
 check:
