@@ -322,6 +322,24 @@ static void test_strings_stay_strings(void **state)
 	strbuf_release(&err);
 }
 
+/* Markers that are regexes already go into the job as they are. */
+static void test_markers_as_regex(void **state)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct lava_job_spec s;
+
+	(void)state;
+	spec_for(&s, "x86_64", "file:///k", "file:///i");
+	s.start_marker = "oomtest:[0-9a-f]{16} [0-9]+ [.+] ready ";
+	s.end_marker = "a\\.b";
+	s.markers_are_regex = true;
+	assert_int_equal(lava_job_write(&s, &out, &err), 0);
+	assert_non_null(strstr(out.buf, "- 'oomtest:[0-9a-f]{16} [0-9]+ [.+] ready '\n"));
+	assert_non_null(strstr(out.buf, "end: 'a\\.b'\n"));
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_spec_checks),
 		cmocka_unit_test(test_file_url_and_regex),
 		cmocka_unit_test(test_strings_stay_strings),
+		cmocka_unit_test(test_markers_as_regex),
 	};
 
 	child_default_sigchld();
