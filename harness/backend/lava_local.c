@@ -284,6 +284,18 @@ static void lava_kill(struct vm *vm)
 	vm->ended = 1;
 }
 
+/* LAVA's words as one line (a run's reason is one): its newlines are
+ * spaces, the last one gone. */
+static void add_one_line(struct strbuf *out, const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	for (size_t i = 0; i < len; i++)
+		strbuf_addch(out, s[i] == '\n' || s[i] == '\r' ? ' ' : s[i]);
+}
+
 static void lava_describe_exit(struct vm *vm, struct strbuf *out)
 {
 	enum lava_job_end end;
@@ -298,10 +310,10 @@ static void lava_describe_exit(struct vm *vm, struct strbuf *out)
 		strbuf_addf(out, "lava-run exit %d", vm->exit_status);
 	end = lava_log_job_end(vm->log);
 	strbuf_addf(out, ": LAVA job %s", lava_job_end_name(end));
-	if (lava_log_error_type(vm->log))
-		strbuf_addf(out, ", %s error: %s", lava_log_error_type(vm->log),
-			    lava_log_error_msg(vm->log) ? lava_log_error_msg(vm->log) : "");
-	else if (end == LAVA_JOB_UNFINISHED && vm->first_error.len)
+	if (lava_log_error_type(vm->log)) {
+		strbuf_addf(out, ", %s error: ", lava_log_error_type(vm->log));
+		add_one_line(out, lava_log_error_msg(vm->log) ? lava_log_error_msg(vm->log) : "");
+	} else if (end == LAVA_JOB_UNFINISHED && vm->first_error.len)
 		strbuf_addf(out, ", %s", vm->first_error.buf);
 	strbuf_addf(out, " (see %s)", vm->run.log);
 }
