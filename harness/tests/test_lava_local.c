@@ -5,13 +5,15 @@
  * job.yaml, device.yaml and LAVA's log byte for byte; how the job ended is
  * LAVA's result with its error verbatim; kill cancels a job that still
  * runs; LAVA's scratch dir is gone in every case; and lava-local says
- * what to do when lava-run is missing or oomtest is not root. */
+ * what to do when lava-run is missing or oomtest is not root, and
+ * `oomtest run` exits 2 with it before any run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "cmd/run.h"
 #include "lava/lava_run.h"
 #include "lib/child.h"
 #include "lib/clock.h"
@@ -353,6 +356,49 @@ static void test_usable(void **state)
 	strbuf_release(&err);
 }
 
+/* oomtest run's exit status with argv, its stderr in err. */
+static int run_cmd(char **argv, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	int argc = 0, saved = dup(2), fd, rc;
+
+	while (argv[argc])
+		argc++;
+	strbuf_addf(&path, "%s/stderr", tmp);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	rc = cmd_run(argc, argv);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	assert_int_equal(strbuf_read_file(err, path.buf), 0);
+	strbuf_release(&path);
+	return rc;
+}
+
+/* Before any run: no lava-run is a usage error naming the package; an
+ * unknown backend names the three. */
+static void test_run_command_refuses(void **state)
+{
+	char *no_lava[] = { "run", "--backend", "lava-local", "cases", NULL };
+	char *bogus[] = { "run", "--backend", "lava", "cases", NULL };
+	struct strbuf err = STRBUF_INIT;
+
+	(void)state;
+	backend_lava_local_set_program("/nonexistent/lava-run");
+	assert_int_equal(run_cmd(no_lava, &err), 2);
+	assert_non_null(strstr(err.buf, "oomtest run: --backend lava-local runs LAVA's dispatcher, "
+					"/nonexistent/lava-run, which is not installed (apt-get install lava-dispatcher)\n"));
+	backend_lava_local_set_program(fake.buf);
+	strbuf_reset(&err);
+	assert_int_equal(run_cmd(bogus, &err), 2);
+	assert_non_null(strstr(err.buf, "--backend lava: qemu, libvirt or lava-local"));
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_kill_cancels),
 		cmocka_unit_test(test_start_refuses),
 		cmocka_unit_test(test_usable),
+		cmocka_unit_test(test_run_command_refuses),
 	};
 
 	child_default_sigchld();
