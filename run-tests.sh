@@ -10,7 +10,7 @@ usage() {
 	cat <<'USAGE'
 usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-boot] [--single-console]
                      [--timeout S] [--tap-version 13|14] [--silence S] [--results DIR]
-                     [--backend qemu|libvirt [--connect URI]]
+                     [--backend qemu|libvirt|lava-local [--connect URI]]
   --case NAME|FILE  run this case only (cases/NAME.case or a path); repeatable
   --target NAME     run on this target only (see: build/oomtest list); repeatable
   -j N              run N guests at a time (default: the number of CPUs)
@@ -24,8 +24,9 @@ usage: ./run-tests.sh [--case NAME|FILE]... [--target NAME]... [-j N] [--cold-bo
   --silence S       a run with no console or agent output for S seconds ends
                     as a timeout (default: off)
   --results DIR     where the run directory goes (default: results/)
-  --backend B       qemu (default: QEMU started directly) or libvirt
-                    (transient domains of a libvirt daemon)
+  --backend B       qemu (default: QEMU started directly), libvirt
+                    (transient domains of a libvirt daemon) or lava-local
+                    (each guest a LAVA job of this host's lava-run; root)
   --connect URI     the libvirt daemon to use; without it, --backend libvirt
                     starts a private one for the run (images/libvirtd-local.sh)
                     and stops it afterwards
@@ -65,8 +66,10 @@ make -s images >&2
 case $backend in
 qemu) [ -z "$connect" ] || { echo "run-tests.sh: --connect needs --backend libvirt" >&2; exit 2; }
       exec build/oomtest run "${run_opts[@]}" "${cases[@]}" ;;
+lava-local) [ -z "$connect" ] || { echo "run-tests.sh: --connect needs --backend libvirt" >&2; exit 2; }
+      exec build/oomtest run --backend lava-local "${run_opts[@]}" "${cases[@]}" ;;
 libvirt) ;;
-*) echo "run-tests.sh: --backend $backend: qemu or libvirt" >&2; exit 2 ;;
+*) echo "run-tests.sh: --backend $backend: qemu, libvirt or lava-local" >&2; exit 2 ;;
 esac
 daemon=
 if [ -z "$connect" ]; then

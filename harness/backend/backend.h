@@ -22,6 +22,8 @@ struct vm_config {
 	int single_console;            /* no agent channel: the agent's records come framed on the
 					  console and its plan is in initrd (proto/proto.h,
 					  oomtest.chan=kmsg); agent_fd is then -1 */
+	long timeout_ms;               /* the run's whole time, for a backend whose guests have
+					  timeouts of their own (LAVA's); 0: none given */
 };
 
 struct vm;
@@ -69,6 +71,16 @@ struct backend_ops {
 
 extern const struct backend_ops backend_qemu;
 extern const struct backend_ops backend_libvirt;
+/* Each guest a LAVA job run by this host's dispatcher, lava-run
+ * (backend/lava_local.c); single console only. */
+extern const struct backend_ops backend_lava_local;
+
+/* Whether lava-local can run here: 0, or -1 with what to do in err (no
+ * lava-run: install lava-dispatcher; euid, geteuid(), not root). */
+int backend_lava_local_usable(unsigned euid, struct strbuf *err);
+/* The lava-run program lava-local starts (default "lava-run", in PATH);
+ * for tests. */
+void backend_lava_local_set_program(const char *program);
 
 /* --connect URI for backend_libvirt (set before any worker starts). */
 void backend_libvirt_set_uri(const char *uri);

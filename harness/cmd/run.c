@@ -45,6 +45,8 @@ static int add_host(struct run_setup *s, char *arg)
 	return 0;
 }
 
+static const struct backend_ops *const backends[] = { &backend_qemu, &backend_libvirt, &backend_lava_local };
+
 /* One option; 0, or -1 with a message. */
 static int take_option(struct run_args *a, int c, char *arg)
 {
@@ -76,11 +78,12 @@ static int take_option(struct run_args *a, int c, char *arg)
 	case 'b': s->bisect = 1; return 0;
 	case '1': s->single_console = 1; return 0;
 	case 'B':
-		if (!strcmp(arg, "qemu") || !strcmp(arg, "libvirt")) {
-			s->backend = !strcmp(arg, "qemu") ? &backend_qemu : &backend_libvirt;
-			return 0;
-		}
-		fprintf(stderr, "oomtest: --backend %s: qemu or libvirt\n", arg);
+		for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+			if (!strcmp(arg, backends[i]->name)) {
+				s->backend = backends[i];
+				return 0;
+			}
+		fprintf(stderr, "oomtest: --backend %s: qemu, libvirt or lava-local\n", arg);
 		return -1;
 	case 'U':
 		return add_host(s, arg);
@@ -154,8 +157,20 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		if (take_option(a, c, optarg))
 			return -1;
 	}
+	/* a LAVA job's guest has its console only; lava-run must be there */
+	if (a->setup.backend == &backend_lava_local) {
+		struct strbuf err = STRBUF_INIT;
+		int r = backend_lava_local_usable((unsigned)geteuid(), &err);
+
+		if (r)
+			fprintf(stderr, "oomtest run: %s\n", err.buf);
+		strbuf_release(&err);
+		if (r)
+			return -1;
+		a->setup.single_console = 1;
+	}
 	/* libvirt gives its domains their own devices (harness/backend/libvirt_xml.c) */
-	if (a->setup.single_console && a->setup.backend != &backend_qemu) {
+	if (a->setup.single_console && a->setup.backend == &backend_libvirt) {
 		fprintf(stderr, "oomtest run: --single-console needs the qemu backend (libvirt's domains "
 				"always have an agent channel)\n");
 		return -1;

@@ -151,6 +151,14 @@ static void emit_image(struct lava_yaml *y, const char *label, const char *url, 
 	lava_yaml_map_end(y);
 }
 
+static void marker_regex(const struct lava_job_spec *s, const char *marker, struct strbuf *out)
+{
+	if (s->markers_are_regex)
+		strbuf_addstr(out, marker);
+	else
+		lava_job_regex_escape(marker, out);
+}
+
 static void emit_actions(struct lava_yaml *y, const struct lava_job_spec *s)
 {
 	struct strbuf arg = STRBUF_INIT, re = STRBUF_INIT;
@@ -183,7 +191,7 @@ static void emit_actions(struct lava_yaml *y, const struct lava_job_spec *s)
 	lava_yaml_pair_seconds(y, "timeout", s->boot_timeout_s);
 	lava_yaml_key(y, "prompts");
 	lava_yaml_seq_begin(y);
-	lava_job_regex_escape(s->start_marker, &re);
+	marker_regex(s, s->start_marker, &re);
 	lava_yaml_str(y, re.buf);
 	lava_yaml_seq_end(y);
 	lava_yaml_map_end(y);
@@ -201,7 +209,7 @@ static void emit_actions(struct lava_yaml *y, const struct lava_job_spec *s)
 	lava_yaml_pair_str(y, "name", LAVA_JOB_MONITOR_NAME);
 	lava_yaml_pair_str(y, "start", "");
 	strbuf_reset(&re);
-	lava_job_regex_escape(s->end_marker, &re);
+	marker_regex(s, s->end_marker, &re);
 	lava_yaml_pair_str(y, "end", re.buf);
 	lava_yaml_pair_str(y, "pattern", s->result_pattern ? s->result_pattern : LAVA_JOB_RESULT_PATTERN);
 	lava_yaml_map_end(y);

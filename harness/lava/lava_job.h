@@ -39,6 +39,8 @@ struct lava_job_spec {
 	unsigned test_timeout_s;    /* start marker to end marker */
 	const char *start_marker;   /* literal text the agent prints when it starts */
 	const char *end_marker;     /* literal text after the plan's last record */
+	bool markers_are_regex;     /* the two markers are Python regexes already (the agent's
+				       frames carry a tag no literal text can know), not text */
 	const char *result_pattern; /* NULL: LAVA_JOB_RESULT_PATTERN */
 	const char *const *qemu_extra; /* more QEMU options, one a string ("-no-reboot") */
 	size_t n_qemu_extra;

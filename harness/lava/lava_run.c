@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/child.h"
 #include "lib/fs.h"
 
 static char *path_join(const char *dir, const char *name)
@@ -110,54 +109,67 @@ int lava_run_clean_scratch(const struct lava_run *run)
 	return run->scratch ? fs_remove_tree(run->scratch) : 0;
 }
 
-/* Waits for the child for up to timeout_s (0: no limit); then SIGTERM to
- * lava-run alone, which it turns into a canceled job (stopping QEMU itself
- * and logging it), and SIGKILL to its whole group if that hangs. */
-static void wait_or_cancel(struct child *c, unsigned timeout_s)
+int lava_run_start(struct lava_run *run, bool validate_only, int out_fd, struct strbuf *err)
 {
-	if (child_wait(c, timeout_s ? (int)(timeout_s * 1000u) : -1))
-		return;
-	kill(c->pid, SIGTERM);
-	if (child_wait(c, 30 * 1000))
-		return;
-	child_stop(c);
-}
+	char **argv = lava_run_argv(run, validate_only);
+	int rc = child_start(&run->child, argv, out_fd);
 
-int lava_run_job(struct lava_run *run, bool validate_only, unsigned timeout_s, struct strbuf *err)
-{
-	struct child c;
-	char **argv;
-	int fd, rc, clean;
-
-	fd = open(run->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		strbuf_addf(err, "%s: %s", run->log, strerror(errno));
-		return -1;
-	}
-	argv = lava_run_argv(run, validate_only);
-	rc = child_start(&c, argv, fd);
-	close(fd);
 	lava_run_argv_free(argv);
 	if (rc) {
+		memset(&run->child, 0, sizeof(run->child));
 		strbuf_addf(err, "%s: %s", run->program, child_strerror(-rc));
 		lava_run_clean_scratch(run);
 		return -1;
 	}
-	wait_or_cancel(&c, timeout_s);
-	clean = lava_run_clean_scratch(run);
-	if (c.wait_error) {
-		strbuf_addf(err, "%s: %s", run->program, child_strerror(c.wait_error));
+	return 0;
+}
+
+void lava_run_cancel(struct lava_run *run, int grace_ms)
+{
+	if (!run->child.pid)
+		return;
+	kill(run->child.pid, SIGTERM);
+	if (!child_wait(&run->child, grace_ms))
+		child_stop(&run->child);
+}
+
+int lava_run_finish(struct lava_run *run, struct strbuf *err)
+{
+	const struct child *c = &run->child;
+	int clean = lava_run_clean_scratch(run);
+
+	if (c->wait_error) {
+		strbuf_addf(err, "%s: %s", run->program, child_strerror(c->wait_error));
 		return -1;
 	}
-	if (!WIFEXITED(c.status)) {
-		strbuf_addf(err, "%s: killed by signal %d", run->program, WTERMSIG(c.status));
+	if (!WIFEXITED(c->status)) {
+		strbuf_addf(err, "%s: killed by signal %d", run->program, WTERMSIG(c->status));
 		return -1;
 	}
 	if (clean) {
 		strbuf_addf(err, "%s: %s", run->scratch, strerror(-clean));
 		return -1;
 	}
-	return WEXITSTATUS(c.status);
+	return WEXITSTATUS(c->status);
+}
+
+int lava_run_job(struct lava_run *run, bool validate_only, unsigned timeout_s, struct strbuf *err)
+{
+	int fd, rc;
+
+	fd = open(run->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		strbuf_addf(err, "%s: %s", run->log, strerror(errno));
+		return -1;
+	}
+	rc = lava_run_start(run, validate_only, fd, err);
+	close(fd);
+	if (rc)
+		return -1;
+	/* lava-run's SIGTERM turns into a canceled job, stopping QEMU itself */
+	if (!child_wait(&run->child, timeout_s ? (int)(timeout_s * 1000u) : -1))
+		lava_run_cancel(run, LAVA_RUN_CANCEL_GRACE_MS);
+	return lava_run_finish(run, err);
 }
 
 void lava_run_release(struct lava_run *run)

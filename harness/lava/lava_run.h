@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "lava/lava_job.h"
+#include "lib/child.h"
 #include "lib/strbuf.h"
 
 /* Where lava-run keeps its scratch dirs (lava_common.constants). */
@@ -27,7 +28,12 @@ struct lava_run {
 	char *result;       /* output_dir/result.yaml (the job's result, once it ended) */
 	char *scratch;      /* LAVA's scratch dir for this job */
 	const char *program; /* "lava-run" (searched in PATH); tests put another */
+	struct child child;  /* lava-run while it runs (lava_run_start) */
 };
+
+/* How long lava-run has to cancel its job after SIGTERM before its whole
+ * process group gets SIGKILL. */
+#define LAVA_RUN_CANCEL_GRACE_MS (30 * 1000)
 
 /* Makes dir (mkdir -p), a new job id, and writes the three YAML files
  * there. scratch_base: NULL for LAVA_DISPATCHER_TMP. 0, or -1 with err. */
@@ -40,6 +46,18 @@ int lava_run_prepare(struct lava_run *run, const char *dir, const struct lava_jo
  * (0: the job completed, 1: it did not; the log says why), or -1 with err
  * when it could not run or was killed by a signal. */
 int lava_run_job(struct lava_run *run, bool validate_only, unsigned timeout_s, struct strbuf *err);
+/* lava_run_job in steps, for a caller that reads the log while the job
+ * runs: starts lava-run with its stdout and stderr to out_fd (the caller
+ * keeps run->log then). 0, or -1 with err (the scratch dir removed). */
+int lava_run_start(struct lava_run *run, bool validate_only, int out_fd, struct strbuf *err);
+/* Ends a started lava-run that still runs: SIGTERM to it alone (LAVA
+ * cancels the job, stops QEMU and logs it), SIGKILL to its group when it
+ * has not ended grace_ms later. Then it is reaped. */
+void lava_run_cancel(struct lava_run *run, int grace_ms);
+/* Once lava-run was reaped (child_wait on run->child, or lava_run_cancel):
+ * removes the scratch dir and returns lava-run's exit status as
+ * lava_run_job does, or -1 with err. */
+int lava_run_finish(struct lava_run *run, struct strbuf *err);
 /* The argv lava_run_job runs (NULL-terminated; free with lava_run_argv_free). */
 char **lava_run_argv(const struct lava_run *run, bool validate_only);
 void lava_run_argv_free(char **argv);

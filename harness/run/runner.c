@@ -324,6 +324,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		.swap_disk = rq->swap_disk,
 		.data_disk = rq->data_disk,
 		.single_console = rq->single_console,
+		.timeout_ms = rq->timeout_ms,
 	};
 	struct strbuf err = STRBUF_INIT;
 	struct snapshot snap = { 0 };

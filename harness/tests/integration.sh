@@ -172,6 +172,38 @@ single_console() {
 }
 check "--single-console: plan baked in, records out of the console, the same verdicts as with an agent channel" single_console
 
+# 1b''. LAVA (--backend lava-local): each guest a job of this host's LAVA
+#       dispatcher (lava-run), the console out of LAVA's log as the only
+#       channel; the same verdicts as the qemu backend (a panic that ends
+#       QEMU included), the job and LAVA's log kept, LAVA's scratch removed.
+lava_scratch() { ls -d /var/lib/lava/dispatcher/tmp/oomtest-* 2>/dev/null; }
+it_lava_local() {
+	local c="cases/memcg-v2-max-kill.case cases/panic-on-oom.case cases/tap-meminfo.case"
+	local before
+	before=$(lava_scratch)
+	# shellcheck disable=SC2086
+	"$oomtest" run -j 1 --backend lava-local -t x86_64 --results "$work/lava1" $c > "$work/lava1.tap" 2> "$work/lava1.err" ||
+		{ tail -n 20 "$work/lava1.tap" "$work/lava1.err"; return 1; }
+	# shellcheck disable=SC2086
+	"$oomtest" run -j 1 --cold-boot -t x86_64 --results "$work/lava2" $c > "$work/lava2.tap" 2>/dev/null || return 1
+	diff <(grep -E '^(not )?ok' "$work/lava2.tap") <(grep -E '^(not )?ok' "$work/lava1.tap") || return 1
+	local n d
+	for n in memcg-v2-max-kill panic-on-oom tap-meminfo; do
+		d=$work/lava1/latest/$n/x86_64
+		grep -q 'oomtest.chan=kmsg printk.devkmsg=on' "$d/job.yaml" && grep -q -- "- '-no-reboot'" "$d/job.yaml" &&
+		test -s "$d/device.yaml" && grep -q '"lvl": "target"' "$d/lava.log" && test -s "$d/output/result.yaml" &&
+		grep -q '^key [0-9a-f]\{32\}$' "$d/plan.txt" && [ ! -e "$d/initrd.cpio" ] &&
+		! grep -q 'oomtest:[0-9a-f]\{16\} ' "$d/console.log" && grep -q '^ready ' "$d/agent.log" ||
+			{ echo "lava-local: $d"; ls -l "$d"; return 1; }
+	done
+	# the panic ended QEMU: LAVA's words are the guest's end, the console the verdict's ground
+	grep -q '"vm.exit": "lava-run exit 1: LAVA job incomplete, Infrastructure error: Connection closed' \
+		"$work/lava1/latest/panic-on-oom/x86_64/facts.json" || { cat "$work/lava1/latest/panic-on-oom/x86_64/facts.json"; return 1; }
+	[ "$(lava_scratch)" = "$before" ] || { echo "LAVA scratch left: $(lava_scratch)"; return 1; }
+	[ "$(pgrep -f 'qemu-system.*/var/lib/lava/dispatcher/tmp/oomtest-' | wc -l)" -eq 0 ]
+}
+check "--backend lava-local: LAVA jobs through lava-run, the same verdicts as the qemu backend, job and LAVA log kept, no scratch left" it_lava_local
+
 # 1c. The libvirt backend: the whole suite through a private daemon that
 #     run-tests.sh starts and stops, the same verdicts as the QEMU backend.
 libvirt_suite() {

@@ -22,26 +22,7 @@
 #include "lib/child.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
-
-/* Debian's python, which lava-dispatcher's modules are installed for */
-#define PYTHON "/usr/bin/python3"
-#define VALIDATE_EXIT_MISSING 3
-
-static const char validator[] =
-	"import sys\n"
-	"try:\n"
-	"    import yaml\n"
-	"    from lava_common.schemas import validate, device\n"
-	"except ImportError as e:\n"
-	"    print('lava-dispatcher is not installed (%s): apt-get install lava-dispatcher' % e)\n"
-	"    sys.exit(3)\n"
-	"try:\n"
-	"    validate(yaml.safe_load(open(sys.argv[1])), strict=True)\n"
-	"    device.validate(yaml.safe_load(open(sys.argv[2])))\n"
-	"except Exception as e:\n"
-	"    print('LAVA says no: %s: %s' % (type(e).__name__, e))\n"
-	"    sys.exit(1)\n"
-	"print('valid')\n";
+#include "lava_test_util.h"
 
 static char tmp[] = "/tmp/oomtest-lava-job.XXXXXX";
 
@@ -91,29 +72,6 @@ static void write_pair(const struct lava_job_spec *s, const char *job, const cha
 	strbuf_release(&err);
 }
 
-/* LAVA's validator on a job and a device: 0 when valid, else 1 (its
- * words printed). A validator that cannot run fails the test. */
-static int lava_validate(const char *job, const char *device)
-{
-	char *argv[] = { PYTHON, "-c", (char *)validator, (char *)job, (char *)device, NULL };
-	struct strbuf out = STRBUF_INIT;
-	int status;
-
-	if (access(PYTHON, X_OK))
-		fail_msg("%s is missing: install Debian's lava-dispatcher (a setup error, not a pass)", PYTHON);
-	status = child_run_capture(argv, tmp, &out);
-	if (status < 0 || !WIFEXITED(status))
-		fail_msg("LAVA's validator did not run: %s", out.buf);
-	if (WEXITSTATUS(status) == VALIDATE_EXIT_MISSING)
-		fail_msg("%s", out.buf);
-	if (WEXITSTATUS(status))
-		print_message("# %s: %s", job, out.buf);
-	else
-		assert_string_equal(out.buf, "valid\n");
-	strbuf_release(&out);
-	return WEXITSTATUS(status) ? 1 : 0;
-}
-
 static void test_schema_valid_every_arch(void **state)
 {
 	static const char *const arches[] = { "x86_64", "i386", "arm64" };
@@ -129,7 +87,7 @@ static void test_schema_valid_every_arch(void **state)
 		strbuf_addf(&job, "%s/job-%s.yaml", tmp, arches[i]);
 		strbuf_addf(&device, "%s/device-%s.yaml", tmp, arches[i]);
 		write_pair(&s, job.buf, device.buf);
-		assert_int_equal(lava_validate(job.buf, device.buf), 0);
+		assert_int_equal(lava_validate(job.buf, device.buf, tmp), 0);
 	}
 	strbuf_release(&job);
 	strbuf_release(&device);
@@ -152,7 +110,7 @@ static void test_schema_rejects_broken_job(void **state)
 	assert_non_null(p);
 	memcpy(p + strlen("visibility: '"), "pub1ic", 6);
 	assert_int_equal(fs_write_atomic(job.buf, text.buf, text.len), 0);
-	assert_int_equal(lava_validate(job.buf, device.buf), 1);
+	assert_int_equal(lava_validate(job.buf, device.buf, tmp), 1);
 	strbuf_release(&job);
 	strbuf_release(&device);
 	strbuf_release(&text);
@@ -322,6 +280,24 @@ static void test_strings_stay_strings(void **state)
 	strbuf_release(&err);
 }
 
+/* Markers that are regexes already go into the job as they are. */
+static void test_markers_as_regex(void **state)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct lava_job_spec s;
+
+	(void)state;
+	spec_for(&s, "x86_64", "file:///k", "file:///i");
+	s.start_marker = "oomtest:[0-9a-f]{16} [0-9]+ [.+] ready ";
+	s.end_marker = "a\\.b";
+	s.markers_are_regex = true;
+	assert_int_equal(lava_job_write(&s, &out, &err), 0);
+	assert_non_null(strstr(out.buf, "- 'oomtest:[0-9a-f]{16} [0-9]+ [.+] ready '\n"));
+	assert_non_null(strstr(out.buf, "end: 'a\\.b'\n"));
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_spec_checks),
 		cmocka_unit_test(test_file_url_and_regex),
 		cmocka_unit_test(test_strings_stay_strings),
+		cmocka_unit_test(test_markers_as_regex),
 	};
 
 	child_default_sigchld();
