@@ -193,7 +193,7 @@ install: $(B)/oomtest $(GUEST_BINS) $(USER_APP_BINS)
 		$(foreach p,$(USER_APPS),$(B)/guest/$$a/$(p)) $(LIBDIR)/build/guest/$$a/; done
 	install -m 755 images/fetch-targets.sh images/build-initramfs.sh images/apt-update.sh \
 		images/install-deps.sh images/libvirtd-local.sh $(LIBDIR)/images/
-	install -m 644 kmod/oom_trigger.c kmod/Kbuild $(LIBDIR)/kmod/
+	install -m 644 kmod/oom_trigger.c kmod/oomtest_console.c kmod/Kbuild $(LIBDIR)/kmod/
 	install -d $(LIBDIR)/kmod/vmalloc_hog $(LIBDIR)/cases/scripts
 	install -m 644 kmod/vmalloc_hog/vmalloc_hog.c kmod/vmalloc_hog/Kbuild $(LIBDIR)/kmod/vmalloc_hog/
 	# the cases name their programs, scripts and modules by paths relative

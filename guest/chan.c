@@ -1,6 +1,7 @@
 /* chan: the agent channel, or the console through /dev/kmsg. */
 #include "guest/chan.h"
 #include "guest/buf.h"
+#include "guest/modules.h"
 #include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/proto.h"
@@ -22,6 +23,13 @@ static struct buf baked;
 static size_t plan_at;
 static unsigned char key[SIPHASH_KEY_BYTES];
 static unsigned long long next_seq;
+/* frames held back (chan_hold), each "<N>frame\n", in a buffer made
+ * before the hold began: it never grows while memory may be gone */
+static int held;
+/* frames go to /dev/kmsg, "<8>" first (else to oomtest_console) */
+static int kmsg_prefix = 1;
+static struct buf held_frames;
+#define HELD_FRAMES_MAX (256u << 10)
 
 int chan_device(const char *cmdline, char *out, size_t size)
 {
@@ -69,6 +77,28 @@ int chan_take_baked(int fd, const char *text, size_t n)
 }
 
 /* The plan file: read whole, then gone before any step can look. */
+/* Where frames are written: oomtest_console's device, whose records need
+ * no memory (kmod/oomtest_console.c), or path (/dev/kmsg, whose do) when
+ * the module cannot be loaded. */
+static int open_record_writer(const char *path, int *via_module)
+{
+	static const char dev[] = "/dev/" OOMTEST_CONSOLE_DEVICE;
+	int fd = -1;
+
+	modules_load_dir(OOMTEST_CONSOLE_MODULE_DIR);
+	/* devtmpfs makes the node a moment after the module registers it */
+	for (int i = 0; i < 200 && (fd = open(dev, O_WRONLY | O_CLOEXEC)) < 0 && errno == ENOENT; i++)
+		usleep(10000);
+	if (fd >= 0) {
+		*via_module = 1;
+		return fd;
+	}
+	fprintf(stderr, "oomtest-init: %s: %s; records go through %s, which needs memory for each\n", dev,
+		strerror(errno), path);
+	*via_module = 0;
+	return open(path, O_WRONLY | O_CLOEXEC);
+}
+
 static int open_kmsg(const char *path)
 {
 	static const char plan[] = "/" FRAME_PLAN_MEMBER;
@@ -90,12 +120,14 @@ static int open_kmsg(const char *path)
 	char dir[] = "/" FRAME_PLAN_MEMBER;
 	*strrchr(dir, '/') = '\0';
 	rmdir(dir);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	int via_module = 0;
+	fd = open_record_writer(path, &via_module);
 	if (fd < 0) {
 		free(text.p);
 		return -1;
 	}
 	r = text.p ? chan_take_baked(fd, text.p, text.len) : -1;
+	kmsg_prefix = !via_module;
 	free(text.p);
 	if (r) {
 		fprintf(stderr, "oomtest-init: the baked plan does not begin with \"key HEX\"\n");
@@ -153,19 +185,64 @@ static void add_field(struct buf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-/* One printk record per fragment, each written whole by one write(). */
+static void write_frame(const char *rec, size_t len)
+{
+	while (write(chan, rec, len) < 0 && errno == EINTR)
+		;
+}
+
+static void flush_held(void)
+{
+	for (size_t at = 0; at < held_frames.len;) {
+		const char *eol = memchr(held_frames.p + at, '\n', held_frames.len - at);
+		size_t len = (size_t)(eol - (held_frames.p + at)) + 1;
+
+		write_frame(held_frames.p + at, len);
+		at += len;
+	}
+	held_frames.len = 0;
+}
+
+void chan_hold(void)
+{
+	if (!on_kmsg || !kmsg_prefix || held++)
+		return;
+	if (held_frames.alloc < HELD_FRAMES_MAX) {
+		buf_reserve(&held_frames, HELD_FRAMES_MAX);
+		/* the pages are there before the step begins */
+		memset(held_frames.p, 0, held_frames.alloc);
+	}
+	held_frames.len = 0;
+}
+
+void chan_release(void)
+{
+	if (!on_kmsg || !held || --held)
+		return;
+	flush_held();
+}
+
+/* One printk record per fragment, each written whole by one write(); while
+ * held, kept in order instead (all that was held goes out first when the
+ * buffer is full). */
 static void send_frames(const char *line, size_t n)
 {
 	char rec[sizeof(FRAME_KMSG_PRIORITY) + FRAME_LINE_MAX + 1];
-	const size_t pri = sizeof(FRAME_KMSG_PRIORITY) - 1;
+	const size_t pri = kmsg_prefix ? sizeof(FRAME_KMSG_PRIORITY) - 1 : 0;
 
 	memcpy(rec, FRAME_KMSG_PRIORITY, pri);
 	while (n) {
 		size_t take = frame_cut(line, n), len;
 		len = pri + frame_format(rec + pri, key, next_seq++, take < n, line, take);
 		rec[len++] = '\n';
-		while (write(chan, rec, len) < 0 && errno == EINTR)
-			;
+		if (held && held_frames.alloc - held_frames.len <= len)
+			flush_held();
+		if (held && held_frames.alloc - held_frames.len > len) {
+			memcpy(held_frames.p + held_frames.len, rec, len);
+			held_frames.len += len;
+		} else {
+			write_frame(rec, len);
+		}
 		line += take;
 		n -= take;
 	}

@@ -1,5 +1,6 @@
 /* kmsg: module results from /dev/kmsg records. */
 #include "guest/kmsg.h"
+#include "proto/frame.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,10 @@ static int kernel_text(const char *rec, size_t n, const char **msg, const char *
 	for (p = rec; p < semi && *p >= '0' && *p <= '9'; p++)
 		pri = pri * 10 + (unsigned long)(*p - '0');
 	if (p == rec || *p != ',' || pri >> 3) /* facility 0: the kernel's own */
+		return -1;
+	/* the agent's own frames, printed by oomtest_console (facility 0 too) */
+	if ((size_t)(end - (semi + 1)) >= sizeof(FRAME_PREFIX) - 1 &&
+	    !memcmp(semi + 1, FRAME_PREFIX, sizeof(FRAME_PREFIX) - 1))
 		return -1;
 	*msg = semi + 1;
 	*eol = memchr(*msg, '\n', (size_t)(end - *msg));

@@ -127,6 +127,8 @@ void reap(void)
 				format_status(status, st, sizeof(st));
 				send_rec("exit", S(s->name), S(st), NULL);
 				sample_event("exit", S(s->name));
+				if (s->module)
+					chan_release();
 			}
 		}
 	}
@@ -329,8 +331,10 @@ void start_step(const char *kind, const char *name, int bg, const char *cg,
 		return;
 	}
 	/* before the load: its records come after this point */
-	if (!strcmp(kind, "module"))
+	if (!strcmp(kind, "module")) {
 		s->kmsg_fd = kmsg_open();
+		chan_hold();
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		send_err("step %s: fork: %s", name, strerror(errno));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the OOM-trigger module for one target and its base initramfs:
 #   images/build-initramfs.sh NAME ARCH KDIR KERNEL
-# Output: build/targets/NAME/{oom_trigger.ko,initramfs.cpio}, and
+# Output: build/targets/NAME/{oom_trigger.ko,oomtest_console.ko,initramfs.cpio}, and
 # initramfs-shell.cpio when busybox was fetched ($OOMTEST_STATE/targets/NAME/
 # when that is set). Rebuilds only what is older than its inputs, and the
 # module (so the initramfs) whenever the kernel is another build: its
@@ -9,8 +9,10 @@
 # in oom_trigger.kernel beside the module, so a kernel rebuilt with the same
 # release string does not keep the old module. The initramfs holds the agent as /init, the
 # hog in /bin, the module in /lib/modules, pvpanic in /lib/modules/boot and
-# the virtio disk's modules in /lib/modules/payload; per-run data travels over
-# the agent channel or the payload disk, never in the image.
+# the virtio disk's modules in /lib/modules/payload, oomtest_console (the
+# agent's records on a single console) in /lib/modules/console; per-run data
+# travels over the agent channel, the payload disk or an archive appended
+# for a single-console run, never in the image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # where fetched kernels and built targets live: build/ here, elsewhere for an
@@ -63,16 +65,19 @@ stamp=$out/oom_trigger.kernel
 identity="symvers $(sha256sum < "$kdir/Module.symvers" | cut -d' ' -f1)
 kernel $(stat -L -c '%s %Y' "$kernel")"
 if [ ! -f "$ko" ] || [ "$(cat "$stamp" 2> /dev/null)" != "$identity" ] ||
-   [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko" ] || [ "$kdir/Makefile" -nt "$ko" ]; then
+   [ kmod/oom_trigger.c -nt "$ko" ] || [ kmod/oomtest_console.c -nt "$ko" ] || [ kmod/Kbuild -nt "$ko" ] ||
+   [ "$kdir/Makefile" -nt "$ko" ] || [ ! -f "$out/oomtest_console.ko" ]; then
 	# from scratch: no object of the kernel built before is reused
 	rm -rf "$kbuild"
 	mkdir -p "$kbuild"
-	cp kmod/oom_trigger.c kmod/Kbuild "$kbuild/"
+	cp kmod/oom_trigger.c kmod/oomtest_console.c kmod/Kbuild "$kbuild/"
 	if ! make -s -C "$kdir" "${kmake[@]}" M="$(cd "$kbuild" && pwd)" modules > "$kbuild/build.log" 2>&1; then
 		cat "$kbuild/build.log" >&2
-		echo "oomtest: building kmod/oom_trigger.c against $kdir failed" >&2
+		echo "oomtest: building kmod/ against $kdir failed" >&2
 		exit 1
 	fi
+	cp "$kbuild/oomtest_console.ko" "$out/oomtest_console.ko.tmp"
+	mv "$out/oomtest_console.ko.tmp" "$out/oomtest_console.ko"
 	cp "$kbuild/oom_trigger.ko" "$ko.tmp"
 	mv "$ko.tmp" "$ko"
 	printf '%s\n' "$identity" > "$stamp.tmp"
@@ -163,10 +168,12 @@ if [ ! -f "$img" ] || [ "$ko" -nt "$img" ] || [ "$stamp" -nt "$img" ] || [ "$age
    [ "$0" -nt "$img" ] || [ ! -d "$out/disk-modules" ]; then
 	stage=$out/stage
 	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot,lib/modules/payload}
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,lib/modules/boot,lib/modules/payload,lib/modules/console}
 	cp "$agent" "$stage/init"
 	cp "$hog" "$stage/bin/hog"
 	cp "$ko" "$stage/lib/modules/"
+	# loaded by the agent when it has the console alone (guest/chan.c)
+	cp "$out/oomtest_console.ko" "$stage/lib/modules/console/"
 	# arm64's virt machine: the agent's channel is a virtio console, whose
 	# driver and transport Debian builds as modules; they load first (NN-)
 	[ "$arch" != arm64 ] || payload_modules "$stage/lib/modules/boot" virtio_pci virtio_console pvpanic-pci

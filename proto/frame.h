@@ -34,6 +34,10 @@
 #define FRAME_KMSG_PRIORITY "<8>"
 /* The plan file in the initramfs (relative to its root), mode 0600. */
 #define FRAME_PLAN_MEMBER "oomtest/plan"
+/* The device of kmod/oomtest_console.c, whose every write() is one kernel
+ * log record made without allocating, and where the image keeps it. */
+#define OOMTEST_CONSOLE_DEVICE "oomtest_console"
+#define OOMTEST_CONSOLE_MODULE_DIR "/lib/modules/console"
 
 struct frame {
 	unsigned long long seq;

@@ -66,10 +66,10 @@ check "every case declares the kernel options it relies on (PSI, HIGHMEM, SWAP, 
 # initramfs; an unchanged one is not rebuilt; no Module.symvers is an error.
 fake_kernel_tree() { # ROOT KDIR
 	mkdir -p "$1/images" "$1/kmod" "$1/build/guest/x86_64" "$2" &&
-	cp images/build-initramfs.sh "$1/images/" && cp kmod/oom_trigger.c kmod/Kbuild "$1/kmod/" &&
+	cp images/build-initramfs.sh "$1/images/" && cp kmod/oom_trigger.c kmod/oomtest_console.c kmod/Kbuild "$1/kmod/" &&
 	printf '#!/bin/sh\n' > "$1/build/guest/x86_64/oomtest-init" && cp "$1/build/guest/x86_64/oomtest-init" "$1/build/guest/x86_64/hog" &&
 	chmod +x "$1/build/guest/x86_64/oomtest-init" "$1/build/guest/x86_64/hog" &&
-	printf 'modules:\n\techo built >> builds\n\tcat Module.symvers > $(M)/oom_trigger.ko\n' > "$2/Makefile" &&
+	printf 'modules:\n\techo built >> builds\n\tcat Module.symvers > $(M)/oom_trigger.ko\n\techo console > $(M)/oomtest_console.ko\n' > "$2/Makefile" &&
 	echo '0x1	printk	vmlinux	EXPORT_SYMBOL' > "$2/Module.symvers" && echo bzImage > "$2/bzImage"
 }
 module_follows_kernel() {

@@ -206,6 +206,15 @@ static void test_own_frames_skipped(void **state)
 	static const char kernel[] = "3,902,2000002,-;Out of memory: Killed process 12 (hog) total-vm:1kB\n";
 	assert_string_equal(kmsg_record_event(kernel, sizeof(kernel) - 1, what, sizeof(what)), "oom_kill");
 	assert_string_equal(what, "12 hog");
+	/* printed by oomtest_console the frames are the kernel's (level 0,
+	 * facility 0): skipped by their prefix */
+	static const char via_module[] = "0,903,2000003,-;oomtest:0123456789abcdef 8 . "
+					 "Out of memory: Killed process 12 (hog) total-vm:1kB\n";
+	static const char result_via_module[] = "0,904,2000004,-;oomtest:0123456789abcdef 9 . "
+						"oom_trigger: result order=0\n";
+	assert_null(kmsg_record_event(via_module, sizeof(via_module) - 1, what, sizeof(what)));
+	assert_int_equal(kmsg_record_result(result_via_module, sizeof(result_via_module) - 1, "oom_trigger",
+					    &text, &len), -1);
 }
 
 int main(void)
