@@ -7,6 +7,7 @@
 #include "cmd/kconfig.h"
 #include "cmd/build_kernel.h"
 #include "cmd/bisect.h"
+#include "cmd/lava_job.h"
 #include "cmd/list.h"
 #include "cmd/parse.h"
 #include "cmd/run.h"
@@ -89,6 +90,7 @@ static const struct command commands[] = {
 	  "  parse [--json|--facts] FILE...\n"
 	  "                              read OOM reports from any kernel log ('-': stdin)\n" },
 	{ "compare", cmd_compare, COMPARE_USAGE },
+	{ "lava-job", cmd_lava_job, LAVA_JOB_USAGE },
 	{ "help", cmd_help,
 	  "  help case                   the case file format: every section and key (the facts\n"
 	  "                              are in man oomtest and the README)\n" },

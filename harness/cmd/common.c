@@ -267,3 +267,81 @@ int load_case_args(char **args, int n, struct oomcase **cases, size_t *ncases)
 	free(root);
 	return r;
 }
+
+int load_run_cases(const char *cmd, char **args, int n, struct oomcase **cases, size_t *ncases)
+{
+	struct strbuf err = STRBUF_INIT;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int r = -1, bad = 0;
+
+	if (collect_case_paths(args, n, &paths, &npaths))
+		goto out;
+	if (!npaths) {
+		fprintf(stderr, "oomtest %s: no *.case files found\n", cmd);
+		goto out;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		struct oomcase *more = NULL;
+		size_t nmore = 0;
+		if (case_load_all(paths[i], &more, &nmore, &err)) {
+			bad = 1;
+			continue;
+		}
+		*cases = xrealloc(*cases, (*ncases + nmore) * sizeof(**cases));
+		memcpy(*cases + *ncases, more, nmore * sizeof(*more));
+		*ncases += nmore;
+		free(more);
+	}
+	if (bad) {
+		fputs(err.buf, stderr);
+		if (err.len && err.buf[err.len - 1] != '\n')
+			fputc('\n', stderr);
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	strbuf_release(&err);
+	return r;
+}
+
+int choose_targets(const char *cmd, const struct target_choice *tc, const char *root, struct target_list *tl)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct target custom = { 0 };
+	int r = -1;
+
+	if (tc->kernel || tc->kdir || tc->arch) {
+		if (!tc->kernel || !tc->kdir || !tc->arch) {
+			fprintf(stderr, "oomtest %s: --kernel, --kdir and --arch go together\n", cmd);
+			goto out;
+		}
+		if (target_custom(&custom, tc->kernel, tc->kdir, tc->arch, &err)) {
+			fprintf(stderr, "oomtest %s: %s\n", cmd, err.buf);
+			goto out;
+		}
+		tl->v = xcalloc(1, sizeof(*tl->v));
+		tl->v[0] = custom;
+		memset(&custom, 0, sizeof(custom));
+		tl->n = 1;
+	} else {
+		ensure_targets(root);
+		if (load_targets(tl, root, &err)) {
+			fprintf(stderr, "oomtest: %s\n", err.buf);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < tc->nwant; i++)
+		if (!targets_find(tl, tc->want[i])) {
+			print_no_target(cmd, tc->want[i], tl);
+			goto out;
+		}
+	r = 0;
+out:
+	target_release(&custom);
+	strbuf_release(&err);
+	return r;
+}

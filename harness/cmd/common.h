@@ -1,7 +1,8 @@
 /* common: what the commands share about where they run — the project root,
  * the state directory (fetched kernels, built targets, snapshots), the
  * default targets fetched on first use, a target's module and initramfs
- * built, KVM or TCG decided, and case arguments expanded to files. */
+ * built, KVM or TCG decided, case arguments expanded to files and read,
+ * and the targets chosen. */
 #ifndef OOMTEST_CMD_COMMON_H
 #define OOMTEST_CMD_COMMON_H
 
@@ -31,6 +32,20 @@ int collect_case_paths(char **args, int n, char ***out, size_t *nout);
  * *cases (appended); 0, or -1 with the errors on stderr. */
 struct oomcase;
 int load_case_args(char **args, int n, struct oomcase **cases, size_t *ncases);
+/* Every case of args (files, or directories of *.case files), each
+ * expanded into its runs, appended to *cases; `oomtest CMD: ...` on stderr
+ * when there is none or a case file is in error. 0, or -1. */
+int load_run_cases(const char *cmd, char **args, int n, struct oomcase **cases, size_t *ncases);
+/* The targets a command runs on: --kernel/--kdir/--arch's one (all three
+ * or none), else the default ones (fetched on first use); every name in
+ * want must name one of them. */
+struct target_choice {
+	const char *kernel, *kdir, *arch;
+	char **want;
+	size_t nwant;
+};
+/* 0 with tl filled, or -1 with `oomtest CMD: ...` on stderr. */
+int choose_targets(const char *cmd, const struct target_choice *tc, const char *root, struct target_list *tl);
 /* Builds (if needed) the module and initramfs of a target; initrd gets its
  * initramfs path. 0, or -1 with err set to what the build said. */
 int prepare_target(const char *root, const struct target *t, struct strbuf *initrd, struct strbuf *err);

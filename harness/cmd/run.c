@@ -183,87 +183,6 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Every case is read (and expanded into its runs) before any guest starts. */
-static int load_cases(char **args, int n, struct oomcase **cases, size_t *ncases)
-{
-	struct strbuf err = STRBUF_INIT;
-	char **paths = NULL;
-	size_t npaths = 0;
-	int r = -1, bad = 0;
-
-	if (collect_case_paths(args, n, &paths, &npaths))
-		goto out;
-	if (!npaths) {
-		fprintf(stderr, "oomtest run: no *.case files found\n");
-		goto out;
-	}
-	for (size_t i = 0; i < npaths; i++) {
-		struct oomcase *more = NULL;
-		size_t nmore = 0;
-		if (case_load_all(paths[i], &more, &nmore, &err)) {
-			bad = 1;
-			continue;
-		}
-		*cases = xrealloc(*cases, (*ncases + nmore) * sizeof(**cases));
-		memcpy(*cases + *ncases, more, nmore * sizeof(*more));
-		*ncases += nmore;
-		free(more);
-	}
-	if (bad) {
-		fputs(err.buf, stderr);
-		if (err.len && err.buf[err.len - 1] != '\n')
-			fputc('\n', stderr);
-		goto out;
-	}
-	r = 0;
-out:
-	for (size_t i = 0; i < npaths; i++)
-		free(paths[i]);
-	free(paths);
-	strbuf_release(&err);
-	return r;
-}
-
-/* --kernel/--kdir/--arch's one target, else the default ones; then every
- * --target must name one of them. 0, or -1 with a message. */
-static int choose_targets(const struct run_args *a, const char *root, struct target_list *tl)
-{
-	struct strbuf err = STRBUF_INIT;
-	struct target custom = { 0 };
-	int r = -1;
-
-	if (a->kernel || a->kdir || a->arch) {
-		if (!a->kernel || !a->kdir || !a->arch) {
-			fprintf(stderr, "oomtest run: --kernel, --kdir and --arch go together\n");
-			goto out;
-		}
-		if (target_custom(&custom, a->kernel, a->kdir, a->arch, &err)) {
-			fprintf(stderr, "oomtest run: %s\n", err.buf);
-			goto out;
-		}
-		tl->v = xcalloc(1, sizeof(*tl->v));
-		tl->v[0] = custom;
-		memset(&custom, 0, sizeof(custom));
-		tl->n = 1;
-	} else {
-		ensure_targets(root);
-		if (load_targets(tl, root, &err)) {
-			fprintf(stderr, "oomtest: %s\n", err.buf);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < a->setup.nwant; i++)
-		if (!targets_find(tl, a->setup.want_targets[i])) {
-			print_no_target("run", a->setup.want_targets[i], tl);
-			goto out;
-		}
-	r = 0;
-out:
-	target_release(&custom);
-	strbuf_release(&err);
-	return r;
-}
-
 /* A new directory under --results (or the default); when it cannot be made
  * the verdicts still matter: the logs go to a temporary directory. 0, or -1
  * with a message. */
@@ -322,14 +241,15 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	/* a case file in error is so at every commit: bisecting stops */
-	if (load_cases(argv + optind, argc - optind, &cases, &ncases)) {
+	if (load_run_cases("run", argv + optind, argc - optind, &cases, &ncases)) {
 		ret = a.setup.bisect ? REPORT_BISECT_ABORT : 2;
 		goto out;
 	}
 	/* a kernel or module that does not build at this commit skips it */
 	if (a.setup.bisect)
 		ret = REPORT_BISECT_SKIP;
-	if (choose_targets(&a, root, &tl) || (a.kdir && kconfig_check_run(&tl.v[0], cases, ncases)) ||
+	struct target_choice tc = { a.kernel, a.kdir, a.arch, a.setup.want_targets, a.setup.nwant };
+	if (choose_targets("run", &tc, root, &tl) || (a.kdir && kconfig_check_run(&tl.v[0], cases, ncases)) ||
 	    make_run_dir(a.results, root, &run_dir))
 		goto out;
 	a.setup.root = root;

@@ -52,7 +52,7 @@ static void on_signal(int sig)
 
 /* "case" or "case[memory=64M,order=1]"; for a directory name, '/' is
  * replaced (values are case text). */
-static void add_run_name(struct strbuf *out, const struct oomcase *c, int for_path)
+void run_name(struct strbuf *out, const struct oomcase *c, int for_path)
 {
 	strbuf_addstr(out, c->name);
 	if (!c->variant)
@@ -66,8 +66,8 @@ static void add_run_name(struct strbuf *out, const struct oomcase *c, int for_pa
 /* Why this case does not run on this target (in why), or 0 when it does.
  * In the parent, before any guest: the verdict does not depend on what
  * else runs (-j). */
-static int skipped(const struct oomcase *oc, const struct target *t, unsigned long long host_memory,
-		   struct strbuf *why)
+int run_skipped(const struct oomcase *oc, const struct target *t, unsigned long long host_memory,
+		struct strbuf *why)
 {
 	if (!needs_target(oc, t)) {
 		strbuf_addstr(why, "the case names other targets");
@@ -153,6 +153,19 @@ static int write_payload(const struct job_data *d, struct strbuf *disk, struct r
 	return r;
 }
 
+int run_module_check(const char *root, const struct oomcase *oc, const struct target *t, struct strbuf *err)
+{
+	struct strbuf ko = STRBUF_INIT;
+	int ok = 1;
+
+	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(root), t->name);
+	for (size_t s = 0; s < oc->nsteps && ok; s++)
+		if (oc->steps[s].kind == STEP_MODULE && !oc->steps[s].host_path)
+			ok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1, oc->steps[s].argc - 1, err);
+	strbuf_release(&ko);
+	return ok ? 0 : -1;
+}
+
 /* In a worker process: one case on one target. */
 static void run_job(const struct job *job, struct run_result *res)
 {
@@ -190,14 +203,8 @@ static void run_job(const struct job *job, struct run_result *res)
 		remove_disk(&data);
 		return;
 	}
-	/* The module must fit the kernel and have the parameters the case sets. */
-	struct strbuf ko = STRBUF_INIT, merr = STRBUF_INIT;
-	strbuf_addf(&ko, "%s/targets/%s/oom_trigger.ko", state_dir(setup->root), t->name);
-	int mok = 1;
-	for (size_t s = 0; s < oc->nsteps && mok; s++)
-		if (oc->steps[s].kind == STEP_MODULE && !oc->steps[s].host_path)
-			mok = !modcheck(ko.buf, t->release, oc->steps[s].argv + 1, oc->steps[s].argc - 1, &merr);
-	if (!mok) {
+	struct strbuf merr = STRBUF_INIT;
+	if (run_module_check(setup->root, oc, t, &merr)) {
 		res->verdict = V_ERROR;
 		strbuf_addbuf(&res->reason, &merr);
 	} else {
@@ -225,7 +232,6 @@ static void run_job(const struct job *job, struct run_result *res)
 	remove_disk(&disk);
 	remove_disk(&swap);
 	remove_disk(&data);
-	strbuf_release(&ko);
 	strbuf_release(&merr);
 }
 
@@ -242,7 +248,7 @@ static void report_job(const struct job *job, const struct run_result *res)
 	if (res->verdict != V_PASS && res->verdict != V_SKIP)
 		reported_not_ok++;
 	struct strbuf name = STRBUF_INIT;
-	add_run_name(&name, d->c, 0);
+	run_name(&name, d->c, 0);
 	struct strbuf tgt = STRBUF_INIT;
 	strbuf_addstr(&tgt, d->t->name);
 	/* with several hosts, the TAP says where each run ran */
@@ -317,11 +323,11 @@ static void gather_payload(const struct run_setup *s, struct job_data *d)
 	strbuf_release(&why);
 }
 
-static int target_chosen(const struct run_setup *s, const struct target *t)
+int run_target_chosen(char *const *want, size_t nwant, const struct target *t)
 {
-	int chosen = !s->nwant;
-	for (size_t k = 0; k < s->nwant; k++)
-		chosen |= target_name_matches(s->want_targets[k], t->name);
+	int chosen = !nwant;
+	for (size_t k = 0; k < nwant; k++)
+		chosen |= target_name_matches(want[k], t->name);
 	return chosen;
 }
 
@@ -378,12 +384,12 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 	size_t njobs = 0;
 	for (size_t i = 0; i < ncases; i++)
 		for (size_t j = 0; j < tl->n; j++) {
-			if (!target_chosen(s, &tl->v[j]))
+			if (!run_target_chosen(s->want_targets, s->nwant, &tl->v[j]))
 				continue;
 			jd[njobs] = (struct job_data){ .c = &cases[i], .t = &tl->v[j], .prep = &prep[j] };
 			strbuf_init(&jd[njobs].dir);
 			strbuf_addf(&jd[njobs].dir, "%s/", run_dir);
-			add_run_name(&jd[njobs].dir, &cases[i], 1);
+			run_name(&jd[njobs].dir, &cases[i], 1);
 			strbuf_addf(&jd[njobs].dir, "/%s", tl->v[j].name);
 			/* Modules and images are built here, once per target, before any guest. */
 			if (needs_target(&cases[i], &tl->v[j]) && prep[j].ok < 0)
@@ -391,7 +397,7 @@ int run_jobs(const struct run_setup *s, const struct oomcase *cases, size_t ncas
 			/* then whether it runs (the kernel config is there now); a
 			 * skipped job boots no guest, so it waits for no memory */
 			strbuf_init(&jd[njobs].skip);
-			jd[njobs].skipped = skipped(&cases[i], &tl->v[j], host_memory, &jd[njobs].skip);
+			jd[njobs].skipped = run_skipped(&cases[i], &tl->v[j], host_memory, &jd[njobs].skip);
 			/* what it brings: fetched and built here, once, before any guest */
 			jd[njobs].payload = (struct manifest)MANIFEST_INIT;
 			strbuf_init(&jd[njobs].payload_err);

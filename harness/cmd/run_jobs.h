@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "backend/backend.h"
 #include "case/casefile.h"
+#include "lib/strbuf.h"
 #include "run/sched.h"
 #include "target/target.h"
 
@@ -29,6 +30,20 @@ struct run_setup {
 	int bisect;                /* exit as git bisect run reads it */
 	int single_console;        /* --single-console (run/runner.h) */
 };
+
+/* A run's name, "case" or "case[memory=64M,order=1]"; for_path: as a
+ * directory name ('/' and '\\' in the variant made '_'). */
+void run_name(struct strbuf *out, const struct oomcase *c, int for_path);
+/* Whether want (--target; none: every target) picks t. */
+int run_target_chosen(char *const *want, size_t nwant, const struct target *t);
+/* Why this case does not run on this target (appended to why): 1, or 0
+ * when it does. host_memory: the guest memory the host can spare
+ * (case/needs.h). Decided before any guest. */
+int run_skipped(const struct oomcase *oc, const struct target *t, unsigned long long host_memory,
+		struct strbuf *why);
+/* The target's module fits its kernel and has the parameters the case's
+ * module steps set: 0, or -1 with err. */
+int run_module_check(const char *root, const struct oomcase *oc, const struct target *t, struct strbuf *err);
 
 /* Runs the cases on the chosen targets, results under run_dir. Returns the
  * exit status: 0 every run ok, 1 something not ok (or interrupted, or a

@@ -77,7 +77,7 @@ static int missing(struct strbuf *err, const char *what)
 	return -1;
 }
 
-static int check_spec(const struct lava_job_spec *s, struct strbuf *err)
+int lava_job_check(const struct lava_job_spec *s, struct strbuf *err)
 {
 	const struct { const char *value, *name; } needed[] = {
 		{ s->job_name, "the job name" }, { s->arch, "the arch" },
@@ -108,7 +108,7 @@ static int check_spec(const struct lava_job_spec *s, struct strbuf *err)
 	return 0;
 }
 
-static int finish(struct lava_yaml *y, struct strbuf *out, size_t old_len, struct strbuf *err)
+int lava_job_finish(struct lava_yaml *y, struct strbuf *out, size_t old_len, struct strbuf *err)
 {
 	const char *why;
 
@@ -151,7 +151,7 @@ static void emit_image(struct lava_yaml *y, const char *label, const char *url, 
 	lava_yaml_map_end(y);
 }
 
-static void marker_regex(const struct lava_job_spec *s, const char *marker, struct strbuf *out)
+void lava_job_marker_regex(const struct lava_job_spec *s, const char *marker, struct strbuf *out)
 {
 	if (s->markers_are_regex)
 		strbuf_addstr(out, marker);
@@ -191,11 +191,21 @@ static void emit_actions(struct lava_yaml *y, const struct lava_job_spec *s)
 	lava_yaml_pair_seconds(y, "timeout", s->boot_timeout_s);
 	lava_yaml_key(y, "prompts");
 	lava_yaml_seq_begin(y);
-	marker_regex(s, s->start_marker, &re);
+	lava_job_marker_regex(s, s->start_marker, &re);
 	lava_yaml_str(y, re.buf);
 	lava_yaml_seq_end(y);
 	lava_yaml_map_end(y);
 	lava_yaml_map_end(y);
+
+	lava_job_emit_test(y, s);
+	lava_yaml_seq_end(y);
+	strbuf_release(&arg);
+	strbuf_release(&re);
+}
+
+void lava_job_emit_test(struct lava_yaml *y, const struct lava_job_spec *s)
+{
+	struct strbuf re = STRBUF_INIT;
 
 	/* the start marker is already behind: the monitor starts at once
 	 * (the empty regex) and ends at the end marker */
@@ -209,16 +219,13 @@ static void emit_actions(struct lava_yaml *y, const struct lava_job_spec *s)
 	lava_yaml_pair_str(y, "name", LAVA_JOB_MONITOR_NAME);
 	lava_yaml_pair_str(y, "start", "");
 	strbuf_reset(&re);
-	marker_regex(s, s->end_marker, &re);
+	lava_job_marker_regex(s, s->end_marker, &re);
 	lava_yaml_pair_str(y, "end", re.buf);
 	lava_yaml_pair_str(y, "pattern", s->result_pattern ? s->result_pattern : LAVA_JOB_RESULT_PATTERN);
 	lava_yaml_map_end(y);
 	lava_yaml_seq_end(y);
 	lava_yaml_map_end(y);
 	lava_yaml_map_end(y);
-
-	lava_yaml_seq_end(y);
-	strbuf_release(&arg);
 	strbuf_release(&re);
 }
 
@@ -227,7 +234,7 @@ int lava_job_write(const struct lava_job_spec *s, struct strbuf *out, struct str
 	struct lava_yaml y;
 	size_t old_len = out->len;
 
-	if (check_spec(s, err))
+	if (lava_job_check(s, err))
 		return -1;
 	lava_yaml_begin(&y, out);
 	lava_yaml_map_begin(&y);
@@ -236,20 +243,25 @@ int lava_job_write(const struct lava_job_spec *s, struct strbuf *out, struct str
 	lava_yaml_pair_str(&y, "visibility", "public");
 	lava_yaml_pair_str(&y, "priority", "medium");
 	emit_context(&y, s);
-	lava_yaml_key(&y, "timeouts");
-	lava_yaml_map_begin(&y);
-	lava_yaml_pair_seconds(&y, "job", s->job_timeout_s);
-	/* waiting on the console is the connection's timeout: as long as
-	 * the action's, so that the action's own timeout is what ends it */
-	lava_yaml_key(&y, "connections");
-	lava_yaml_map_begin(&y);
-	lava_yaml_pair_seconds(&y, "auto-login-action", s->boot_timeout_s);
-	lava_yaml_pair_seconds(&y, "lava-test-monitor", s->test_timeout_s);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
+	lava_job_emit_timeouts(&y, s->job_timeout_s, s->boot_timeout_s, s->test_timeout_s);
 	emit_actions(&y, s);
 	lava_yaml_map_end(&y);
-	return finish(&y, out, old_len, err);
+	return lava_job_finish(&y, out, old_len, err);
+}
+
+void lava_job_emit_timeouts(struct lava_yaml *y, unsigned job_s, unsigned boot_s, unsigned test_s)
+{
+	lava_yaml_key(y, "timeouts");
+	lava_yaml_map_begin(y);
+	lava_yaml_pair_seconds(y, "job", job_s);
+	/* waiting on the console is the connection's timeout: as long as
+	 * the action's, so that the action's own timeout is what ends it */
+	lava_yaml_key(y, "connections");
+	lava_yaml_map_begin(y);
+	lava_yaml_pair_seconds(y, "auto-login-action", boot_s);
+	lava_yaml_pair_seconds(y, "lava-test-monitor", test_s);
+	lava_yaml_map_end(y);
+	lava_yaml_map_end(y);
 }
 
 static void emit_serial_connections(struct lava_yaml *y)
@@ -327,7 +339,7 @@ int lava_job_write_device(const struct lava_job_spec *s, struct strbuf *out, str
 	struct lava_yaml y;
 	size_t old_len = out->len;
 
-	if (check_spec(s, err))
+	if (lava_job_check(s, err))
 		return -1;
 	lava_yaml_begin(&y, out);
 	lava_yaml_map_begin(&y);
@@ -393,7 +405,7 @@ int lava_job_write_device(const struct lava_job_spec *s, struct strbuf *out, str
 	lava_yaml_map_end(&y);
 	lava_yaml_map_end(&y);
 	lava_yaml_map_end(&y);
-	return finish(&y, out, old_len, err);
+	return lava_job_finish(&y, out, old_len, err);
 }
 
 int lava_job_write_dispatcher(const char *prefix, struct strbuf *out, struct strbuf *err)
@@ -410,5 +422,5 @@ int lava_job_write_dispatcher(const char *prefix, struct strbuf *out, struct str
 	lava_yaml_pair_str(&y, "prefix", prefix);
 	lava_yaml_pair_str(&y, "dispatcher_ip", "127.0.0.1");
 	lava_yaml_map_end(&y);
-	return finish(&y, out, old_len, err);
+	return lava_job_finish(&y, out, old_len, err);
 }

@@ -57,6 +57,21 @@ int lava_job_write_device(const struct lava_job_spec *spec, struct strbuf *out, 
  * loopback (nothing is served to the guest). */
 int lava_job_write_dispatcher(const char *prefix, struct strbuf *out, struct strbuf *err);
 
+/* What a job writer of another device type (lava/lava_board.h) shares
+ * with this one. The spec's fields checked as lava_job_write does: 0, or
+ * -1 with err. */
+int lava_job_check(const struct lava_job_spec *spec, struct strbuf *err);
+struct lava_yaml;
+/* The job's timeouts: job, and the connections' of its boot and test. */
+void lava_job_emit_timeouts(struct lava_yaml *y, unsigned job_s, unsigned boot_s, unsigned test_s);
+/* The `test` action: a monitor from the start to the end marker. */
+void lava_job_emit_test(struct lava_yaml *y, const struct lava_job_spec *spec);
+/* A marker as the regex LAVA is given. */
+void lava_job_marker_regex(const struct lava_job_spec *spec, const char *marker, struct strbuf *out);
+/* Ends the YAML document begun at out->len == old_len: 0, or -1 with err
+ * and out as it was. */
+int lava_job_finish(struct lava_yaml *y, struct strbuf *out, size_t old_len, struct strbuf *err);
+
 /* A local file as the URL LAVA copies it from: file:// and the absolute
  * path. -1 with the reason in err when the path cannot be one (relative,
  * or characters that LAVA's URL parsing or its QEMU command line split

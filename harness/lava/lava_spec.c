@@ -30,6 +30,22 @@ void lava_spec_cmdline(const struct vm_config *cfg, struct strbuf *out)
 	strbuf_addstr(out, " " BACKEND_SINGLE_CONSOLE_CMDLINE);
 }
 
+void lava_spec_board_cmdline(const struct vm_config *cfg, struct strbuf *out)
+{
+	const struct arch_ops *a = arch_of(cfg->target->arch);
+	struct strbuf all = STRBUF_INIT;
+	size_t skip = strlen(a->console_arg);
+
+	lava_spec_cmdline(cfg, &all);
+	/* arch_guest_cmdline puts the console first */
+	if (!strncmp(all.buf, a->console_arg, skip) && all.buf[skip] == ' ')
+		skip++;
+	else
+		skip = 0;
+	strbuf_addstr(out, all.buf + skip);
+	strbuf_release(&all);
+}
+
 static void add_extra(struct lava_spec *s, const char *opt)
 {
 	s->extra = xrealloc(s->extra, (s->n_extra + 1) * sizeof(*s->extra));

@@ -50,5 +50,8 @@ void lava_spec_release(struct lava_spec *s);
  * backend's: the arch's, the payload's, the case's, then
  * BACKEND_SINGLE_CONSOLE_CMDLINE). */
 void lava_spec_cmdline(const struct vm_config *cfg, struct strbuf *out);
+/* The same without the arch's console=: a board's device type names
+ * its own console (lava/lava_board.h). */
+void lava_spec_board_cmdline(const struct vm_config *cfg, struct strbuf *out);
 
 #endif

@@ -267,34 +267,59 @@ static int spoke(struct run_ctx *x)
 	return r;
 }
 
-/* A single-console run's plan: its key first, the whole baked into a copy
- * of the target's initrd (path in initrd) with plan.txt as the plan file.
- * 0, or -1 with err. */
-static int bake_plan(struct run_ctx *x, struct strbuf *initrd, struct strbuf *err)
+int runner_plan(const struct oomcase *c, int payload, int swap, int disk, struct strbuf *plan,
+		struct strbuf *err)
 {
-	unsigned char key[SIPHASH_KEY_BYTES];
+	/* the payload is unpacked before anything else the plan does */
+	if (payload)
+		strbuf_addstr(plan, "payload\n");
+	/* swap on and the filesystem mounted before the case's own lines */
+	if (swap)
+		strbuf_addstr(plan, "swap\n");
+	if (disk)
+		strbuf_addstr(plan, "disk\n");
+	return plan_build(c, plan, err);
+}
+
+int runner_bake(const char *dir, const char *base_initrd, struct strbuf *plan,
+		unsigned char key[SIPHASH_KEY_BYTES], const char *initrd, struct strbuf *err)
+{
 	struct strbuf keyed = STRBUF_INIT, plan_path = STRBUF_INIT;
-	const struct deframe_sink sink = { console_from_deframe, record_from_deframe, x };
-	int r = -1;
+	int r = -1, w;
 
 	if (bake_new_key(key, err))
 		goto out;
 	bake_key_line(&keyed, key);
-	strbuf_addbuf(&keyed, &x->plan);
-	strbuf_reset(&x->plan);
-	strbuf_addbuf(&x->plan, &keyed);
-	run_files_write_plan(x->rq->run_dir, &x->plan);
-	strbuf_addf(&plan_path, "%s/plan.txt", x->rq->run_dir);
-	strbuf_addf(initrd, "%s/initrd.cpio", x->rq->run_dir);
-	if (bake_initrd(x->rq->initrd, plan_path.buf, initrd->buf, err))
+	strbuf_addbuf(&keyed, plan);
+	strbuf_reset(plan);
+	strbuf_addbuf(plan, &keyed);
+	strbuf_addf(&plan_path, "%s/plan.txt", dir);
+	if ((w = fs_write_atomic(plan_path.buf, plan->buf, plan->len))) {
+		strbuf_addf(err, "%s: %s", plan_path.buf, strerror(-w));
 		goto out;
-	deframe_init(&x->deframe, key, &sink);
-	x->plan_sent = 1;
+	}
+	if (bake_initrd(base_initrd, plan_path.buf, initrd, err))
+		goto out;
 	r = 0;
 out:
 	strbuf_release(&keyed);
 	strbuf_release(&plan_path);
 	return r;
+}
+
+/* A single-console run's plan baked into a copy of the target's initrd
+ * (path in initrd), its frames read with the plan's key. 0, or -1 with err. */
+static int bake_plan(struct run_ctx *x, struct strbuf *initrd, struct strbuf *err)
+{
+	unsigned char key[SIPHASH_KEY_BYTES];
+	const struct deframe_sink sink = { console_from_deframe, record_from_deframe, x };
+
+	strbuf_addf(initrd, "%s/initrd.cpio", x->rq->run_dir);
+	if (runner_bake(x->rq->run_dir, x->rq->initrd, &x->plan, key, initrd->buf, err))
+		return -1;
+	deframe_init(&x->deframe, key, &sink);
+	x->plan_sent = 1;
+	return 0;
 }
 
 /* What went wrong with the frames is an agent error: the records cannot be
@@ -354,15 +379,7 @@ void run_one(const struct run_request *rq, struct run_result *res)
 	x.con.log_fd = run_files_open_log(rq->run_dir, "console.log");
 	x.agent.log_fd = run_files_open_log(rq->run_dir, "agent.log");
 
-	/* the payload is unpacked before anything else the plan does */
-	if (rq->payload)
-		strbuf_addstr(&x.plan, "payload\n");
-	/* swap on and the filesystem mounted before the case's own lines */
-	if (rq->swap_disk)
-		strbuf_addstr(&x.plan, "swap\n");
-	if (rq->data_disk)
-		strbuf_addstr(&x.plan, "disk\n");
-	if (plan_build(rq->c, &x.plan, &err)) {
+	if (runner_plan(rq->c, !!rq->payload, !!rq->swap_disk, !!rq->data_disk, &x.plan, &err)) {
 		res->verdict = V_ERROR;
 		strbuf_addstr(&res->reason, err.buf);
 		goto out;

@@ -11,6 +11,8 @@
 #include "backend/backend.h"
 #include "case/casefile.h"
 #include "lib/facts.h"
+#include "lib/strbuf.h"
+#include "proto/siphash.h"
 #include "run/judge.h"
 #include "target/target.h"
 
@@ -41,6 +43,17 @@ extern volatile sig_atomic_t runner_interrupted;
 /* Whether an agent record line is a periodic sample (mem, sys, cgmem):
  * those do not count against --silence. */
 int runner_is_sample(const char *line, size_t len);
+
+/* The plan a run's guest is given: "payload", "swap" and "disk" first
+ * when it has those disks, then the case's (case/plan.h), appended to
+ * plan. 0, or -1 with err. */
+int runner_plan(const struct oomcase *c, int payload, int swap, int disk, struct strbuf *plan,
+		struct strbuf *err);
+/* A single-console run's plan baked in (run/bake.h): a new key, whose line
+ * is put before plan's text, plan written to dir/plan.txt and base_initrd
+ * with it to initrd. 0, or -1 with err. */
+int runner_bake(const char *dir, const char *base_initrd, struct strbuf *plan,
+		unsigned char key[SIPHASH_KEY_BYTES], const char *initrd, struct strbuf *err);
 
 /* Runs it; always fills res (never fails itself). */
 void run_one(const struct run_request *rq, struct run_result *res);
