@@ -27,7 +27,16 @@ PGBIN=/usr/lib/postgresql/15/bin
 WORKER=oomtest DEVICE=qemu01 ADMIN=oomtest-admin
 DAEMONS=(lava-worker lava-scheduler gunicorn)
 
-alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+# A process that exists and is not a zombie (PID 1 here may be slow to reap).
+live() {
+	local p st
+	for p; do
+		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
+		case $st in Z*) ;; *) return 0 ;; esac
+	done
+	return 1
+}
+alive() { [ -f "$dir/$1.pid" ] && live "$(cat "$dir/$1.pid")"; }
 descendants() {
 	local c
 	for c in $(pgrep -P "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
@@ -38,14 +47,14 @@ stop_daemon() {
 	local name=$1 pid pids
 	[ -f "$dir/$name.pid" ] || return 0
 	pid=$(cat "$dir/$name.pid")
-	if kill -0 "$pid" 2>/dev/null; then
+	if live "$pid"; then
 		pids="$pid $(descendants "$pid" | tr '\n' ' ')"
 		kill -TERM -- "-$pid" 2>/dev/null || true
 		# shellcheck disable=SC2086
 		kill -TERM $pids 2>/dev/null || true
 		for _ in $(seq 1 100); do
 			# shellcheck disable=SC2086
-			kill -0 $pids 2>/dev/null || break
+			live $pids || break
 			sleep 0.1
 		done
 		kill -KILL -- "-$pid" 2>/dev/null || true
