@@ -16,6 +16,9 @@ HOST_CFLAGS := $(CFLAGS_COMMON) $(CFLAGS)
 unexport OOMTEST_STATE
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 HOST_LIBS := -lkmod -lvirt -lxml2 -ljson-c $(YAML_LIBS) -lm -pthread
+# the LAVA server backend's REST client (harness/lava/lava_rest.c)
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+HOST_LIBS += $(CURL_LIBS)
 SAN_FLAGS := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # harness/ holds one folder per pipeline stage; tests/ and fuzz/ are not part of the program

@@ -11,7 +11,8 @@ PKGS=(make gcc gcc-12 gcc-i686-linux-gnu libc6-dev-i386-cross gcc-aarch64-linux-
       qemu-system-x86 qemu-system-arm cpio xz-utils zstd kmod clang lld llvm dwarves procps perl
       libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu
 	libxml2-dev libxml2-utils libjson-c-dev libyaml-dev chromium groff-base man-db
-	e2fsprogs util-linux lava-dispatcher)
+	e2fsprogs util-linux lava-dispatcher
+	libcurl4-openssl-dev lava-server postgresql curl)
 
 missing=()
 for p in "${PKGS[@]}"; do

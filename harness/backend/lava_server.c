@@ -1,0 +1,444 @@
+/* backend_lava_server: each guest is a job on a LAVA server, through its
+ * REST API (lava/lava_rest.h). start() writes the run's job (lava/lava_job.h:
+ * the target's kernel and the run's baked initramfs, as file:// URLs that
+ * a worker on this host reads, or copied into the directory the user
+ * serves over HTTP and named under its base URL), keeps it in the run
+ * directory (lava-job.yaml, and the job's page in lava-job.url), submits
+ * it, and a thread polls the job: its log from the last line read on,
+ * through lava/lava_log.h, whose console lines go to the runner through a
+ * socketpair, until the job is Finished. LAVA gives a guest one serial
+ * line, so runs are single-console ones: agent_fd is -1. kill cancels the
+ * job (LAVA stops QEMU) and waits for LAVA to say it ended. Not wired into
+ * cmd/run.c yet: backend_lava_server_set() takes --lava-url, --lava-token,
+ * --lava-artifacts-url and --lava-artifacts-dir. */
+#include "backend/backend.h"
+#include "lava/lava_job.h"
+#include "lava/lava_log.h"
+#include "lava/lava_rest.h"
+#include "lib/clock.h"
+#include "lib/fs.h"
+#include "proto/frame.h"
+#include "target/arch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Between two looks at the job. */
+#define POLL_MS 1000
+/* REST failures in a row after which the server counts as gone. */
+#define MAX_FAILURES 30
+/* After a cancel, how long LAVA may take to end the job. */
+#define CANCEL_WAIT_MS 60000
+/* The job's timeouts: the runner keeps its own clock and cancels sooner. */
+#define DEPLOY_S 300
+#define BOOT_S 600
+#define TEST_S 3600
+
+static const char *server_url, *server_token, *artifacts_url, *artifacts_dir;
+
+void backend_lava_server_set(const char *url, const char *token, const char *art_url, const char *art_dir)
+{
+	server_url = url;
+	server_token = token;
+	artifacts_url = art_url;
+	artifacts_dir = art_dir;
+}
+
+struct vm {
+	struct lava_rest *rest;     /* the poller's */
+	struct lava_rest *ctl;      /* kill's */
+	unsigned long long id;
+	struct strbuf page;         /* the job's URL for people */
+	int con[2];                 /* [0]: the runner's console stream; [1]: the poller's end */
+	pthread_t poller;
+	int poller_started;
+	atomic_int stop, finished, lost, runner_gone;
+	pthread_mutex_t mu;         /* guards health, state_err and log after the poller's end */
+	char *health;
+	struct strbuf state_err;    /* the last REST error */
+	struct lava_log *log;
+	struct strbuf first_error;
+	char *copies[2];            /* files put in artifacts_dir */
+};
+
+static void hand_on(struct vm *vm, const char *p, size_t n)
+{
+	while (n && !atomic_load(&vm->runner_gone) && !atomic_load(&vm->stop)) {
+		struct pollfd pfd = { vm->con[1], POLLOUT, 0 };
+		ssize_t w;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		w = send(vm->con[1], p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			atomic_store(&vm->runner_gone, 1);
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void take_events(struct vm *vm)
+{
+	struct lava_event ev;
+
+	while (lava_log_next(vm->log, &ev)) {
+		if (ev.kind == LAVA_EVENT_CONSOLE) {
+			hand_on(vm, ev.text, ev.text_len);
+			hand_on(vm, "\n", 1);
+		} else if (ev.kind == LAVA_EVENT_ERROR && !vm->first_error.len) {
+			strbuf_add(&vm->first_error, ev.text, strcspn(ev.text, "\n"));
+		}
+		lava_event_release(&ev);
+	}
+}
+
+static void sleep_unless_stopped(struct vm *vm, int ms)
+{
+	for (; ms > 0 && !atomic_load(&vm->stop); ms -= 50)
+		usleep(50 * 1000);
+}
+
+static void *poller_main(void *arg)
+{
+	struct vm *vm = arg;
+	struct strbuf chunk = STRBUF_INIT, err = STRBUF_INIT;
+	size_t lines = 0;
+	int failures = 0, last_round = 0;
+
+	while (!atomic_load(&vm->stop)) {
+		struct lava_rest_job job;
+		int r;
+
+		strbuf_reset(&err);
+		strbuf_reset(&chunk);
+		r = lava_rest_logs(vm->rest, vm->id, lines, &chunk, &lines, &err);
+		if (!r && chunk.len) {
+			lava_log_feed(vm->log, chunk.buf, chunk.len);
+			take_events(vm);
+		}
+		if (last_round)
+			break;
+		if (!r)
+			r = lava_rest_status(vm->rest, vm->id, &job, &err);
+		if (r) {
+			pthread_mutex_lock(&vm->mu);
+			strbuf_reset(&vm->state_err);
+			strbuf_addbuf(&vm->state_err, &err);
+			pthread_mutex_unlock(&vm->mu);
+			if (++failures >= MAX_FAILURES) {
+				atomic_store(&vm->lost, 1);
+				break;
+			}
+		} else {
+			failures = 0;
+			pthread_mutex_lock(&vm->mu);
+			free(vm->health);
+			vm->health = xstrdup(job.health);
+			pthread_mutex_unlock(&vm->mu);
+			/* the log is complete once the job is Finished: one more read */
+			last_round = lava_rest_job_finished(&job);
+			lava_rest_job_release(&job);
+			if (last_round)
+				continue;
+		}
+		sleep_unless_stopped(vm, POLL_MS);
+	}
+	lava_log_end(vm->log);
+	take_events(vm);
+	strbuf_release(&chunk);
+	strbuf_release(&err);
+	shutdown(vm->con[1], SHUT_WR);
+	atomic_store(&vm->finished, 1);
+	return NULL;
+}
+
+/* path put into artifacts_dir (a hard link, else a copy) under a name of
+ * its own; its URL under artifacts_url into url. */
+static int publish(struct vm *vm, int slot, const char *path, const char *what, struct strbuf *url,
+		   struct strbuf *err)
+{
+	struct strbuf name = STRBUF_INIT, dest = STRBUF_INIT, data = STRBUF_INIT;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int r = 0;
+
+	if (!artifacts_url)
+		return lava_job_file_url(path, url, err);
+	if (!artifacts_dir) {
+		strbuf_addstr(err, "--lava-artifacts-url needs --lava-artifacts-dir: the directory served there");
+		return -1;
+	}
+	strbuf_addf(&name, "oomtest-%d-%llu-%s-%s", (int)getpid(), (unsigned long long)clock_now_ms(), what, base);
+	strbuf_addf(&dest, "%s/%s", artifacts_dir, name.buf);
+	if (link(path, dest.buf)) {
+		if (strbuf_read_file(&data, path) || fs_write_atomic(dest.buf, data.buf, data.len)) {
+			strbuf_addf(err, "cannot put %s into %s: %s", path, artifacts_dir, strerror(errno));
+			r = -1;
+		}
+	}
+	if (!r) {
+		vm->copies[slot] = strbuf_detach(&dest);
+		strbuf_addf(url, "%s%s%s", artifacts_url,
+			    artifacts_url[strlen(artifacts_url) - 1] == '/' ? "" : "/", name.buf);
+	}
+	strbuf_release(&name);
+	strbuf_release(&dest);
+	strbuf_release(&data);
+	return r;
+}
+
+/* The arch names LAVA's qemu device type knows. */
+static const char *lava_arch(const struct arch_ops *a)
+{
+	return a == &arch_arm64 ? "arm64" : a == &arch_i386 ? "i386" : "x86_64";
+}
+
+static int write_job(struct vm *vm, const struct vm_config *cfg, struct strbuf *yaml, struct strbuf *err)
+{
+	const struct arch_ops *a = arch_of(cfg->target->arch);
+	struct strbuf kernel = STRBUF_INIT, initrd = STRBUF_INIT, cmdline = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf panic_dev = STRBUF_INIT;
+	const char *extra[3];
+	struct lava_job_spec s = { 0 };
+	int r = -1;
+
+	if (cfg->payload || cfg->swap_disk || cfg->data_disk) {
+		strbuf_addstr(err, "the run needs a disk (payload, swap or data), which a LAVA job cannot attach");
+		goto out;
+	}
+	if (publish(vm, 0, cfg->target->kernel, "kernel", &kernel, err) ||
+	    publish(vm, 1, cfg->initrd, "initrd", &initrd, err))
+		goto out;
+	arch_guest_cmdline(a, &cmdline);
+	if (cfg->extra_cmdline && *cfg->extra_cmdline)
+		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
+	strbuf_addstr(&cmdline, " " BACKEND_SINGLE_CONSOLE_CMDLINE);
+	strbuf_addf(&name, "oomtest %s on %s",
+		    strrchr(cfg->run_dir, '/') ? strrchr(cfg->run_dir, '/') + 1 : cfg->run_dir, cfg->target->name);
+	strbuf_addf(&panic_dev, "-device %s", a->panic_device);
+	extra[0] = "-no-reboot";
+	extra[1] = "-smp 1";
+	extra[2] = panic_dev.buf;
+	s.job_name = name.buf;
+	s.arch = lava_arch(a);
+	s.machine = a->machine;
+	s.cpu = a->cpu_tcg ? a->cpu_tcg : a->cpu;
+	s.memory_mb = (unsigned)(cfg->memory >> 20);
+	s.kernel_url = kernel.buf;
+	s.initramfs_url = initrd.buf;
+	s.cmdline = cmdline.buf;
+	s.deploy_timeout_s = DEPLOY_S;
+	s.boot_timeout_s = BOOT_S;
+	s.test_timeout_s = TEST_S;
+	s.job_timeout_s = DEPLOY_S + BOOT_S + TEST_S + 60;
+	/* the agent's first record ends the boot, its "done" record the test
+	 * (proto/frame.h: "oomtest:TAG SEQ . done") */
+	s.start_marker = FRAME_PREFIX;
+	s.end_marker = " . done";
+	s.qemu_extra = extra;
+	s.n_qemu_extra = 3;
+	r = lava_job_write(&s, yaml, err);
+out:
+	strbuf_release(&kernel);
+	strbuf_release(&initrd);
+	strbuf_release(&cmdline);
+	strbuf_release(&name);
+	strbuf_release(&panic_dev);
+	return r;
+}
+
+static void lava_destroy(struct vm *vm);
+
+static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbuf *err)
+{
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+	struct strbuf yaml = STRBUF_INIT, path = STRBUF_INIT;
+	int r;
+
+	vm->con[0] = vm->con[1] = -1;
+	pthread_mutex_init(&vm->mu, NULL);
+	strbuf_init(&vm->page);
+	strbuf_init(&vm->state_err);
+	strbuf_init(&vm->first_error);
+	*out = NULL;
+	if (!server_url) {
+		strbuf_addstr(err, "--backend lava needs --lava-url");
+		goto fail;
+	}
+	if (!cfg->single_console) {
+		strbuf_addstr(err, "--backend lava runs single-console runs only: LAVA gives a guest one serial line");
+		goto fail;
+	}
+	if (write_job(vm, cfg, &yaml, err))
+		goto fail;
+	strbuf_addf(&path, "%s/lava-job.yaml", cfg->run_dir);
+	fs_write_atomic(path.buf, yaml.buf, yaml.len);
+	vm->rest = lava_rest_new(server_url, server_token);
+	vm->ctl = lava_rest_new(server_url, server_token);
+	r = lava_rest_submit(vm->rest, yaml.buf, &vm->id, err);
+	if (r)
+		goto fail;
+	lava_rest_job_url(vm->rest, vm->id, &vm->page);
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/lava-job.url", cfg->run_dir);
+	strbuf_addch(&vm->page, '\n');
+	fs_write_atomic(path.buf, vm->page.buf, vm->page.len);
+	strbuf_rtrim(&vm->page);
+	vm->log = lava_log_new();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, vm->con)) {
+		strbuf_addf(err, "socketpair: %s", strerror(errno));
+		lava_rest_cancel(vm->ctl, vm->id, err);
+		goto fail;
+	}
+	if (pthread_create(&vm->poller, NULL, poller_main, vm)) {
+		strbuf_addstr(err, "cannot start the thread that follows the LAVA job");
+		lava_rest_cancel(vm->ctl, vm->id, err);
+		goto fail;
+	}
+	vm->poller_started = 1;
+	strbuf_release(&yaml);
+	strbuf_release(&path);
+	*out = vm;
+	return 0;
+fail:
+	strbuf_release(&yaml);
+	strbuf_release(&path);
+	lava_destroy(vm);
+	return -1;
+}
+
+static int lava_console_fd(struct vm *vm)
+{
+	return vm->con[0];
+}
+
+static int lava_agent_fd(struct vm *vm)
+{
+	(void)vm;
+	return -1;
+}
+
+static int lava_wait(struct vm *vm, int timeout_ms)
+{
+	unsigned long long until = clock_now_ms() + (unsigned long long)(timeout_ms > 0 ? timeout_ms : 0);
+
+	while (!atomic_load(&vm->finished)) {
+		if (clock_now_ms() >= until)
+			return 0;
+		usleep(20 * 1000);
+	}
+	return 1;
+}
+
+static void lava_kill(struct vm *vm)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (!atomic_load(&vm->finished) && lava_rest_cancel(vm->ctl, vm->id, &err) == 0)
+		lava_wait(vm, CANCEL_WAIT_MS);
+	atomic_store(&vm->stop, 1);
+	strbuf_release(&err);
+}
+
+static void join_poller(struct vm *vm)
+{
+	if (vm->poller_started) {
+		pthread_join(vm->poller, NULL);
+		vm->poller_started = 0;
+	}
+}
+
+static void lava_describe_exit(struct vm *vm, struct strbuf *out)
+{
+	enum lava_job_end end;
+
+	join_poller(vm);
+	end = lava_log_job_end(vm->log);
+	strbuf_addf(out, "LAVA job %s: %s", vm->page.buf, vm->health ? vm->health : "state unknown");
+	if (atomic_load(&vm->lost))
+		strbuf_addf(out, " (the server stopped answering: %s)", vm->state_err.buf);
+	if (end == LAVA_JOB_INCOMPLETE || end == LAVA_JOB_CANCELED)
+		strbuf_addf(out, ": %s: %s", lava_log_error_type(vm->log), lava_log_error_msg(vm->log));
+	else if (vm->first_error.len)
+		strbuf_addf(out, ": %s", vm->first_error.buf);
+}
+
+static double lava_cpu_seconds(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+static int lava_host_lost(struct vm *vm)
+{
+	return atomic_load(&vm->lost);
+}
+
+static int lava_guest_panicked(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+static void lava_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	atomic_store(&vm->stop, 1);
+	join_poller(vm);
+	for (int i = 0; i < 2; i++) {
+		if (vm->con[i] >= 0)
+			close(vm->con[i]);
+		if (vm->copies[i])
+			unlink(vm->copies[i]);
+		free(vm->copies[i]);
+	}
+	lava_rest_free(vm->rest);
+	lava_rest_free(vm->ctl);
+	lava_log_free(vm->log);
+	free(vm->health);
+	strbuf_release(&vm->page);
+	strbuf_release(&vm->state_err);
+	strbuf_release(&vm->first_error);
+	pthread_mutex_destroy(&vm->mu);
+	free(vm);
+}
+
+static void lava_setup(const struct vm_config *probe, const char *state_dir)
+{
+	(void)probe;
+	(void)state_dir;
+}
+
+static const char *lava_accel(void)
+{
+	return "lava";
+}
+
+const struct backend_ops backend_lava_server = {
+	.name = "lava",
+	.setup = lava_setup,
+	.accel = lava_accel,
+	.start = lava_start,
+	.console_fd = lava_console_fd,
+	.agent_fd = lava_agent_fd,
+	.wait = lava_wait,
+	.kill = lava_kill,
+	.describe_exit = lava_describe_exit,
+	.save = NULL,
+	.cpu_seconds = lava_cpu_seconds,
+	.host_lost = lava_host_lost,
+	.guest_panicked = lava_guest_panicked,
+	.destroy = lava_destroy,
+};
