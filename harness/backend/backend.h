@@ -70,6 +70,12 @@ struct backend_ops {
 #define BACKEND_SINGLE_CONSOLE_CMDLINE OOMTEST_CHAN_ARG OOMTEST_CHAN_KMSG " printk.devkmsg=on"
 
 extern const struct backend_ops backend_qemu;
+/* --backend lava: each guest a job of a LAVA server (backend/lava_server.c) */
+extern const struct backend_ops backend_lava_server;
+/* The server, its API token, and where artifacts are served (a base URL
+ * and the directory behind it; both NULL: file:// URLs a worker on this
+ * host reads). Set before any worker starts. */
+void backend_lava_server_set(const char *url, const char *token, const char *art_url, const char *art_dir);
 extern const struct backend_ops backend_libvirt;
 /* Each guest a LAVA job run by this host's dispatcher, lava-run
  * (backend/lava_local.c); single console only. */

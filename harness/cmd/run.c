@@ -19,6 +19,8 @@ struct run_args {
 	struct run_setup setup;
 	const char *kernel, *kdir, *arch, *results;
 	int cold_boot;
+	/* --backend lava: the server, its token, where artifacts are served */
+	const char *lava_url, *lava_token, *lava_artifacts_url, *lava_artifacts_dir;
 };
 
 /* --connect URI or URI*SLOTS; 0, or -1 with a message. */
@@ -45,7 +47,8 @@ static int add_host(struct run_setup *s, char *arg)
 	return 0;
 }
 
-static const struct backend_ops *const backends[] = { &backend_qemu, &backend_libvirt, &backend_lava_local };
+static const struct backend_ops *const backends[] = { &backend_qemu, &backend_libvirt, &backend_lava_local,
+						       &backend_lava_server };
 
 /* One option; 0, or -1 with a message. */
 static int take_option(struct run_args *a, int c, char *arg)
@@ -83,10 +86,14 @@ static int take_option(struct run_args *a, int c, char *arg)
 				s->backend = backends[i];
 				return 0;
 			}
-		fprintf(stderr, "oomtest: --backend %s: qemu, libvirt or lava-local\n", arg);
+		fprintf(stderr, "oomtest: --backend %s: qemu, libvirt, lava-local or lava\n", arg);
 		return -1;
 	case 'U':
 		return add_host(s, arg);
+	case 'u': a->lava_url = arg; return 0;
+	case 'K': a->lava_token = arg; return 0;
+	case 'A': a->lava_artifacts_url = arg; return 0;
+	case 'D': a->lava_artifacts_dir = arg; return 0;
 	case 'L':
 		if (!units_parse_size(arg, &s->log_limit) && s->log_limit >= 4096)
 			return 0;
@@ -137,6 +144,10 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		{ "no-progress", no_argument, NULL, 'N' },
 		{ "bisect", no_argument, NULL, 'b' },
 		{ "single-console", no_argument, NULL, '1' },
+		{ "lava-url", required_argument, NULL, 'u' },
+		{ "lava-token", required_argument, NULL, 'K' },
+		{ "lava-artifacts-url", required_argument, NULL, 'A' },
+		{ "lava-artifacts-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +179,25 @@ static int parse_options(struct run_args *a, int argc, char **argv)
 		if (r)
 			return -1;
 		a->setup.single_console = 1;
+	}
+	/* a LAVA server's job: its URL and a token (or OOMTEST_LAVA_TOKEN) */
+	if (a->setup.backend == &backend_lava_server) {
+		if (!a->lava_token)
+			a->lava_token = getenv("OOMTEST_LAVA_TOKEN");
+		if (!a->lava_url || !a->lava_token) {
+			fprintf(stderr, "oomtest run: --backend lava needs --lava-url URL and --lava-token TOKEN "
+					"(or OOMTEST_LAVA_TOKEN)\n");
+			return -1;
+		}
+		if (!a->lava_artifacts_url != !a->lava_artifacts_dir) {
+			fprintf(stderr, "oomtest run: --lava-artifacts-url and --lava-artifacts-dir go together\n");
+			return -1;
+		}
+		backend_lava_server_set(a->lava_url, a->lava_token, a->lava_artifacts_url, a->lava_artifacts_dir);
+		a->setup.single_console = 1;
+	} else if (a->lava_url || a->lava_token || a->lava_artifacts_url || a->lava_artifacts_dir) {
+		fprintf(stderr, "oomtest run: the --lava-* options are for --backend lava\n");
+		return -1;
 	}
 	/* libvirt gives its domains their own devices (harness/backend/libvirt_xml.c) */
 	if (a->setup.single_console && a->setup.backend == &backend_libvirt) {
