@@ -138,7 +138,7 @@ $(B)/fuzz/fuzz_guest_kmsg: harness/fuzz/fuzz_guest_kmsg.c $(filter-out guest/age
 	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(filter %.c,$^) -o $@
 
 # the agent's archive walker, with the agent modules it needs instead of the harness
-FUZZ_GUEST_PAYLOAD_SRCS := guest/payload.c guest/chan.c guest/buf.c proto/codec.c proto/frame.c proto/siphash.c harness/lib/clock.c
+FUZZ_GUEST_PAYLOAD_SRCS := guest/payload.c guest/chan.c guest/modules.c guest/buf.c proto/codec.c proto/frame.c proto/siphash.c harness/lib/clock.c
 $(B)/fuzz/fuzz_guest_payload: harness/fuzz/fuzz_guest_payload.c $(FUZZ_GUEST_PAYLOAD_SRCS) $(wildcard guest/*.h proto/*.h)
 	@mkdir -p $(@D)
 	clang $(CFLAGS_COMMON) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(filter %.c,$^) -o $@
@@ -166,6 +166,7 @@ check:
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-corpus
 	@$(MAKE) --no-print-directory integration
+	@./harness/tests/lava-server.sh
 
 # Every fuzz target over its committed corpus, once (ASan+UBSan): the
 # inputs that found something before still pass.

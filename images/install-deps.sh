@@ -12,7 +12,7 @@ PKGS=(make gcc gcc-12 gcc-i686-linux-gnu libc6-dev-i386-cross gcc-aarch64-linux-
       libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu
 	libxml2-dev libxml2-utils libjson-c-dev libyaml-dev chromium groff-base man-db
 	e2fsprogs util-linux lava-dispatcher
-	libcurl4-openssl-dev lava-server postgresql curl)
+	libcurl4-openssl-dev lava-server postgresql curl u-boot-tools)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,7 +4,8 @@
 # it starts, a second start finds it, its REST API knows the admin's token
 # and refuses another, refuses a job for a device type it lacks with
 # LAVA's message, its worker is online with the qemu device idle, and stop
-# leaves none of its processes behind. No job boots a guest here.
+# leaves none of its processes behind; the seed cases run as its jobs with
+# the qemu backend's verdicts.
 # Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,9 +25,9 @@ check() { # name, then a command that must succeed
 }
 
 if [ "$(id -u)" != 0 ] || [ ! -x /usr/bin/lava-server ]; then
-	echo "ok - skipped: needs root and lava-server (images/install-deps.sh)"
-	echo "1 passed, 0 failed"
-	exit 0
+	echo "not ok - needs root and lava-server, postgresql, lava-dispatcher (images/install-deps.sh)"
+	echo "0 passed, 1 failed"
+	exit 1
 fi
 
 start() { images/lava-server-local.sh start "$dir" > "$work/start.out"; }
@@ -58,6 +59,36 @@ worker_online() { api "$token" workers/oomtest/ > "$work/worker" && grep -q '"st
 check "the worker is online" worker_online
 device_idle() { api "$token" devices/qemu01/ > "$work/device" && grep -q '"state":"Idle","health":"Good"' "$work/device"; }
 check "the qemu device is idle and good" device_idle
+
+# The seed cases as jobs of the server (--backend lava), on its qemu
+# device: the verdicts of the qemu backend, each job's page kept, a panic
+# that ended QEMU judged from the console; a bad token an error naming it.
+seeds="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/panic-on-oom.case"
+verdicts() { grep -E '^(not )?ok' "$1"; }
+seed_jobs() {
+	# shellcheck disable=SC2086
+	OOMTEST_LAVA_TOKEN=$token build/oomtest run -j 2 --backend lava --lava-url "$url" -t x86_64 \
+		--results "$work/lres" $seeds > "$work/lava.tap" 2> "$work/lava.err" || { cat "$work/lava.tap" "$work/lava.err"; return 1; }
+	# shellcheck disable=SC2086
+	build/oomtest run -j 2 --cold-boot -t x86_64 --results "$work/qres" $seeds > "$work/qemu.tap" 2> /dev/null || return 1
+	diff <(verdicts "$work/qemu.tap") <(verdicts "$work/lava.tap") || return 1
+	local n
+	for n in memcg-v2-max-kill kmod-order0-backup panic-on-oom; do
+		grep -q "^${url}scheduler/job/[0-9]*$" "$work/lres/latest/$n/x86_64/lava-job.url" &&
+			test -s "$work/lres/latest/$n/x86_64/lava-job.yaml" || { echo "$n: no job page or job"; return 1; }
+	done
+	grep -q '"vm.exit": "LAVA job .*: Incomplete: Infrastructure: Connection closed"' \
+		"$work/lres/latest/panic-on-oom/x86_64/facts.json" &&
+	grep -q '"vm.exit": "LAVA job .*: Complete"' "$work/lres/latest/memcg-v2-max-kill/x86_64/facts.json"
+}
+check "the seed cases as jobs of the server: the qemu backend's verdicts, each job's page kept" seed_jobs
+bad_token_run() {
+	build/oomtest run --backend lava --lava-url "$url" --lava-token nope -t x86_64 \
+		cases/memcg-v2-max-kill.case > "$work/bad.tap" 2> /dev/null
+	grep -q '^not ok 1 ' "$work/bad.tap" && grep -q 'verdict: error' "$work/bad.tap" &&
+		grep -q 'refused the token (HTTP 403)' "$work/bad.tap"
+}
+check "a token the server refuses is the run's error, with the server's words" bad_token_run
 
 pids() { cat "$dir"/*.pid "$dir/pg/postmaster.pid" 2>/dev/null | grep -E '^[0-9]+$'; }
 pids > "$work/pids"
