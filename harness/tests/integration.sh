@@ -153,13 +153,10 @@ check "the suite passes alike with --cold-boot at -j 2 and restored at -j 1" sui
 #      agent's records read out of the kernel log; the same verdicts as with
 #      an agent channel, on a serial-port arch and a virtio-console one.
 single_console() {
-	local c="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/tap-meminfo.case"
-	# shellcheck disable=SC2086
-	"$oomtest" run -j 2 --single-console -t x86_64 -t arm64 --results "$work/sc1" $c > "$work/sc1.tap" 2> "$work/sc1.err" ||
+	# the whole library on every default target: the suite's verdicts
+	./run-tests.sh --single-console -j 2 --results "$work/sc1" > "$work/sc1.tap" 2> "$work/sc1.err" ||
 		{ tail -n 20 "$work/sc1.tap" "$work/sc1.err"; return 1; }
-	# shellcheck disable=SC2086
-	"$oomtest" run -j 2 --cold-boot -t x86_64 -t arm64 --results "$work/sc2" $c > "$work/sc2.tap" 2>/dev/null || return 1
-	diff <(grep -E '^(not )?ok' "$work/sc2.tap") <(grep -E '^(not )?ok' "$work/sc1.tap") || return 1
+	diff <(grep -E '^(not )?ok' "$work/suite.tap") <(grep -E '^(not )?ok' "$work/sc1.tap") || return 1
 	local a
 	for a in x86_64 arm64; do
 		local d=$work/sc1/latest/memcg-v2-max-kill/$a
@@ -178,15 +175,13 @@ check "--single-console: plan baked in, records out of the console, the same ver
 #       QEMU included), the job and LAVA's log kept, LAVA's scratch removed.
 lava_scratch() { ls -d /var/lib/lava/dispatcher/tmp/oomtest-* 2>/dev/null; }
 it_lava_local() {
-	local c="cases/memcg-v2-max-kill.case cases/panic-on-oom.case cases/tap-meminfo.case"
 	local before
 	before=$(lava_scratch)
-	# shellcheck disable=SC2086
-	"$oomtest" run -j 1 --backend lava-local -t x86_64 --results "$work/lava1" $c > "$work/lava1.tap" 2> "$work/lava1.err" ||
-		{ tail -n 20 "$work/lava1.tap" "$work/lava1.err"; return 1; }
-	# shellcheck disable=SC2086
-	"$oomtest" run -j 1 --cold-boot -t x86_64 --results "$work/lava2" $c > "$work/lava2.tap" 2>/dev/null || return 1
-	diff <(grep -E '^(not )?ok' "$work/lava2.tap") <(grep -E '^(not )?ok' "$work/lava1.tap") || return 1
+	# the whole library on x86_64 and i386 as LAVA jobs: the suite's verdicts
+	./run-tests.sh --backend lava-local -j 2 --target x86_64 --target i386 --results "$work/lava1" \
+		> "$work/lava1.tap" 2> "$work/lava1.err" || { tail -n 20 "$work/lava1.tap" "$work/lava1.err"; return 1; }
+	diff <(grep -E '^(not )?ok .*\[(x86_64|i386)\]' "$work/suite.tap" | sed -E 's/^((not )?ok) [0-9]+ /\1 /') \
+		<(grep -E '^(not )?ok' "$work/lava1.tap" | sed -E 's/^((not )?ok) [0-9]+ /\1 /') || return 1
 	local n d
 	for n in memcg-v2-max-kill panic-on-oom tap-meminfo; do
 		d=$work/lava1/latest/$n/x86_64
