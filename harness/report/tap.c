@@ -29,10 +29,28 @@ static void description(struct strbuf *out, const char *s)
 
 int tap_color;
 
+/* The page of the LAVA server's job the run was (run_dir/lava-job.url, its
+ * first line), or nothing. */
+static void job_page(const char *run_dir, struct strbuf *page)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	if (!run_dir)
+		return;
+	strbuf_addf(&path, "%s/lava-job.url", run_dir);
+	if (!strbuf_read_file(page, path.buf)) {
+		page->len = strcspn(page->buf, "\r\n");
+		page->buf[page->len] = '\0';
+	} else {
+		strbuf_reset(page);
+	}
+	strbuf_release(&path);
+}
+
 void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 		const struct run_result *r, const char *run_dir)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, page = STRBUF_INIT;
 	int ok = r->verdict == V_PASS || r->verdict == V_SKIP;
 
 	if (tap_color)
@@ -49,11 +67,22 @@ void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 		description(&sb, r->reason.buf);
 	}
 	strbuf_addch(&sb, '\n');
+	job_page(run_dir, &page);
+	if (ok && page.len) {
+		strbuf_addstr(&sb, "# LAVA job: ");
+		description(&sb, page.buf);
+		strbuf_addch(&sb, '\n');
+	}
 	if (!ok) {
 		strbuf_addf(&sb, "  ---\n  verdict: %s\n", verdict_name(r->verdict));
 		if (r->reason.len) {
 			strbuf_addstr(&sb, "  message: ");
 			tap_yaml_string(&sb, r->reason.buf);
+			strbuf_addch(&sb, '\n');
+		}
+		if (page.len) {
+			strbuf_addstr(&sb, "  lava_job: ");
+			tap_yaml_string(&sb, page.buf);
 			strbuf_addch(&sb, '\n');
 		}
 		if (r->nfailed) {
@@ -70,7 +99,7 @@ void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 		}
 		if (run_dir) {
 			static const char *const files[] = { "console.log", "agent.log", "facts.json", "qemu.cmdline",
-							     "qemu.log" };
+							     "qemu.log", "lava.log", "job.yaml", "lava-job.yaml" };
 			int any = 0;
 			for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 				struct strbuf p = STRBUF_INIT;
@@ -94,6 +123,7 @@ void tap_result(FILE *out, size_t n, const char *case_name, const char *target,
 	fputs(sb.buf, out);
 	fflush(out);
 	strbuf_release(&sb);
+	strbuf_release(&page);
 }
 
 void tap_bail_out(FILE *out, const char *why)

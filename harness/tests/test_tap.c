@@ -57,10 +57,49 @@ static void test_tap_output(void **state)
 	free(buf);
 }
 
+/* A run that was a LAVA server's job names the job's page (its run
+ * directory's lava-job.url): a comment after an ok line, a key of a not
+ * ok one's diagnostics; the job's files are among the logs. */
+static void test_lava_job_page(void **state)
+{
+	(void)state;
+	struct run_result r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len), *u;
+	char dir[] = "/tmp/oomtest-tap.XXXXXX", url[80], job[80], want[200];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(url, sizeof(url), "%s/lava-job.url", dir);
+	snprintf(job, sizeof(job), "%s/lava-job.yaml", dir);
+	u = fopen(url, "w");
+	assert_non_null(u);
+	fputs("http://lava.example/scheduler/job/7\n", u);
+	fclose(u);
+	fclose(fopen(job, "w"));
+	run_result_init(&r);
+	r.verdict = V_PASS;
+	tap_result(f, 1, "a", "x86_64", &r, dir);
+	r.verdict = V_ERROR;
+	strbuf_addstr(&r.reason, "LAVA said no");
+	tap_result(f, 2, "b", "x86_64", &r, dir);
+	fclose(f);
+	assert_non_null(strstr(buf, "ok 1 - a [x86_64]\n# LAVA job: http://lava.example/scheduler/job/7\nnot ok 2"));
+	assert_non_null(strstr(buf, "  lava_job: \"http://lava.example/scheduler/job/7\"\n"));
+	snprintf(want, sizeof(want), "    lava-job.yaml: \"%s/lava-job.yaml\"\n", dir);
+	assert_non_null(strstr(buf, want));
+	unlink(url);
+	unlink(job);
+	rmdir(dir);
+	run_result_release(&r);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tap_output),
+		cmocka_unit_test(test_lava_job_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
