@@ -10,6 +10,7 @@
  * into a canceled job (stopping QEMU), and how it ended is LAVA's job
  * result with its error type and message verbatim. */
 #include "backend/backend.h"
+#include "lava/lava_feed.h"
 #include "lava/lava_log.h"
 #include "lava/lava_run.h"
 #include "lava/lava_spec.h"
@@ -36,15 +37,14 @@
 
 struct vm {
 	struct lava_run run;
-	int con[2];                /* [0]: the runner's console stream; [1]: the reader's end */
+	int con[2];                /* [0]: the runner's console stream; [1]: the reader's (feed.fd) */
 	int out_rd;                /* lava-run's stdout and stderr */
 	int log_fd;                /* lava.log */
 	pthread_t reader;
 	int reader_started;
 	atomic_ullong give_up_at;  /* clock_now_ms() after which the reader stops: 0 none */
-	atomic_int runner_gone;    /* con[0] closed: nothing is handed on */
 	struct lava_log *log;      /* the reader's until it was joined */
-	struct strbuf first_error; /* LAVA's first error line (the reader's, likewise) */
+	struct lava_feed feed;     /* the console lines on to con[1], LAVA's first error (likewise) */
 	int ended;                 /* lava-run reaped, the reader joined */
 	int exit_status;           /* lava_run_finish's */
 	struct strbuf finish_err;
@@ -81,43 +81,12 @@ static int past(unsigned long long at)
 	return at && clock_now_ms() > at;
 }
 
-/* Hands n bytes to the runner, waiting while it reads; dropped once the
- * runner has gone or kill's deadline passed. */
-static void hand_on(struct vm *vm, const char *p, size_t n)
+/* The feed drops what it has not handed on once kill's deadline passed. */
+static bool reader_gives_up(void *arg)
 {
-	while (n && !atomic_load(&vm->runner_gone)) {
-		struct pollfd pfd = { vm->con[1], POLLOUT, 0 };
-		ssize_t w;
+	struct vm *vm = arg;
 
-		if (past(atomic_load(&vm->give_up_at)))
-			return;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		w = send(vm->con[1], p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			atomic_store(&vm->runner_gone, 1);
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void take_events(struct vm *vm)
-{
-	struct lava_event ev;
-
-	while (lava_log_next(vm->log, &ev)) {
-		if (ev.kind == LAVA_EVENT_CONSOLE) {
-			hand_on(vm, ev.text, ev.text_len);
-			hand_on(vm, "\n", 1);
-		} else if (ev.kind == LAVA_EVENT_ERROR && !vm->first_error.len) {
-			strbuf_add(&vm->first_error, ev.text, strcspn(ev.text, "\n"));
-		}
-		lava_event_release(&ev);
-	}
+	return past(atomic_load(&vm->give_up_at));
 }
 
 /* Reads lava-run's output to its end: into lava.log, through the log
@@ -146,11 +115,9 @@ static void *reader_main(void *arg)
 			vm->log_fd = -1;
 		}
 		lava_log_feed(vm->log, buf, (size_t)n);
-		take_events(vm);
+		lava_feed_take(&vm->feed, vm->log);
 	}
-	lava_log_end(vm->log);
-	take_events(vm);
-	shutdown(vm->con[1], SHUT_WR);
+	lava_feed_end(&vm->feed, vm->log);
 	return NULL;
 }
 
@@ -216,7 +183,7 @@ static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	int out_pipe[2] = { -1, -1 }, sndbuf = 4 << 20;
 
 	vm->con[0] = vm->con[1] = vm->out_rd = vm->log_fd = -1;
-	strbuf_init(&vm->first_error);
+	lava_feed_init(&vm->feed, reader_gives_up, vm);
 	strbuf_init(&vm->finish_err);
 	if (!cfg->single_console) {
 		strbuf_addstr(err, "lava-local runs single-console guests only");
@@ -229,6 +196,7 @@ static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		goto fail;
 	}
 	vm->out_rd = out_pipe[0];
+	vm->feed.fd = vm->con[1];
 	fcntl(vm->con[0], F_SETFL, O_NONBLOCK);
 	/* room for what LAVA still logs while the runner is busy ending the run */
 	if (setsockopt(vm->con[1], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)))
@@ -313,8 +281,8 @@ static void lava_describe_exit(struct vm *vm, struct strbuf *out)
 	if (lava_log_error_type(vm->log)) {
 		strbuf_addf(out, ", %s error: ", lava_log_error_type(vm->log));
 		add_one_line(out, lava_log_error_msg(vm->log) ? lava_log_error_msg(vm->log) : "");
-	} else if (end == LAVA_JOB_UNFINISHED && vm->first_error.len)
-		strbuf_addf(out, ", %s", vm->first_error.buf);
+	} else if (end == LAVA_JOB_UNFINISHED && vm->feed.first_error.len)
+		strbuf_addf(out, ", %s", vm->feed.first_error.buf);
 	strbuf_addf(out, " (see %s)", vm->run.log);
 }
 
@@ -331,7 +299,7 @@ static void lava_destroy(struct vm *vm)
 		/* the runner stops reading first: the reader must not wait on it */
 		if (vm->con[0] >= 0)
 			shutdown(vm->con[0], SHUT_RD);
-		atomic_store(&vm->runner_gone, 1);
+		lava_feed_runner_gone(&vm->feed);
 		lava_kill(vm);
 	}
 	if (vm->con[0] >= 0)
@@ -345,7 +313,7 @@ static void lava_destroy(struct vm *vm)
 	if (vm->log)
 		lava_log_free(vm->log);
 	lava_run_release(&vm->run);
-	strbuf_release(&vm->first_error);
+	lava_feed_release(&vm->feed);
 	strbuf_release(&vm->finish_err);
 	free(vm);
 }

@@ -12,6 +12,7 @@
  * cmd/run.c yet: backend_lava_server_set() takes --lava-url, --lava-token,
  * --lava-artifacts-url and --lava-artifacts-dir. */
 #include "backend/backend.h"
+#include "lava/lava_feed.h"
 #include "lava/lava_job.h"
 #include "lava/lava_log.h"
 #include "lava/lava_rest.h"
@@ -22,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -57,51 +57,24 @@ struct vm {
 	struct lava_rest *ctl;      /* kill's */
 	unsigned long long id;
 	struct strbuf page;         /* the job's URL for people */
-	int con[2];                 /* [0]: the runner's console stream; [1]: the poller's end */
+	int con[2];                 /* [0]: the runner's console stream; [1]: the poller's (feed.fd) */
 	pthread_t poller;
 	int poller_started;
-	atomic_int stop, finished, lost, runner_gone;
+	atomic_int stop, finished, lost;
 	pthread_mutex_t mu;         /* guards health, state_err and log after the poller's end */
 	char *health;
 	struct strbuf state_err;    /* the last REST error */
 	struct lava_log *log;
-	struct strbuf first_error;
+	struct lava_feed feed;      /* the console lines on to con[1], LAVA's first error */
 	char *copies[2];            /* files put in artifacts_dir */
 };
 
-static void hand_on(struct vm *vm, const char *p, size_t n)
+/* The feed drops what it has not handed on once the vm is stopped. */
+static bool stopped(void *arg)
 {
-	while (n && !atomic_load(&vm->runner_gone) && !atomic_load(&vm->stop)) {
-		struct pollfd pfd = { vm->con[1], POLLOUT, 0 };
-		ssize_t w;
+	struct vm *vm = arg;
 
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		w = send(vm->con[1], p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			atomic_store(&vm->runner_gone, 1);
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void take_events(struct vm *vm)
-{
-	struct lava_event ev;
-
-	while (lava_log_next(vm->log, &ev)) {
-		if (ev.kind == LAVA_EVENT_CONSOLE) {
-			hand_on(vm, ev.text, ev.text_len);
-			hand_on(vm, "\n", 1);
-		} else if (ev.kind == LAVA_EVENT_ERROR && !vm->first_error.len) {
-			strbuf_add(&vm->first_error, ev.text, strcspn(ev.text, "\n"));
-		}
-		lava_event_release(&ev);
-	}
+	return atomic_load(&vm->stop);
 }
 
 static void sleep_unless_stopped(struct vm *vm, int ms)
@@ -126,7 +99,7 @@ static void *poller_main(void *arg)
 		r = lava_rest_logs(vm->rest, vm->id, lines, &chunk, &lines, &err);
 		if (!r && chunk.len) {
 			lava_log_feed(vm->log, chunk.buf, chunk.len);
-			take_events(vm);
+			lava_feed_take(&vm->feed, vm->log);
 		}
 		if (last_round)
 			break;
@@ -155,11 +128,9 @@ static void *poller_main(void *arg)
 		}
 		sleep_unless_stopped(vm, POLL_MS);
 	}
-	lava_log_end(vm->log);
-	take_events(vm);
+	lava_feed_end(&vm->feed, vm->log);
 	strbuf_release(&chunk);
 	strbuf_release(&err);
-	shutdown(vm->con[1], SHUT_WR);
 	atomic_store(&vm->finished, 1);
 	return NULL;
 }
@@ -270,7 +241,7 @@ static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbu
 	pthread_mutex_init(&vm->mu, NULL);
 	strbuf_init(&vm->page);
 	strbuf_init(&vm->state_err);
-	strbuf_init(&vm->first_error);
+	lava_feed_init(&vm->feed, stopped, vm);
 	*out = NULL;
 	if (!server_url) {
 		strbuf_addstr(err, "--backend lava needs --lava-url");
@@ -301,6 +272,7 @@ static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		lava_rest_cancel(vm->ctl, vm->id, err);
 		goto fail;
 	}
+	vm->feed.fd = vm->con[1];
 	if (pthread_create(&vm->poller, NULL, poller_main, vm)) {
 		strbuf_addstr(err, "cannot start the thread that follows the LAVA job");
 		lava_rest_cancel(vm->ctl, vm->id, err);
@@ -370,8 +342,8 @@ static void lava_describe_exit(struct vm *vm, struct strbuf *out)
 		strbuf_addf(out, " (the server stopped answering: %s)", vm->state_err.buf);
 	if (end == LAVA_JOB_INCOMPLETE || end == LAVA_JOB_CANCELED)
 		strbuf_addf(out, ": %s: %s", lava_log_error_type(vm->log), lava_log_error_msg(vm->log));
-	else if (vm->first_error.len)
-		strbuf_addf(out, ": %s", vm->first_error.buf);
+	else if (vm->feed.first_error.len)
+		strbuf_addf(out, ": %s", vm->feed.first_error.buf);
 }
 
 static double lava_cpu_seconds(struct vm *vm)
@@ -410,7 +382,7 @@ static void lava_destroy(struct vm *vm)
 	free(vm->health);
 	strbuf_release(&vm->page);
 	strbuf_release(&vm->state_err);
-	strbuf_release(&vm->first_error);
+	lava_feed_release(&vm->feed);
 	pthread_mutex_destroy(&vm->mu);
 	free(vm);
 }

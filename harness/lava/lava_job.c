@@ -120,6 +120,18 @@ int lava_job_finish(struct lava_yaml *y, struct strbuf *out, size_t old_len, str
 	return -1;
 }
 
+/* The spec's more QEMU options, a list under key; nothing when none. */
+static void emit_qemu_extra(struct lava_yaml *y, const char *key, const struct lava_job_spec *s)
+{
+	if (!s->n_qemu_extra)
+		return;
+	lava_yaml_key(y, key);
+	lava_yaml_seq_begin(y);
+	for (size_t i = 0; i < s->n_qemu_extra; i++)
+		lava_yaml_str(y, s->qemu_extra[i]);
+	lava_yaml_seq_end(y);
+}
+
 static void emit_context(struct lava_yaml *y, const struct lava_job_spec *s)
 {
 	lava_yaml_key(y, "context");
@@ -132,13 +144,7 @@ static void emit_context(struct lava_yaml *y, const struct lava_job_spec *s)
 		lava_yaml_pair_str(y, "cpu", s->cpu);
 	if (!s->kvm && arch_find(s->arch)->x86)
 		lava_yaml_pair_uint(y, "no_kvm", 1);
-	if (s->n_qemu_extra) {
-		lava_yaml_key(y, "extra_options");
-		lava_yaml_seq_begin(y);
-		for (size_t i = 0; i < s->n_qemu_extra; i++)
-			lava_yaml_str(y, s->qemu_extra[i]);
-		lava_yaml_seq_end(y);
-	}
+	emit_qemu_extra(y, "extra_options", s);
 	lava_yaml_map_end(y);
 }
 
@@ -273,6 +279,29 @@ static void emit_serial_connections(struct lava_yaml *y)
 	lava_yaml_map_end(y);
 }
 
+/* A device's ACTION (deploy, boot): its serial connections and
+ * methods: METHOD: parameters:, left open for the parameters. */
+static void begin_method_parameters(struct lava_yaml *y, const char *action, const char *method)
+{
+	lava_yaml_key(y, action);
+	lava_yaml_map_begin(y);
+	emit_serial_connections(y);
+	lava_yaml_key(y, "methods");
+	lava_yaml_map_begin(y);
+	lava_yaml_key(y, method);
+	lava_yaml_map_begin(y);
+	lava_yaml_key(y, "parameters");
+	lava_yaml_map_begin(y);
+}
+
+/* Closes what begin_method_parameters opened: parameters, METHOD,
+ * methods and ACTION. */
+static void end_method_parameters(struct lava_yaml *y)
+{
+	for (int i = 0; i < 4; i++)
+		lava_yaml_map_end(y);
+}
+
 /* Like lava-server's base.jinja2: LAVA's code asks for these constants.
  * failure_retry and boot_retry: one attempt, a failed boot is a result. */
 static void emit_constants(struct lava_yaml *y)
@@ -324,13 +353,7 @@ static void emit_qemu_options(struct lava_yaml *y, const struct lava_job_spec *s
 	lava_yaml_str(y, opt.buf);
 	lava_yaml_str(y, "-monitor none");
 	lava_yaml_seq_end(y);
-	if (s->n_qemu_extra) {
-		lava_yaml_key(y, "extra");
-		lava_yaml_seq_begin(y);
-		for (size_t i = 0; i < s->n_qemu_extra; i++)
-			lava_yaml_str(y, s->qemu_extra[i]);
-		lava_yaml_seq_end(y);
-	}
+	emit_qemu_extra(y, "extra", s);
 	strbuf_release(&opt);
 }
 
@@ -355,42 +378,20 @@ int lava_job_write_device(const struct lava_job_spec *s, struct strbuf *out, str
 
 	lava_yaml_key(&y, "actions");
 	lava_yaml_map_begin(&y);
-	lava_yaml_key(&y, "deploy");
-	lava_yaml_map_begin(&y);
-	emit_serial_connections(&y);
-	lava_yaml_key(&y, "methods");
-	lava_yaml_map_begin(&y);
 	/* "image" is the method that takes `to: tmpfs` */
-	lava_yaml_key(&y, "image");
-	lava_yaml_map_begin(&y);
-	lava_yaml_key(&y, "parameters");
-	lava_yaml_map_begin(&y);
+	begin_method_parameters(&y, "deploy", "image");
 	lava_yaml_key(&y, "guest");
 	lava_yaml_map_begin(&y);
 	lava_yaml_pair_uint(&y, "size", 512);
 	lava_yaml_pair_str(&y, "interface", "ide");
 	lava_yaml_pair_str(&y, "driveid", "lavatest");
 	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
+	end_method_parameters(&y);
 
-	lava_yaml_key(&y, "boot");
-	lava_yaml_map_begin(&y);
-	emit_serial_connections(&y);
-	lava_yaml_key(&y, "methods");
-	lava_yaml_map_begin(&y);
-	lava_yaml_key(&y, "qemu");
-	lava_yaml_map_begin(&y);
-	lava_yaml_key(&y, "parameters");
-	lava_yaml_map_begin(&y);
+	begin_method_parameters(&y, "boot", "qemu");
 	lava_yaml_pair_str(&y, "command", arch_find(s->arch)->qemu);
 	emit_qemu_options(&y, s);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
-	lava_yaml_map_end(&y);
+	end_method_parameters(&y);
 	lava_yaml_map_end(&y);
 
 	lava_yaml_key(&y, "timeouts");
