@@ -380,11 +380,14 @@ static int run_cmd(char **argv, struct strbuf *err)
 }
 
 /* Before any run: no lava-run is a usage error naming the package; an
- * unknown backend names the three. */
+ * unknown backend names the four; --backend lava wants its server, and
+ * the --lava-* options want --backend lava. */
 static void test_run_command_refuses(void **state)
 {
 	char *no_lava[] = { "run", "--backend", "lava-local", "cases", NULL };
-	char *bogus[] = { "run", "--backend", "lava", "cases", NULL };
+	char *bogus[] = { "run", "--backend", "bogus", "cases", NULL };
+	char *no_url[] = { "run", "--backend", "lava", "cases", NULL };
+	char *stray[] = { "run", "--lava-url", "http://x/", "cases", NULL };
 	struct strbuf err = STRBUF_INIT;
 
 	(void)state;
@@ -395,7 +398,15 @@ static void test_run_command_refuses(void **state)
 	backend_lava_local_set_program(fake.buf);
 	strbuf_reset(&err);
 	assert_int_equal(run_cmd(bogus, &err), 2);
-	assert_non_null(strstr(err.buf, "--backend lava: qemu, libvirt or lava-local"));
+	assert_non_null(strstr(err.buf, "--backend bogus: qemu, libvirt, lava-local or lava"));
+	/* a LAVA server's backend needs its URL and a token */
+	strbuf_reset(&err);
+	unsetenv("OOMTEST_LAVA_TOKEN");
+	assert_int_equal(run_cmd(no_url, &err), 2);
+	assert_non_null(strstr(err.buf, "--backend lava needs --lava-url URL and --lava-token TOKEN"));
+	strbuf_reset(&err);
+	assert_int_equal(run_cmd(stray, &err), 2);
+	assert_non_null(strstr(err.buf, "the --lava-* options are for --backend lava"));
 	strbuf_release(&err);
 }
 
