@@ -61,6 +61,10 @@ struct backend_ops {
 	/* Whether the guest reported a panic to the machine (pvpanic). */
 	int (*guest_panicked)(struct vm *vm);
 	void (*destroy)(struct vm *vm);
+	/* Whether the guest has not started yet (a LAVA server's job still in
+	 * its queue): the run's time does not run meanwhile. NULL: it starts
+	 * at start(). */
+	int (*not_started)(struct vm *vm);
 };
 
 /* Every backend boots a guest with its arch's kernel command line

@@ -61,6 +61,7 @@ struct vm {
 	pthread_t poller;
 	int poller_started;
 	atomic_int stop, finished, lost;
+	atomic_int running;         /* the server said Running (or later) once */
 	pthread_mutex_t mu;         /* guards health, state_err and log after the poller's end */
 	char *health;
 	struct strbuf state_err;    /* the last REST error */
@@ -120,6 +121,8 @@ static void *poller_main(void *arg)
 			free(vm->health);
 			vm->health = xstrdup(job.health);
 			pthread_mutex_unlock(&vm->mu);
+			if (!lava_rest_job_queued(&job))
+				atomic_store(&vm->running, 1);
 			/* the log is complete once the job is Finished: one more read */
 			last_round = lava_rest_job_finished(&job);
 			lava_rest_job_release(&job);
@@ -398,6 +401,12 @@ static const char *lava_accel(void)
 	return "lava";
 }
 
+/* Queued jobs wait for a device: the case's time starts when LAVA runs it. */
+static int lava_not_started(struct vm *vm)
+{
+	return !atomic_load(&vm->running) && !atomic_load(&vm->finished);
+}
+
 const struct backend_ops backend_lava_server = {
 	.name = "lava",
 	.setup = lava_setup,
@@ -413,4 +422,5 @@ const struct backend_ops backend_lava_server = {
 	.host_lost = lava_host_lost,
 	.guest_panicked = lava_guest_panicked,
 	.destroy = lava_destroy,
+	.not_started = lava_not_started,
 };

@@ -283,6 +283,12 @@ void lava_rest_job_release(struct lava_rest_job *job)
 	memset(job, 0, sizeof(*job));
 }
 
+bool lava_rest_job_queued(const struct lava_rest_job *job)
+{
+	return job->state && (!strcmp(job->state, "Submitted") || !strcmp(job->state, "Scheduling") ||
+			      !strcmp(job->state, "Scheduled"));
+}
+
 bool lava_rest_job_finished(const struct lava_rest_job *job)
 {
 	return job->state && !strcmp(job->state, "Finished");

@@ -43,6 +43,9 @@ int lava_rest_submit(struct lava_rest *rest, const char *yaml, unsigned long lon
 int lava_rest_status(struct lava_rest *rest, unsigned long long id, struct lava_rest_job *job,
 		     struct strbuf *err);
 void lava_rest_job_release(struct lava_rest_job *job);
+/* Whether a job still waits for a device (Submitted, Scheduling,
+ * Scheduled): its guest has not started. */
+bool lava_rest_job_queued(const struct lava_rest_job *job);
 /* Whether a job in this state will change no more. */
 bool lava_rest_job_finished(const struct lava_rest_job *job);
 /* GET api/v0.2/jobs/ID/logs/?start=FROM: appends the log's lines from

@@ -452,6 +452,8 @@ void run_one(const struct run_request *rq, struct run_result *res)
 			last_output = clock_now_s();
 		if (x.rec.done && !done_at)
 			done_at = clock_now_s();
+		if (rq->backend->not_started && rq->backend->not_started(x.vm))
+			deadline = clock_now_s() + rq->timeout_ms / 1000.0;
 		if (rq->backend->wait(x.vm, 0))
 			vm_gone = 1;
 		else if (clock_now_s() > deadline) {

@@ -252,7 +252,16 @@ static void test_status_reads_state_health_and_device(void **state)
 	assert_string_equal(job.health, "Canceled");
 	assert_string_equal(job.device, "qemu01");
 	assert_true(lava_rest_job_finished(&job));
+	assert_false(lava_rest_job_queued(&job));
 	lava_rest_job_release(&job);
+	/* a job waiting for a device has not started: its run's time waits too */
+	static const char *const queued[] = { "Submitted", "Scheduling", "Scheduled" };
+	static const char *const started[] = { "Running", "Canceling", "Finished" };
+	for (size_t i = 0; i < 3; i++) {
+		struct lava_rest_job q = { .state = (char *)queued[i] }, r = { .state = (char *)started[i] };
+		assert_true(lava_rest_job_queued(&q));
+		assert_false(lava_rest_job_queued(&r));
+	}
 	seen(&req);
 	assert_true(!strncmp(req.buf, "GET /api/v0.2/jobs/1/ HTTP/1.1\r\n", 32));
 	lava_rest_free(rest);
