@@ -11,7 +11,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 dir=build/lava-server-check
 work=$(mktemp -d "${TMPDIR:-/tmp}/oomtest-lava-server.XXXXXX")
-trap 'images/lava-server-local.sh stop "$dir" > /dev/null 2>&1; rm -rf "$work"' EXIT
+# a failed check's files are kept (the path is printed), for the next look
+trap 'images/lava-server-local.sh stop "$dir" > /dev/null 2>&1
+      if [ "${failed:-0}" -eq 0 ]; then rm -rf "$work"; else echo "# the files of the checks are kept in $work"; fi' EXIT
 passed=0 failed=0
 
 check() { # name, then a command that must succeed
