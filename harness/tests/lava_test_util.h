@@ -1,6 +1,6 @@
 /* lava_test_util: LAVA's own schema validation of a job and its device
- * (lava_common, from Debian's lava-dispatcher), for the LAVA tests;
- * included after cmocka.h. */
+ * (lava_common, from Debian's lava-dispatcher), and the escaping of the
+ * golden files of LAVA's log, for the LAVA tests; included after cmocka.h. */
 #ifndef OOMTEST_LAVA_TEST_UTIL_H
 #define OOMTEST_LAVA_TEST_UTIL_H
 
@@ -9,6 +9,26 @@
 
 #include "lib/child.h"
 #include "lib/strbuf.h"
+
+/* A console line or value as the golden files of LAVA's log write it:
+ * backslash, newline, tab and other control bytes escaped. */
+static inline void lava_golden_escape(struct strbuf *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\')
+			strbuf_addstr(out, "\\\\");
+		else if (c == '\n')
+			strbuf_addstr(out, "\\n");
+		else if (c == '\t')
+			strbuf_addstr(out, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, (char)c);
+	}
+}
 
 /* Debian's python, which lava-dispatcher's modules are installed for */
 #define PYTHON "/usr/bin/python3"

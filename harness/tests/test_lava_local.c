@@ -28,6 +28,7 @@
 #include "lib/clock.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
+#include "lava_test_util.h"
 
 static char tmp[] = "/tmp/oomtest-lava-local.XXXXXX";
 static struct strbuf fake = STRBUF_INIT, args_file = STRBUF_INIT, fixtures = STRBUF_INIT;
@@ -70,22 +71,6 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* As test_lava_log's golden files write a console line. */
-static void add_escaped(struct strbuf *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\')
-			strbuf_addstr(out, "\\\\");
-		else if (c == '\t')
-			strbuf_addstr(out, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, (char)c);
-	}
-}
 
 /* The golden file's console and feedback lines, one a line. */
 static void expected_console(const char *golden, struct strbuf *out)
@@ -133,7 +118,7 @@ static void read_console(int fd, struct strbuf *out)
 	}
 	for (const char *l = raw.buf; *l;) {
 		size_t len = strcspn(l, "\n");
-		add_escaped(out, l, len);
+		lava_golden_escape(out, l, len);
 		strbuf_addch(out, '\n');
 		l += len + (l[len] == '\n');
 	}

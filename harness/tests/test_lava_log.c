@@ -17,31 +17,15 @@
 #include "lava/lava_log.h"
 #include "lib/fs.h"
 #include "lib/strbuf.h"
+#include "lava_test_util.h"
 
-static void add_escaped(struct strbuf *out, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\\')
-			strbuf_addstr(out, "\\\\");
-		else if (c == '\n')
-			strbuf_addstr(out, "\\n");
-		else if (c == '\t')
-			strbuf_addstr(out, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(out, "\\x%02x", c);
-		else
-			strbuf_addch(out, (char)c);
-	}
-}
 
 static void add_opt(struct strbuf *out, const char *name, const char *value)
 {
 	if (!value)
 		return;
 	strbuf_addf(out, " %s=", name);
-	add_escaped(out, value, strlen(value));
+	lava_golden_escape(out, value, strlen(value));
 }
 
 static void dump_events(struct lava_log *log, struct strbuf *out)
@@ -52,7 +36,7 @@ static void dump_events(struct lava_log *log, struct strbuf *out)
 		switch (ev.kind) {
 		case LAVA_EVENT_CONSOLE:
 			strbuf_addstr(out, ev.feedback ? "feedback: " : "console: ");
-			add_escaped(out, ev.text, ev.text_len);
+			lava_golden_escape(out, ev.text, ev.text_len);
 			break;
 		case LAVA_EVENT_RESULT:
 			strbuf_addf(out, "result: %s/%s %s", ev.result.definition ? ev.result.definition : "-",
@@ -64,7 +48,7 @@ static void dump_events(struct lava_log *log, struct strbuf *out)
 			break;
 		case LAVA_EVENT_ERROR:
 			strbuf_addstr(out, ev.exception ? "exception: " : "error: ");
-			add_escaped(out, ev.text, ev.text_len);
+			lava_golden_escape(out, ev.text, ev.text_len);
 			break;
 		}
 		strbuf_addch(out, '\n');
