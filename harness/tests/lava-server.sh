@@ -69,7 +69,10 @@ seeds="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/panic-on
 verdicts() { grep -E '^(not )?ok' "$1"; }
 seed_jobs() {
 	# shellcheck disable=SC2086
-	OOMTEST_LAVA_TOKEN=$token build/oomtest run -j 2 --backend lava --lava-url "$url" -t x86_64 \
+	# --timeout: the guest ends in seconds, but the server may mark its job
+	# Finished a minute later (seen: a panic's job, 79 s), and that is when
+	# the run sees it end (open: read the job's end from its log instead)
+	OOMTEST_LAVA_TOKEN=$token build/oomtest run -j 2 --timeout 180 --backend lava --lava-url "$url" -t x86_64 \
 		--results "$work/lres" $seeds > "$work/lava.tap" 2> "$work/lava.err" || { cat "$work/lava.tap" "$work/lava.err"; return 1; }
 	# shellcheck disable=SC2086
 	build/oomtest run -j 2 --cold-boot -t x86_64 --results "$work/qres" $seeds > "$work/qemu.tap" 2> /dev/null || return 1
