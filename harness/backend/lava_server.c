@@ -6,10 +6,12 @@
  * directory (lava-job.yaml, and the job's page in lava-job.url), submits
  * it, and a thread polls the job: its log from the last line read on,
  * through lava/lava_log.h, whose console lines go to the runner through a
- * socketpair, until the job is Finished. LAVA gives a guest one serial
- * line, so runs are single-console ones: agent_fd is -1. kill cancels the
- * job (LAVA stops QEMU) and waits for LAVA to say it ended. Not wired into
- * cmd/run.c yet: backend_lava_server_set() takes --lava-url, --lava-token,
+ * socketpair, until the log holds the job's result (the last line LAVA
+ * writes) or the job is Finished, whichever the poller sees first: the
+ * server can mark a job Finished a minute after its log ended. LAVA gives
+ * a guest one serial line, so runs are single-console ones: agent_fd is
+ * -1. kill cancels the job (LAVA stops QEMU) and waits for LAVA to say it
+ * ended. backend_lava_server_set() takes --lava-url, --lava-token,
  * --lava-artifacts-url and --lava-artifacts-dir. */
 #include "backend/backend.h"
 #include "lava/lava_feed.h"
@@ -102,7 +104,7 @@ static void *poller_main(void *arg)
 			lava_log_feed(vm->log, chunk.buf, chunk.len);
 			lava_feed_take(&vm->feed, vm->log);
 		}
-		if (last_round)
+		if (last_round || lava_log_job_end(vm->log) != LAVA_JOB_UNFINISHED)
 			break;
 		if (!r)
 			r = lava_rest_status(vm->rest, vm->id, &job, &err);
@@ -334,13 +336,22 @@ static void join_poller(struct vm *vm)
 	}
 }
 
+/* The server's word on the job's health, unless it has not given one yet
+ * (Unknown while the job runs) and the log already holds the result. */
+static const char *health_name(const char *health, enum lava_job_end end)
+{
+	if (end != LAVA_JOB_UNFINISHED && (!health || !strcmp(health, "Unknown")))
+		return end == LAVA_JOB_COMPLETE ? "Complete" : end == LAVA_JOB_CANCELED ? "Canceled" : "Incomplete";
+	return health ? health : "state unknown";
+}
+
 static void lava_describe_exit(struct vm *vm, struct strbuf *out)
 {
 	enum lava_job_end end;
 
 	join_poller(vm);
 	end = lava_log_job_end(vm->log);
-	strbuf_addf(out, "LAVA job %s: %s", vm->page.buf, vm->health ? vm->health : "state unknown");
+	strbuf_addf(out, "LAVA job %s: %s", vm->page.buf, health_name(vm->health, end));
 	if (atomic_load(&vm->lost))
 		strbuf_addf(out, " (the server stopped answering: %s)", vm->state_err.buf);
 	if (end == LAVA_JOB_INCOMPLETE || end == LAVA_JOB_CANCELED)
