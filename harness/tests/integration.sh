@@ -26,8 +26,15 @@ check() { # name, then a command that must succeed
 		echo "ok - $name"; passed=$((passed + 1))
 	else
 		echo "not ok - $name"; failed=$((failed + 1))
-		sed 's/^/    /' "$work/last.out" | tail -n 40
+		sed 's/^/    /' "$work/last.out" | tail -n 120
 	fi
+}
+
+# the not ok runs of a TAP file, each with its YAML diagnostics (not a
+# tail that may hold only the last block's end), then the end of its stderr
+show_not_ok() { # TAP [ERR]
+	awk '/^not ok/ { on = 1; n++ } /^(ok|not ok) / && !/^not ok/ { on = 0 } on && n <= 4' "$1"
+	[ -z "${2:-}" ] || tail -n 5 "$2"
 }
 
 # the last line of FILE is TEXT (read whole: nothing is piped into a reader that may stop early)
@@ -98,7 +105,7 @@ trap 'if [ "$failed" -eq 0 ]; then rm -rf "$work"; else echo "# the files of the
 suite() {
 	./run-tests.sh -j 2 --results "$work/suite-res" > "$work/suite.tap" 2> "$work/suite.err" || { cat "$work/suite.tap" "$work/suite.err"; return 1; }
 	prove --exec cat "$work/suite.tap" || return 1
-	! grep -q '^not ok' "$work/suite.tap" || { cat "$work/suite.tap"; return 1; }
+	! grep -q '^not ok' "$work/suite.tap" || { show_not_ok "$work/suite.tap"; return 1; }
 	for t in x86_64 i386 x86_64-6.12 arm64 arm64-6.12; do
 		for c in cases/*.case; do
 			n=$(basename "$c" .case)
@@ -141,7 +148,7 @@ suite_modes() {
 	"$oomtest" run --cold-boot -j 2 --results "$work/cold" cases > "$work/cold.tap" 2>/dev/null
 	"$oomtest" run -j 1 --results "$work/j1" cases > "$work/j1.tap" 2>/dev/null
 	for f in cold j1; do
-		! grep -q '^not ok' "$work/$f.tap" || { cat "$work/$f.tap"; return 1; }
+		! grep -q '^not ok' "$work/$f.tap" || { show_not_ok "$work/$f.tap"; return 1; }
 		diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/$f.tap") || return 1
 	done
 	[ -z "$(grep -l '"boot.path": "restore"' "$work"/cold/latest/*/*/facts.json)" ] &&
@@ -155,7 +162,7 @@ check "the suite passes alike with --cold-boot at -j 2 and restored at -j 1" sui
 single_console() {
 	# the whole library on every default target: the suite's verdicts
 	./run-tests.sh --single-console -j 2 --results "$work/sc1" > "$work/sc1.tap" 2> "$work/sc1.err" ||
-		{ tail -n 20 "$work/sc1.tap" "$work/sc1.err"; return 1; }
+		{ show_not_ok "$work/sc1.tap" "$work/sc1.err"; return 1; }
 	diff <(grep -E '^(not )?ok' "$work/suite.tap") <(grep -E '^(not )?ok' "$work/sc1.tap") || return 1
 	local a
 	for a in x86_64 arm64; do
@@ -179,7 +186,7 @@ it_lava_local() {
 	before=$(lava_scratch)
 	# the whole library on x86_64 and i386 as LAVA jobs: the suite's verdicts
 	./run-tests.sh --backend lava-local -j 2 --target x86_64 --target i386 --results "$work/lava1" \
-		> "$work/lava1.tap" 2> "$work/lava1.err" || { tail -n 20 "$work/lava1.tap" "$work/lava1.err"; return 1; }
+		> "$work/lava1.tap" 2> "$work/lava1.err" || { show_not_ok "$work/lava1.tap" "$work/lava1.err"; return 1; }
 	diff <(grep -E '^(not )?ok .*\[(x86_64|i386)\]' "$work/suite.tap" | sed -E 's/^((not )?ok) [0-9]+ /\1 /') \
 		<(grep -E '^(not )?ok' "$work/lava1.tap" | sed -E 's/^((not )?ok) [0-9]+ /\1 /') || return 1
 	local n d
@@ -202,7 +209,7 @@ check "--backend lava-local: LAVA jobs through lava-run, the same verdicts as th
 # 1c. The libvirt backend: the whole suite through a private daemon that
 #     run-tests.sh starts and stops, the same verdicts as the QEMU backend.
 libvirt_suite() {
-	./run-tests.sh --backend libvirt -j 2 --results "$work/lres" > "$work/lv.tap" 2> "$work/lv.err" || { tail -n 20 "$work/lv.tap" "$work/lv.err"; return 1; }
+	./run-tests.sh --backend libvirt -j 2 --results "$work/lres" > "$work/lv.tap" 2> "$work/lv.err" || { show_not_ok "$work/lv.tap" "$work/lv.err"; return 1; }
 	diff <(grep '^ok' "$work/suite.tap") <(grep '^ok' "$work/lv.tap") || return 1
 	test -s "$work"/lres/latest/memcg-v1-kill/i386/domain.xml &&
 	grep -q "<source file=\"$root/build/payloads/" "$work"/lres/latest/tap-meminfo/i386/domain.xml &&
