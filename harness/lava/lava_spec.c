@@ -1,6 +1,7 @@
 /* lava_spec: one run's LAVA job spec (see lava_spec.h). */
 #include "lava/lava_spec.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,18 +59,26 @@ static void add_extra(struct lava_spec *s, const char *opt)
 static int add_disk(struct lava_spec *s, const char *id, const char *path, bool readonly, struct strbuf *err)
 {
 	struct strbuf opt = STRBUF_INIT;
+	/* by its absolute path: a worker's QEMU does not run where oomtest does */
+	char *abs = realpath(path, NULL);
 
-	if (strpbrk(path, " \t\n\r\"'\\,")) {
-		strbuf_addf(err, "%s: LAVA cannot attach a disk whose path has whitespace, quotes, \\ or a comma",
-			    path);
+	if (!abs) {
+		strbuf_addf(err, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	strbuf_addf(&opt, "-drive if=none,id=%s,format=raw,%sfile=%s", id, readonly ? "readonly=on," : "", path);
+	if (strpbrk(abs, " \t\n\r\"'\\,")) {
+		strbuf_addf(err, "%s: LAVA cannot attach a disk whose path has whitespace, quotes, \\ or a comma",
+			    abs);
+		free(abs);
+		return -1;
+	}
+	strbuf_addf(&opt, "-drive if=none,id=%s,format=raw,%sfile=%s", id, readonly ? "readonly=on," : "", abs);
 	add_extra(s, opt.buf);
 	strbuf_reset(&opt);
 	strbuf_addf(&opt, "-device virtio-blk-pci,drive=%s,serial=%s", id, id);
 	add_extra(s, opt.buf);
 	strbuf_release(&opt);
+	free(abs);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lava/lava_spec.h"
 #include "lib/fs.h"
@@ -121,30 +122,67 @@ static void test_short_timeouts(void **state)
 	strbuf_release(&err);
 }
 
+/* An empty file under tmp; its path into out. */
+static void make_file(struct strbuf *out, const char *name)
+{
+	strbuf_reset(out);
+	strbuf_addf(out, "%s/%s", tmp, name);
+	assert_int_equal(fs_write_atomic(out->buf, "", 0), 0);
+}
+
 static void test_disks(void **state)
 {
 	struct target t = target_for("x86_64");
 	struct vm_config c = cfg_for(&t);
-	struct strbuf job = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf job = STRBUF_INIT, err = STRBUF_INIT, payload = STRBUF_INIT, swap = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+	char *cwd = getcwd(NULL, 0);
 	struct lava_spec s;
 
 	(void)state;
-	c.payload = "/srv/run/payload.img";
-	c.swap_disk = "/srv/run/swap.img";
+	make_file(&payload, "payload.img");
+	make_file(&swap, "swap.img");
+	c.payload = payload.buf;
+	c.swap_disk = swap.buf;
 	assert_int_equal(lava_spec_init(&s, &c, "j", "file:///k", "file:///i", false, false, &err), -1);
 	assert_non_null(strstr(err.buf, "cannot attach"));
 	strbuf_reset(&err);
 	assert_int_equal(lava_spec_init(&s, &c, "j", "file:///k", "file:///i", false, true, &err), 0);
 	assert_non_null(strstr(s.job.cmdline, " oomtest.payload=1 "));
 	assert_int_equal(lava_job_write(&s.job, &job, &err), 0);
-	assert_non_null(strstr(job.buf, "- '-drive if=none,id=payload,format=raw,readonly=on,file=/srv/run/payload.img'\n"));
+	strbuf_addf(&want, "- '-drive if=none,id=payload,format=raw,readonly=on,file=%s'\n", payload.buf);
+	assert_non_null(strstr(job.buf, want.buf));
 	assert_non_null(strstr(job.buf, "- '-device virtio-blk-pci,drive=oomtest-swap,serial=oomtest-swap'\n"));
 	lava_spec_release(&s);
-	c.swap_disk = "/srv/a,b.img";
+
+	/* a relative path goes into the job absolute: a worker's QEMU runs elsewhere */
+	assert_non_null(cwd);
+	assert_int_equal(chdir(tmp), 0);
+	c.swap_disk = "swap.img";
+	strbuf_reset(&job);
+	assert_int_equal(lava_spec_init(&s, &c, "j", "file:///k", "file:///i", false, true, &err), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(lava_job_write(&s.job, &job, &err), 0);
+	strbuf_reset(&want);
+	strbuf_addf(&want, ",file=%s'\n", swap.buf);
+	assert_non_null(strstr(job.buf, want.buf));
+	lava_spec_release(&s);
+
+	/* a disk that is not there, and one LAVA would split at its comma */
+	c.swap_disk = "/nonexistent/swap.img";
 	assert_int_equal(lava_spec_init(&s, &c, "j", "file:///k", "file:///i", false, true, &err), -1);
-	assert_non_null(strstr(err.buf, "/srv/a,b.img"));
+	assert_non_null(strstr(err.buf, "/nonexistent/swap.img: No such file"));
+	make_file(&swap, "a,b.img");
+	c.swap_disk = swap.buf;
+	strbuf_reset(&err);
+	assert_int_equal(lava_spec_init(&s, &c, "j", "file:///k", "file:///i", false, true, &err), -1);
+	assert_non_null(strstr(err.buf, "a,b.img: LAVA cannot attach"));
 	strbuf_release(&job);
 	strbuf_release(&err);
+	strbuf_release(&payload);
+	strbuf_release(&swap);
+	strbuf_release(&want);
+	free(cwd);
 }
 
 static int matches(const char *re, const char *text)
@@ -197,10 +235,11 @@ static void test_schema_valid_every_arch(void **state)
 		struct target t = target_for(arches[i]);
 		struct vm_config c = cfg_for(&t);
 		struct strbuf job = STRBUF_INIT, device = STRBUF_INIT, err = STRBUF_INIT;
-		struct strbuf job_path = STRBUF_INIT, device_path = STRBUF_INIT;
+		struct strbuf job_path = STRBUF_INIT, device_path = STRBUF_INIT, data = STRBUF_INIT;
 		struct lava_spec s;
 
-		c.data_disk = "/srv/data.img";
+		make_file(&data, "data.img");
+		c.data_disk = data.buf;
 		assert_int_equal(lava_spec_init(&s, &c, "oomtest x/y", "file:///srv/k", "file:///srv/i",
 					       i == 0, true, &err), 0);
 		assert_int_equal(lava_job_write(&s.job, &job, &err), 0);
@@ -216,6 +255,7 @@ static void test_schema_valid_every_arch(void **state)
 		strbuf_release(&err);
 		strbuf_release(&job_path);
 		strbuf_release(&device_path);
+		strbuf_release(&data);
 	}
 }
 
