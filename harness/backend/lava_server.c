@@ -18,10 +18,9 @@
 #include "lava/lava_job.h"
 #include "lava/lava_log.h"
 #include "lava/lava_rest.h"
+#include "lava/lava_spec.h"
 #include "lib/clock.h"
 #include "lib/fs.h"
-#include "proto/frame.h"
-#include "target/arch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,63 +173,38 @@ static int publish(struct vm *vm, int slot, const char *path, const char *what, 
 	return r;
 }
 
-/* The arch names LAVA's qemu device type knows. */
-static const char *lava_arch(const struct arch_ops *a)
-{
-	return a == &arch_arm64 ? "arm64" : a == &arch_i386 ? "i386" : "x86_64";
-}
-
+/* The job of lava/lava_spec.h, with the server's own timeouts (the
+ * runner's clock ends the run sooner; a job may wait for its download).
+ * Disks are attached by path, so only for a worker on this host: one that
+ * reads the kernel from a file:// URL. */
 static int write_job(struct vm *vm, const struct vm_config *cfg, struct strbuf *yaml, struct strbuf *err)
 {
-	const struct arch_ops *a = arch_of(cfg->target->arch);
-	struct strbuf kernel = STRBUF_INIT, initrd = STRBUF_INIT, cmdline = STRBUF_INIT, name = STRBUF_INIT;
-	struct strbuf panic_dev = STRBUF_INIT;
-	const char *extra[3];
-	struct lava_job_spec s = { 0 };
+	struct strbuf kernel = STRBUF_INIT, initrd = STRBUF_INIT, name = STRBUF_INIT;
+	struct lava_spec spec;
 	int r = -1;
 
-	if (cfg->payload || cfg->swap_disk || cfg->data_disk) {
-		strbuf_addstr(err, "the run needs a disk (payload, swap or data), which a LAVA job cannot attach");
+	if (artifacts_url && (cfg->payload || cfg->swap_disk || cfg->data_disk)) {
+		strbuf_addstr(err, "the run needs a disk (payload, swap or data), which only a worker on this host can "
+				   "attach (without --lava-artifacts-url)");
 		goto out;
 	}
 	if (publish(vm, 0, cfg->target->kernel, "kernel", &kernel, err) ||
 	    publish(vm, 1, cfg->initrd, "initrd", &initrd, err))
 		goto out;
-	arch_guest_cmdline(a, &cmdline);
-	if (cfg->extra_cmdline && *cfg->extra_cmdline)
-		strbuf_addf(&cmdline, " %s", cfg->extra_cmdline);
-	strbuf_addstr(&cmdline, " " BACKEND_SINGLE_CONSOLE_CMDLINE);
 	strbuf_addf(&name, "oomtest %s on %s",
 		    strrchr(cfg->run_dir, '/') ? strrchr(cfg->run_dir, '/') + 1 : cfg->run_dir, cfg->target->name);
-	strbuf_addf(&panic_dev, "-device %s", a->panic_device);
-	extra[0] = "-no-reboot";
-	extra[1] = "-smp 1";
-	extra[2] = panic_dev.buf;
-	s.job_name = name.buf;
-	s.arch = lava_arch(a);
-	s.machine = a->machine;
-	s.cpu = a->cpu_tcg ? a->cpu_tcg : a->cpu;
-	s.memory_mb = (unsigned)(cfg->memory >> 20);
-	s.kernel_url = kernel.buf;
-	s.initramfs_url = initrd.buf;
-	s.cmdline = cmdline.buf;
-	s.deploy_timeout_s = DEPLOY_S;
-	s.boot_timeout_s = BOOT_S;
-	s.test_timeout_s = TEST_S;
-	s.job_timeout_s = DEPLOY_S + BOOT_S + TEST_S + 60;
-	/* the agent's first record ends the boot, its "done" record the test
-	 * (proto/frame.h: "oomtest:TAG SEQ . done") */
-	s.start_marker = FRAME_PREFIX;
-	s.end_marker = " . done";
-	s.qemu_extra = extra;
-	s.n_qemu_extra = 3;
-	r = lava_job_write(&s, yaml, err);
+	if (lava_spec_init(&spec, cfg, name.buf, kernel.buf, initrd.buf, false, !artifacts_url, err))
+		goto out;
+	spec.job.deploy_timeout_s = DEPLOY_S;
+	spec.job.boot_timeout_s = BOOT_S;
+	spec.job.test_timeout_s = TEST_S;
+	spec.job.job_timeout_s = DEPLOY_S + BOOT_S + TEST_S + 60;
+	r = lava_job_write(&spec.job, yaml, err);
+	lava_spec_release(&spec);
 out:
 	strbuf_release(&kernel);
 	strbuf_release(&initrd);
-	strbuf_release(&cmdline);
 	strbuf_release(&name);
-	strbuf_release(&panic_dev);
 	return r;
 }
 

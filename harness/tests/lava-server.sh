@@ -65,28 +65,64 @@ check "the qemu device is idle and good" device_idle
 # The seed cases as jobs of the server (--backend lava), on its qemu
 # device: the verdicts of the qemu backend, each job's page kept, a panic
 # that ended QEMU judged from the console; a bad token an error naming it.
-seeds="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/panic-on-oom.case"
+seeds="cases/memcg-v2-max-kill.case cases/kmod-order0-backup.case cases/panic-on-oom.case cases/swap-then-kill.case"
 verdicts() { grep -E '^(not )?ok' "$1"; }
 seed_jobs() {
 	# shellcheck disable=SC2086
-	# --timeout: the guest ends in seconds, but the server may mark its job
-	# Finished a minute later (seen: a panic's job, 79 s), and that is when
-	# the run sees it end (open: read the job's end from its log instead)
+	# --timeout: a run's clock starts when its job runs, and the worker's
+	# own start-up in the job (lava-run, its deploy) is part of it
 	OOMTEST_LAVA_TOKEN=$token build/oomtest run -j 2 --timeout 180 --backend lava --lava-url "$url" -t x86_64 \
 		--results "$work/lres" $seeds > "$work/lava.tap" 2> "$work/lava.err" || { cat "$work/lava.tap" "$work/lava.err"; return 1; }
 	# shellcheck disable=SC2086
 	build/oomtest run -j 2 --cold-boot -t x86_64 --results "$work/qres" $seeds > "$work/qemu.tap" 2> /dev/null || return 1
 	diff <(verdicts "$work/qemu.tap") <(verdicts "$work/lava.tap") || return 1
 	local n
-	for n in memcg-v2-max-kill kmod-order0-backup panic-on-oom; do
+	for n in memcg-v2-max-kill kmod-order0-backup panic-on-oom swap-then-kill; do
 		grep -q "^${url}scheduler/job/[0-9]*$" "$work/lres/latest/$n/x86_64/lava-job.url" &&
 			test -s "$work/lres/latest/$n/x86_64/lava-job.yaml" || { echo "$n: no job page or job"; return 1; }
 	done
 	grep -q '"vm.exit": "LAVA job .*: Incomplete: Infrastructure: Connection closed"' \
 		"$work/lres/latest/panic-on-oom/x86_64/facts.json" &&
-	grep -q '"vm.exit": "LAVA job .*: Complete"' "$work/lres/latest/memcg-v2-max-kill/x86_64/facts.json"
+	grep -q '"vm.exit": "LAVA job .*: Complete"' "$work/lres/latest/memcg-v2-max-kill/x86_64/facts.json" &&
+	# a swap disk, attached by its path for this host's worker
+	grep -q -- "-drive if=none,id=oomtest-swap,format=raw,file=/.*/swap-then-kill/x86_64/swap.img'" \
+		"$work/lres/latest/swap-then-kill/x86_64/lava-job.yaml"
 }
-check "the seed cases as jobs of the server: the qemu backend's verdicts, each job's page kept" seed_jobs
+check "the seed cases as jobs of the server: the qemu backend's verdicts, each job's page kept, a swap disk attached" seed_jobs
+
+# Ctrl-C while the job runs: oomtest cancels it, LAVA ends it Canceled,
+# the device is free again, the TAP ends interrupted.
+sigint_cancels() {
+	cat > "$work/long.case" <<'CASE'
+[case]
+description = a guest that sleeps longer than the check waits
+timeout = 600s
+[step wait]
+sleep = 500s
+[expect]
+oom.count == 0
+CASE
+	OOMTEST_LAVA_TOKEN=$token build/oomtest run --backend lava --lava-url "$url" -t x86_64 \
+		--results "$work/sig" "$work/long.case" > "$work/sig.tap" 2> "$work/sig.err" &
+	local pid=$! i f id=
+	for i in $(seq 1 1200); do
+		f=$(find "$work/sig" -path '*/long/x86_64/lava-job.url' 2> /dev/null | head -n 1)
+		[ -n "$f" ] && [ -s "$f" ] && id=$(sed 's|.*/||' "$f") &&
+			api "$token" "jobs/$id/" | grep -q '"state":"Running"' && break
+		sleep 0.1
+	done
+	api "$token" "jobs/$id/" | grep -q '"state":"Running"' || { kill $pid; wait $pid; echo "job ${id:-?} never ran"; return 1; }
+	sleep 5
+	kill -INT $pid
+	wait $pid
+	api "$token" "jobs/$id/" > "$work/sig.job"
+	grep -q '"state":"Finished"' "$work/sig.job" && grep -q '"health":"Canceled"' "$work/sig.job" ||
+		{ cat "$work/sig.job"; return 1; }
+	[ "$(tail -n 1 "$work/sig.tap")" = 'Bail out! interrupted' ] || { cat "$work/sig.tap"; return 1; }
+	for i in $(seq 1 120); do device_idle && return 0; sleep 1; done
+	cat "$work/device"; return 1
+}
+check "Ctrl-C cancels the run's job: LAVA ends it Canceled and the device is idle again" sigint_cancels
 bad_token_run() {
 	build/oomtest run --backend lava --lava-url "$url" --lava-token nope -t x86_64 \
 		cases/memcg-v2-max-kill.case > "$work/bad.tap" 2> /dev/null
