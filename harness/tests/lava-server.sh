@@ -116,10 +116,11 @@ CASE
 	kill -INT $pid
 	wait $pid
 	api "$token" "jobs/$id/" > "$work/sig.job"
-	grep -q '"state":"Finished"' "$work/sig.job" && grep -q '"health":"Canceled"' "$work/sig.job" ||
-		{ cat "$work/sig.job"; return 1; }
+	if ! grep -q '"state":"Finished"' "$work/sig.job" || ! grep -q '"health":"Canceled"' "$work/sig.job"; then
+		cat "$work/sig.job"; return 1
+	fi
 	[ "$(tail -n 1 "$work/sig.tap")" = 'Bail out! interrupted' ] || { cat "$work/sig.tap"; return 1; }
-	for i in $(seq 1 120); do device_idle && return 0; sleep 1; done
+	for _ in $(seq 1 120); do device_idle && return 0; sleep 1; done
 	cat "$work/device"; return 1
 }
 check "Ctrl-C cancels the run's job: LAVA ends it Canceled and the device is idle again" sigint_cancels
