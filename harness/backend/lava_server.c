@@ -11,7 +11,9 @@
  * server can mark a job Finished a minute after its log ended. LAVA gives
  * a guest one serial line, so runs are single-console ones: agent_fd is
  * -1. kill cancels the job (LAVA stops QEMU) and waits for LAVA to say it
- * ended. backend_lava_server_set() takes --lava-url, --lava-token,
+ * ended, handing on meanwhile only the console lines that fit into the
+ * runner's stream (the runner reads it after kill).
+ * backend_lava_server_set() takes --lava-url, --lava-token,
  * --lava-artifacts-url and --lava-artifacts-dir. */
 #include "backend/backend.h"
 #include "lava/lava_feed.h"
@@ -24,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,6 +65,7 @@ struct vm {
 	pthread_t poller;
 	int poller_started;
 	atomic_int stop, finished, lost;
+	atomic_int killing;         /* kill waits for the job's end: the runner reads no console meanwhile */
 	atomic_int running;         /* the server said Running (or later) once */
 	pthread_mutex_t mu;         /* guards health, state_err and log after the poller's end */
 	char *health;
@@ -71,12 +75,18 @@ struct vm {
 	char *copies[2];            /* files put in artifacts_dir */
 };
 
-/* The feed drops what it has not handed on once the vm is stopped. */
+/* The feed drops what it has not handed on once the vm is stopped, and
+ * while kill waits for the job's end what does not fit into the runner's
+ * stream: the runner reads it again only after kill, and the poller must
+ * go on to see the job end. */
 static bool stopped(void *arg)
 {
 	struct vm *vm = arg;
+	struct pollfd room = { vm->con[1], POLLOUT, 0 };
 
-	return atomic_load(&vm->stop);
+	if (atomic_load(&vm->stop))
+		return true;
+	return atomic_load(&vm->killing) && poll(&room, 1, 0) == 0;
 }
 
 static void sleep_unless_stopped(struct vm *vm, int ms)
@@ -296,6 +306,7 @@ static void lava_kill(struct vm *vm)
 {
 	struct strbuf err = STRBUF_INIT;
 
+	atomic_store(&vm->killing, 1);
 	if (!atomic_load(&vm->finished) && lava_rest_cancel(vm->ctl, vm->id, &err) == 0)
 		lava_wait(vm, CANCEL_WAIT_MS);
 	atomic_store(&vm->stop, 1);

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include "lib/fs.h"
 #include "lib/json.h"
 #include "lib/strbuf.h"
+#include "lava_rest_test_util.h"
 
 #define TOKEN "WVVJkHKmBJQhgjtnnWtLJcy8o8PsCMxVXnr7rzRlDU"
 
@@ -32,29 +32,6 @@ static char tmp[] = "/tmp/oomtest-lava-rest.XXXXXX";
 static struct strbuf seen_path = STRBUF_INIT;
 static pid_t server_pid = -1;
 static struct strbuf url = STRBUF_INIT;
-
-/* Reads one request (headers, then Content-Length bytes) from fd. */
-static void read_request(int fd, struct strbuf *req)
-{
-	char buf[4096];
-	char *end = NULL;
-	size_t want = 0;
-
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n <= 0)
-			return;
-		strbuf_add(req, buf, (size_t)n);
-		if (!end && (end = strstr(req->buf, "\r\n\r\n"))) {
-			const char *cl = strcasestr(req->buf, "\r\nContent-Length:");
-
-			want = (size_t)(end - req->buf) + 4 + (cl && cl < end ? strtoul(cl + 17, NULL, 10) : 0);
-		}
-		if (end && req->len >= want)
-			return;
-	}
-}
 
 /* Serves answer to every connection until killed; each request is
  * appended to seen_path. */
@@ -67,7 +44,7 @@ static void serve(int lfd, const struct strbuf *answer)
 
 		if (fd < 0)
 			continue;
-		read_request(fd, &req);
+		lava_rest_read_request(fd, &req);
 		f = fopen(seen_path.buf, "a");
 		if (f) {
 			fwrite(req.buf, 1, req.len, f);
@@ -84,42 +61,30 @@ static void serve(int lfd, const struct strbuf *answer)
 
 static void start_server(const struct strbuf *answer)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
-	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	int lfd = lava_rest_listen(&url);
 
-	assert_true(lfd >= 0);
-	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(lfd, 8), 0);
-	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
 	unlink(seen_path.buf);
 	server_pid = fork();
 	assert_true(server_pid >= 0);
 	if (server_pid == 0)
 		serve(lfd, answer);
 	close(lfd);
-	strbuf_reset(&url);
-	strbuf_addf(&url, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
 }
 
 static void start_with_file(const char *name)
 {
-	struct strbuf answer = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf answer = STRBUF_INIT;
 
-	strbuf_addf(&path, "fixtures/lava-rest/%s", name);
-	assert_int_equal(strbuf_read_file(&answer, path.buf), 0);
+	lava_rest_fixture(name, 0, &answer);
 	start_server(&answer);
 	strbuf_release(&answer);
-	strbuf_release(&path);
 }
 
 static void start_with_body(int status, const char *type, const char *body, size_t len)
 {
 	struct strbuf answer = STRBUF_INIT;
 
-	strbuf_addf(&answer, "HTTP/1.1 %d X\r\nConnection: close\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
-		    status, type, len);
-	strbuf_add(&answer, body, len);
+	lava_rest_answer(&answer, status, type, body, len);
 	start_server(&answer);
 	strbuf_release(&answer);
 }
