@@ -104,8 +104,8 @@ oom.count == 0
 CASE
 	OOMTEST_LAVA_TOKEN=$token build/oomtest run --backend lava --lava-url "$url" -t x86_64 \
 		--results "$work/sig" "$work/long.case" > "$work/sig.tap" 2> "$work/sig.err" &
-	local pid=$! i f id=
-	for i in $(seq 1 1200); do
+	local pid=$! f id=
+	for _ in $(seq 1 1200); do
 		f=$(find "$work/sig" -path '*/long/x86_64/lava-job.url' 2> /dev/null | head -n 1)
 		[ -n "$f" ] && [ -s "$f" ] && id=$(sed 's|.*/||' "$f") &&
 			api "$token" "jobs/$id/" | grep -q '"state":"Running"' && break
@@ -115,7 +115,11 @@ CASE
 	sleep 5
 	kill -INT $pid
 	wait $pid
-	api "$token" "jobs/$id/" > "$work/sig.job"
+	# oomtest waits a minute for LAVA to end the job; LAVA may take longer
+	for _ in $(seq 1 120); do
+		api "$token" "jobs/$id/" > "$work/sig.job" && grep -q '"state":"Finished"' "$work/sig.job" && break
+		sleep 1
+	done
 	if ! grep -q '"state":"Finished"' "$work/sig.job" || ! grep -q '"health":"Canceled"' "$work/sig.job"; then
 		cat "$work/sig.job"; return 1
 	fi
