@@ -420,6 +420,11 @@ void run_one(const struct run_request *rq, struct run_result *res)
 		facts_setf(&res->facts, "boot.path", "cold-%s", target_boot_name(rq->t));
 	x.con.fd = rq->backend->console_fd(x.vm);
 	x.agent.fd = x.single ? -1 : rq->backend->agent_fd(x.vm);
+	/* pump() reads until EAGAIN: on a blocking stream a quiet guest would
+	 * keep the loop below from its deadline and from Ctrl-C */
+	fcntl(x.con.fd, F_SETFL, fcntl(x.con.fd, F_GETFL) | O_NONBLOCK);
+	if (x.agent.fd >= 0)
+		fcntl(x.agent.fd, F_SETFL, fcntl(x.agent.fd, F_GETFL) | O_NONBLOCK);
 	x.agent.eof = x.single;
 	if (restored) {
 		/* The boot as it was when saved: the same console, the same ready
