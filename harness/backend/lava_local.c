@@ -122,17 +122,6 @@ static void *reader_main(void *arg)
 }
 
 /* "oomtest CASE/TARGET" from the run directory's last two parts. */
-static void job_name(const char *run_dir, struct strbuf *out)
-{
-	const char *p = run_dir + strlen(run_dir);
-	int slashes = 0;
-
-	while (p > run_dir && slashes < 2)
-		if (*--p == '/' && ++slashes == 2)
-			p++;
-	strbuf_addf(out, "oomtest %s", p);
-}
-
 static int file_url(const char *path, struct strbuf *url, struct strbuf *err)
 {
 	char *abs = realpath(path, NULL);
@@ -160,7 +149,7 @@ static int prepare_job(struct vm *vm, const struct vm_config *cfg, struct strbuf
 	struct lava_spec spec;
 	int r = -1;
 
-	job_name(cfg->run_dir, &name);
+	lava_spec_job_name(cfg->run_dir, &name);
 	if (file_url(cfg->target->kernel, &kernel, err) || file_url(cfg->initrd, &initrd, err))
 		goto out;
 	if (lava_spec_init(&spec, cfg, name.buf, kernel.buf, initrd.buf, use_kvm(cfg), true, err))

@@ -201,8 +201,7 @@ static int write_job(struct vm *vm, const struct vm_config *cfg, struct strbuf *
 	if (publish(vm, 0, cfg->target->kernel, "kernel", &kernel, err) ||
 	    publish(vm, 1, cfg->initrd, "initrd", &initrd, err))
 		goto out;
-	strbuf_addf(&name, "oomtest %s on %s",
-		    strrchr(cfg->run_dir, '/') ? strrchr(cfg->run_dir, '/') + 1 : cfg->run_dir, cfg->target->name);
+	lava_spec_job_name(cfg->run_dir, &name);
 	if (lava_spec_init(&spec, cfg, name.buf, kernel.buf, initrd.buf, false, !artifacts_url, err))
 		goto out;
 	spec.job.deploy_timeout_s = DEPLOY_S;

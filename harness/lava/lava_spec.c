@@ -169,3 +169,14 @@ void lava_spec_release(struct lava_spec *s)
 	free(s->extra);
 	memset(s, 0, sizeof(*s));
 }
+
+void lava_spec_job_name(const char *run_dir, struct strbuf *out)
+{
+	const char *p = run_dir + strlen(run_dir);
+	int slashes = 0;
+
+	while (p > run_dir && slashes < 2)
+		if (*--p == '/' && ++slashes == 2)
+			p++;
+	strbuf_addf(out, "oomtest %s", p);
+}

@@ -46,6 +46,9 @@ struct lava_spec {
 int lava_spec_init(struct lava_spec *s, const struct vm_config *cfg, const char *job_name,
 		   const char *kernel_url, const char *initrd_url, bool kvm, bool local, struct strbuf *err);
 void lava_spec_release(struct lava_spec *s);
+/* "oomtest CASE/TARGET": the job's name for a run directory
+ * RESULTS/RUNID/CASE/TARGET. */
+void lava_spec_job_name(const char *run_dir, struct strbuf *out);
 /* The kernel command line a single-console run boots with (the qemu
  * backend's: the arch's, the payload's, the case's, then
  * BACKEND_SINGLE_CONSOLE_CMDLINE). */

@@ -185,6 +185,20 @@ static void test_disks(void **state)
 	free(cwd);
 }
 
+/* The job's name says which run it is: its case and target. */
+static void test_job_name(void **state)
+{
+	struct strbuf name = STRBUF_INIT;
+
+	(void)state;
+	lava_spec_job_name("/srv/results/20261206-155910/memcg-v2-max-kill/x86_64", &name);
+	assert_string_equal(name.buf, "oomtest memcg-v2-max-kill/x86_64");
+	strbuf_reset(&name);
+	lava_spec_job_name("memcg-kill-sizes[memory=64M]/i386", &name);
+	assert_string_equal(name.buf, "oomtest memcg-kill-sizes[memory=64M]/i386");
+	strbuf_release(&name);
+}
+
 static int matches(const char *re, const char *text)
 {
 	regex_t r;
@@ -265,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_job_for_a_run),
 		cmocka_unit_test(test_short_timeouts),
 		cmocka_unit_test(test_disks),
+		cmocka_unit_test(test_job_name),
 		cmocka_unit_test(test_markers_match_frames),
 		cmocka_unit_test(test_schema_valid_every_arch),
 	};
