@@ -86,7 +86,8 @@ seed_jobs() {
 	grep -q '"vm.exit": "LAVA job .*: Complete"' "$work/lres/latest/memcg-v2-max-kill/x86_64/facts.json" &&
 	# a swap disk, attached by its path for this host's worker
 	grep -q -- "-drive if=none,id=oomtest-swap,format=raw,file=/.*/swap-then-kill/x86_64/swap.img'" \
-		"$work/lres/latest/swap-then-kill/x86_64/lava-job.yaml"
+		"$work/lres/latest/swap-then-kill/x86_64/lava-job.yaml" &&
+	grep -q "^job_name: 'oomtest swap-then-kill/x86_64'$" "$work/lres/latest/swap-then-kill/x86_64/lava-job.yaml"
 }
 check "the seed cases as jobs of the server: the qemu backend's verdicts, each job's page kept, a swap disk attached" seed_jobs
 
@@ -124,7 +125,12 @@ CASE
 		cat "$work/sig.job"; return 1
 	fi
 	[ "$(tail -n 1 "$work/sig.tap")" = 'Bail out! interrupted' ] || { cat "$work/sig.tap"; return 1; }
-	for _ in $(seq 1 120); do device_idle && return 0; sleep 1; done
+	# Idle again; LAVA leaves the health of a device whose job was
+	# canceled Unknown (still schedulable) until a health check
+	for _ in $(seq 1 120); do
+		api "$token" devices/qemu01/ > "$work/device" && grep -q '"state":"Idle"' "$work/device" && return 0
+		sleep 1
+	done
 	cat "$work/device"; return 1
 }
 check "Ctrl-C cancels the run's job: LAVA ends it Canceled and the device is idle again" sigint_cancels
