@@ -106,13 +106,15 @@ CASE
 	OOMTEST_LAVA_TOKEN=$token build/oomtest run --backend lava --lava-url "$url" -t x86_64 \
 		--results "$work/sig" "$work/long.case" > "$work/sig.tap" 2> "$work/sig.err" &
 	local pid=$! f id=
+	# the run's job, once the server runs it (api's answer read whole: a
+	# reader that stops early would cut curl off)
 	for _ in $(seq 1 1200); do
-		f=$(find "$work/sig" -path '*/long/x86_64/lava-job.url' 2> /dev/null | head -n 1)
-		[ -n "$f" ] && [ -s "$f" ] && id=$(sed 's|.*/||' "$f") &&
-			api "$token" "jobs/$id/" | grep -q '"state":"Running"' && break
+		for f in "$work"/sig/2*/long/x86_64/lava-job.url; do :; done
+		[ -s "$f" ] && id=$(sed 's|.*/||' "$f") && api "$token" "jobs/$id/" > "$work/sig.job" &&
+			grep -q '"state":"Running"' "$work/sig.job" && break
 		sleep 0.1
 	done
-	api "$token" "jobs/$id/" | grep -q '"state":"Running"' || { kill $pid; wait $pid; echo "job ${id:-?} never ran"; return 1; }
+	grep -q '"state":"Running"' "$work/sig.job" || { kill $pid; wait $pid; echo "job ${id:-?} never ran"; return 1; }
 	sleep 5
 	kill -INT $pid
 	wait $pid
