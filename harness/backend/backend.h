@@ -43,8 +43,8 @@ struct backend_ops {
 	/* Starts the guest; on success the two fds are readable streams.
 	 * -2: the host cannot be reached (another host may run it). */
 	int (*start)(const struct vm_config *cfg, struct vm **out, struct strbuf *err);
-	/* The guest's streams, non-blocking (the runner makes them so too):
-	 * the runner polls them between its looks at the clock. */
+	/* The guest's streams. The runner makes them non-blocking: it polls
+	 * them between its looks at the clock. */
 	int (*console_fd)(struct vm *vm);
 	int (*agent_fd)(struct vm *vm);
 	/* Waits up to timeout_ms for the guest to be gone: 1 if it is. */

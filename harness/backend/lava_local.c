@@ -121,7 +121,6 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* "oomtest CASE/TARGET" from the run directory's last two parts. */
 static int file_url(const char *path, struct strbuf *url, struct strbuf *err)
 {
 	char *abs = realpath(path, NULL);

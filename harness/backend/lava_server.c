@@ -25,7 +25,6 @@
 #include "lib/fs.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -261,7 +260,6 @@ static int lava_start(const struct vm_config *cfg, struct vm **out, struct strbu
 		goto fail;
 	}
 	vm->feed.fd = vm->con[1];
-	fcntl(vm->con[0], F_SETFL, O_NONBLOCK);
 	if (pthread_create(&vm->poller, NULL, poller_main, vm)) {
 		strbuf_addstr(err, "cannot start the thread that follows the LAVA job");
 		lava_rest_cancel(vm->ctl, vm->id, err);

@@ -33,7 +33,7 @@ check() { # name, then a command that must succeed
 # the not ok runs of a TAP file, each with its YAML diagnostics (not a
 # tail that may hold only the last block's end), then the end of its stderr
 show_not_ok() { # TAP [ERR]
-	awk '/^not ok/ { on = 1; n++ } /^(ok|not ok) / && !/^not ok/ { on = 0 } on && n <= 4' "$1"
+	awk '/^not ok/ { on = 1; n++ } /^ok / { on = 0 } on && n <= 4' "$1"
 	[ -z "${2:-}" ] || tail -n 5 "$2"
 }
 
